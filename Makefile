@@ -1,0 +1,38 @@
+# The two commands of the README: `make serve` and `make test`. Both set up what they need.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test setup browser-deps lint bench screenshots
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Debian's chromium for browser tests, and axe-core from npm for accessibility checks.
+browser-deps:
+	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+	@test -f node_modules/axe-core/axe.min.js || npm install --no-save --no-audit --no-fund axe-core@4 >/dev/null
+
+serve: setup
+	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
+
+build: setup
+	$(VENV)/bin/mkdocs build --strict
+
+lint: setup
+	$(VENV)/bin/kb lint docs
+
+test: setup browser-deps
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+bench: setup browser-deps
+	$(PY) bench/run.py
+
+screenshots: setup browser-deps
+	$(PY) -m intake.screenshots screenshots

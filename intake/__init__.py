@@ -1,0 +1,1 @@
+"""The support policy as data: lifecycle, calendar, decision table, engine, payloads."""

@@ -1,0 +1,64 @@
+"""The `kb` command: one place that turns errors into messages and exit codes.
+
+Subcommands live in `kbtools.commands.*` and `intake.cli`; they raise `KbError` for
+anything a person got wrong, and this module prints `ERROR: ...` to stderr with the
+error's exit code. A traceback is printed only with `--verbose` (or for a real bug).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .errors import KbError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--verbose", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """Help-center tools for writers and support engineers."""
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+
+
+def _register() -> None:
+    from .commands import lint, new, search
+    from intake import cli as intake_cli
+
+    cli.add_command(new.new)
+    cli.add_command(lint.lint)
+    cli.add_command(search.search)
+    cli.add_command(intake_cli.intake)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `kb` console script; returns the exit code."""
+    _register()
+    verbose = "--verbose" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="kb", standalone_mode=False)
+    except KbError as exc:
+        if verbose:
+            raise
+        click.echo(f"ERROR: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+def run() -> None:
+    """Console-script wrapper: exit with `main()`'s code."""
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""`kb` subcommands, one module each; they call library functions and raise KbError."""
