@@ -1,0 +1,51 @@
+"""Make a throw-away KB project: the shipped KB plus extra folders mounted as categories.
+
+Tests and benchmarks use this to build the real corpus or a generated KB "as a category
+of the KB" without copying thousands of files: extra folders are symlinked into a copy
+of `docs/`, and the project's `mkdocs.yml` is inherited.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_project(dest: str | Path, categories: dict[str, str | Path] | None = None,
+                 include_shipped: bool = True, extra_config: str = "") -> Path:
+    """Lay out `dest/docs` and `dest/mkdocs.yml`; return the config path."""
+    dest = Path(dest)
+    docs = dest / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    if include_shipped:
+        shutil.copytree(REPO / "docs", docs, symlinks=True)
+    else:
+        docs.mkdir(parents=True)
+        (docs / "_data").mkdir()
+        shutil.copy(REPO / "docs" / "_data" / "support-policy.yml", docs / "_data")
+        (docs / "index.md").write_text("---\ntype: documentation\n---\n# Help Center\n\n<!-- kb:categories -->\n")
+    for name, src in (categories or {}).items():
+        os.symlink(Path(src).resolve(), docs / name, target_is_directory=True)
+    cfg = dest / "mkdocs.yml"
+    cfg.write_text(
+        f"INHERIT: {REPO / 'mkdocs.yml'}\n"
+        f"docs_dir: {docs}\n"
+        f"site_dir: {dest / 'site'}\n"
+        + extra_config
+    )
+    return cfg
+
+
+def build(config_file: str | Path, strict: bool = False, timeout: float = 3000) -> subprocess.CompletedProcess:
+    """Run `mkdocs build` in a subprocess, as a writer would."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file)]
+    if strict:
+        cmd.append("--strict")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
