@@ -190,6 +190,23 @@ class KbPlugin(BasePlugin[KbConfig]):
             content = f"---\ntype: documentation\n---\n# {title}\n\n<!-- kb:section-listing -->\n"
             files.append(File.generated(config, index, content=content))
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if not self.config.enabled:
+            return None
+        # A section is titled by its index article's title, not its folder name ("faq" -> "FAQ").
+        def walk(items) -> None:
+            for item in items:
+                if isinstance(item, Section):
+                    first = item.children[0] if item.children else None
+                    if first is not None and getattr(first, "is_index", False):
+                        art = self.articles.get(first.file.src_uri)
+                        if art is not None:
+                            item.title = art.title
+                    walk(item.children)
+
+        walk(nav.items)
+        return nav
+
     # ----- pages ------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
