@@ -142,7 +142,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             elif art.status == "archived":
                 f.inclusion = InclusionLevel.NOT_IN_NAV
         seen: dict[str, Article] = {}
-        for art in self.articles.values():
+        for art in sorted(self.articles.values(), key=lambda a: a.src_uri):  # first in path order keeps the id
             if art.id in seen:
                 first = seen[art.id]
                 problems.append(Problem(art.src_uri, art.line_of("id"), "KB201", f"duplicate id '{art.id}' (also {first.src_uri}:{first.line_of('id')})", key="id"))
@@ -201,7 +201,7 @@ class KbPlugin(BasePlugin[KbConfig]):
                     if first is not None and getattr(first, "is_index", False):
                         art = self.articles.get(first.file.src_uri)
                         if art is not None:
-                            item.title = art.title
+                            item.title = html.escape(art.title)
                     walk(item.children)
 
         walk(nav.items)
@@ -219,6 +219,17 @@ class KbPlugin(BasePlugin[KbConfig]):
             return blocks.expand(markdown, page.file.src_uri)
         except KeyError as exc:
             raise PluginError(str(exc.args[0]))
+
+    def on_page_content(self, html_: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        # mkdocs-material prints page titles unescaped (<title>, nav, tabs): escape them once, here.
+        if not self.config.enabled:
+            return None
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = html.escape(page.meta[key])
+        if "title" not in page.meta and page.title:
+            page.title = html.escape(page.title)
+        return None
 
     def _listing(self, page: Page) -> str:
         folder = str(PurePosixPath(page.file.src_uri).parent)

@@ -44,7 +44,8 @@ def make_project(dest: str | Path, categories: dict[str, str | Path] | None = No
 
 def build(config_file: str | Path, strict: bool = False, timeout: float = 3000) -> subprocess.CompletedProcess:
     """Run `mkdocs build` in a subprocess, as a writer would."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file)]
+    # not -q: it hides warnings from --strict, which then passes a build it should fail
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file)]
     if strict:
         cmd.append("--strict")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")

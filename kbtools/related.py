@@ -62,7 +62,7 @@ def related_articles(articles: Sequence[Article], count: int = 5) -> dict[str, l
     for bag in bags:
         df.update(bag.keys())
     max_df = max(3, int(n * MAX_DF_SHARE))
-    idf = {t: math.log(n / d) for t, d in df.items() if 1 < d <= max_df}
+    idf = {t: math.log(1 + n / d) for t, d in df.items() if 1 < d <= max_df}
     vectors: list[dict[str, float]] = []
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, bag in enumerate(bags):

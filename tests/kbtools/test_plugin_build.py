@@ -1,0 +1,133 @@
+"""Building fixture KBs with `mkdocs build`, as a writer would: errors, drafts, redirects, scale."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kbtools.project import REPO, build, make_project
+
+
+def write(root: Path, rel: str, text: str | bytes) -> None:
+    p = root / "docs" / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(text if isinstance(text, bytes) else text.encode())
+
+
+def article(title: str, type_: str = "how-to", extra: str = "", body: str = "Some text.") -> str:
+    return f"---\ntitle: {title}\ntype: {type_}\n{extra}---\n# {title}\n\n{body}\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    cfg = make_project(tmp_path, include_shipped=False)
+    write(tmp_path, "guides/setup/install.md", article("Install it", extra="id: install\n"))
+    write(tmp_path, "guides/setup/configure.md", article("Configure it", body="See [install](install.md)."))
+    return tmp_path, cfg
+
+
+def test_shipped_kb_builds_strict(tmp_path):
+    cfg = make_project(tmp_path)
+    res = build(cfg, strict=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert (tmp_path / "site" / "policies" / "product-lifecycle" / "index.html").exists()
+
+
+def test_bad_articles_fail_with_every_problem_and_keep_the_previous_site(project):
+    root, cfg = project
+    assert build(cfg).returncode == 0
+    index = root / "site" / "index.html"
+    before = index.read_bytes()
+
+    write(root, "guides/setup/malformed.md", "---\ntitle: [oops\n---\n# M\n")
+    write(root, "guides/setup/wrong-type.md", "---\ntitle: W\ntype: sollution\n---\n# W\n")
+    write(root, "guides/setup/unknown-key.md", "---\ntitle: U\ntype: faq\nauthr: me\n---\n# U\n")
+    write(root, "guides/setup/bad-utf8.md", b"---\ntitle: B\ntype: faq\n---\n# B\n\ncaf\xe9\n")
+    write(root, "guides/setup/dup.md", "---\ntitle: D\ntype: faq\nid: install\n---\n# D\n")
+    res = build(cfg)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0
+    assert "Traceback" not in out
+    assert "guides/setup/malformed.md:3: KB102 malformed front matter" in out
+    assert "guides/setup/wrong-type.md:3: KB104 'type' must be one of" in out and "did you mean 'solution'" in out
+    assert "guides/setup/unknown-key.md:4: KB103 unknown key 'authr'" in out
+    assert "guides/setup/bad-utf8.md:7: KB101 invalid UTF-8" in out
+    assert "guides/setup/install.md:4: KB201 duplicate id 'install' (also guides/setup/dup.md:4)" in out
+    assert index.read_bytes() == before, "a failed build must leave the previous site untouched"
+    assert not list(root.glob("site.kb-*")), "no staging folder may be left behind"
+
+
+def test_strict_warning_keeps_the_previous_site(project):
+    root, cfg = project
+    assert build(cfg).returncode == 0
+    before = (root / "site" / "index.html").read_bytes()
+    write(root, "guides/setup/broken-link.md", article("Broken", body="[x](missing.md)"))
+    res = build(cfg, strict=True)
+    assert res.returncode != 0 and "missing.md" in res.stdout + res.stderr
+    assert (root / "site" / "index.html").read_bytes() == before
+    assert not (root / "site" / "guides" / "setup" / "broken-link").exists()
+
+
+def test_drafts_are_left_out_and_aliases_redirect(project):
+    root, cfg = project
+    write(root, "guides/setup/draft.md", article("Draft one", extra="status: draft\n"))
+    write(root, "guides/setup/moved.md", article("Moved", extra="aliases: [old/path/, legacy.html]\n"))
+    res = build(cfg)
+    assert res.returncode == 0, res.stderr
+    site = root / "site"
+    assert not (site / "guides" / "setup" / "draft").exists()
+    assert "Draft one" not in (site / "guides" / "setup" / "index.html").read_text()
+    redirect = (site / "old" / "path" / "index.html").read_text()
+    assert 'url=../../guides/setup/moved/"' in redirect
+    assert 'href="guides/setup/moved/"' in (site / "legacy.html").read_text()
+
+
+def test_section_landing_pages_list_their_articles(project):
+    root, cfg = project
+    assert build(cfg).returncode == 0
+    listing = (root / "site" / "guides" / "setup" / "index.html").read_text()
+    assert 'href="install/"' in listing and 'href="configure/"' in listing
+    category = (root / "site" / "guides" / "index.html").read_text()
+    assert 'href="setup/"' in category and "2 articles" in category
+
+
+def test_article_page_parts(project):
+    root, cfg = project
+    write(root, "guides/setup/scanner.md", article("Scanner drivers", extra="products: [psicapture]\nversions: ['8.1']\ntags: [scanner, install]\n", body="Install the scanner driver."))
+    assert build(cfg).returncode == 0
+    html = (root / "site" / "guides" / "setup" / "scanner" / "index.html").read_text()
+    assert 'aria-label="Breadcrumb"' in html and ">Help Center<" in html
+    assert 'data-kb-product="psicapture"' in html and "v8.1" in html
+    assert "Was this article helpful?" in html and 'data-endpoint=""' in html
+    assert 'request/?article=scanner"' in html
+    assert "Related articles" in html and 'href="../install/"' in html
+
+
+def test_article_supplied_text_is_escaped(project):
+    root, cfg = project
+    write(root, "guides/setup/xss.md", "---\ntitle: '<img src=x onerror=alert(1)>'\ntype: faq\ntags: ['<b>t</b>']\nproducts: [psicapture]\n---\nBody\n")
+    assert build(cfg).returncode == 0
+    html = (root / "site" / "guides" / "setup" / "xss" / "index.html").read_text()
+    assert "<img src=x onerror" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def _largest_article_page(site: Path) -> int:
+    return max(p.stat().st_size for p in site.rglob("index.html") if "/big/" in str(p) and p.parent.name.startswith("a"))
+
+
+def test_page_size_does_not_grow_with_the_section(tmp_path):
+    sizes = []
+    for n in (40, 400):
+        root = tmp_path / str(n)
+        cfg = make_project(root, include_shipped=False)
+        for i in range(n):
+            write(root, f"kb/big/a{i:04d}.md", article(f"Article number {i}", type_="faq"))
+        res = build(cfg)
+        assert res.returncode == 0, res.stderr
+        sizes.append(_largest_article_page(root / "site"))
+        nav_links = re.findall(r'class="md-nav__link[^"]*"\s+href="\.\./a\d+/"', (root / "site" / "kb" / "big" / "a0020" / "index.html").read_text())
+        assert len(nav_links) <= 25
+    assert sizes[1] <= sizes[0] * 1.05, sizes
