@@ -114,6 +114,12 @@ def page(browser):
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
+@pytest.fixture(scope="session")
+def axe():
+    """axe(page) -> list of WCAG 2.1 A/AA violations found by axe-core in that page."""
+    return axe_violations
+
+
 def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> list[dict]:
     """Run axe-core in the page; return violations (id, impact, nodes' targets)."""
     if not AXE.exists():

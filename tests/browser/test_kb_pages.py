@@ -1,0 +1,95 @@
+"""The KB in a real headless Chromium: private by default, quiet console, accessible, feedback widget."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from kbtools.project import build, make_project
+
+pytestmark = pytest.mark.browser
+ARTICLE = "troubleshooting/scanning/scanner-not-detected/"
+
+
+def only_own_host(requests: list[str], base: str) -> list[str]:
+    return [u for u in requests if not (u.startswith(base) or u.startswith("data:") or u.startswith("blob:"))]
+
+
+@pytest.mark.parametrize("path", ["", ARTICLE, "policies/product-lifecycle/", "troubleshooting/"])
+def test_pages_request_only_their_own_host_and_log_nothing(page, serve, shipped_site, path):
+    base = serve(shipped_site)
+    page.goto(base + path, wait_until="networkidle")
+    assert page.kb_log.requests, "the page made no request at all?"
+    assert only_own_host(page.kb_log.requests, base) == []
+    assert page.kb_log.console == [] and page.kb_log.errors == []
+
+
+@pytest.mark.parametrize("path", ["", ARTICLE, "policies/product-lifecycle/"])
+def test_pages_have_no_wcag_violations(page, serve, shipped_site, axe, path):
+    page.goto(serve(shipped_site) + path, wait_until="networkidle")
+    assert axe(page) == []
+
+
+def test_feedback_without_endpoint_makes_no_request(page, serve, shipped_site):
+    page.goto(serve(shipped_site) + ARTICLE, wait_until="networkidle")
+    before = len(page.kb_log.requests)
+    page.get_by_role("button", name="Yes").click()
+    page.wait_for_timeout(300)
+    assert len(page.kb_log.requests) == before
+    assert "Thanks" in page.locator(".kb-feedback__thanks").inner_text()
+    assert page.get_by_role("button", name="Yes").get_attribute("aria-pressed") == "true"
+
+
+class _FeedbackHandler(http.server.SimpleHTTPRequestHandler):
+    received: list[dict] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        type(self).received.append({"path": self.path, "type": self.headers.get("Content-Type"), "body": json.loads(body)})
+        self.send_response(204)
+        self.end_headers()
+
+
+@pytest.fixture(scope="module")
+def feedback_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("feedback")
+    cfg = make_project(root, extra_config="plugins:\n  - kb:\n      policy_file: docs/_data/support-policy.yml\n      feedback_endpoint: /api/feedback\n")
+    res = build(cfg)
+    assert res.returncode == 0, res.stderr
+    handler = functools.partial(_FeedbackHandler, directory=str(root / "site"))
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    srv.shutdown()
+
+
+def test_feedback_posts_to_the_configured_endpoint_with_the_keyboard(page, feedback_site):
+    _FeedbackHandler.received.clear()
+    page.goto(feedback_site + ARTICLE, wait_until="networkidle")
+    page.get_by_role("button", name="No").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('.kb-feedback__thanks').textContent.length > 0")
+    page.wait_for_timeout(300)
+    assert len(_FeedbackHandler.received) == 1
+    got = _FeedbackHandler.received[0]
+    assert got["path"] == "/api/feedback" and got["type"] == "application/json"
+    assert got["body"]["article_id"] == "scanner-not-detected" and got["body"]["helpful"] is False
+    assert got["body"]["ts"].endswith("Z")
+    # a second visit remembers the vote and does not post again
+    page.reload(wait_until="networkidle")
+    assert page.get_by_role("button", name="No").is_disabled()
+    assert len(_FeedbackHandler.received) == 1
+
+
+def test_still_need_help_links_to_the_wizard_with_the_article(page, serve, shipped_site):
+    page.goto(serve(shipped_site) + ARTICLE)
+    href = page.locator("[data-kb-request-link]").get_attribute("href")
+    assert href.endswith("request/?article=scanner-not-detected")
