@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Build a KB the way a writer would and measure the build: wall time, peak memory, site size,
+number of pages and the largest HTML page (which must not grow with the KB).
+
+Owns: laying out throw-away projects (shipped KB, real corpus, generated KBs) with a chosen
+search engine, running `mkdocs build` (and Pagefind) in subprocesses, and measuring them.
+Does not own: the build itself (kbtools.plugin) or the browser measurements (bench/run.py).
+
+    python bench/build_kb.py [--kbs shipped,corpus,1000,10000] [--engine ours|material|pagefind|none]
+                             [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(REPO))
+
+from kbtools.project import make_project  # noqa: E402
+
+CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "office-support" / "articles"))
+WORK = Path(os.environ.get("KB_BENCH_WORK", "/tmp/kb-bench"))
+ENGINES = ("ours", "material", "pagefind")
+# Where each engine's index lives in the built site (for "total index size").
+INDEX_PATHS = {"ours": ["assets/search"], "material": ["search/search_index.json"], "pagefind": ["pagefind"]}
+
+
+@dataclass
+class Build:
+    kb: str
+    engine: str
+    articles: int
+    site: Path
+    wall_s: float = 0.0
+    peak_mb: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # step -> wall seconds
+    ok: bool = True
+    error: str = ""
+    pages: int = 0
+    site_mb: float = 0.0
+    largest_page_kb: float = 0.0
+    largest_page: str = ""
+    index_bytes: int = 0
+    index_gz_bytes: int = 0
+    index_files: int = 0
+
+
+def run_measured(cmd: list[str], timeout: float = 3600) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Run cmd; return (wall seconds, peak RSS in MB of this child alone, result).
+
+    os.wait4 gives the rusage of exactly this child (RUSAGE_CHILDREN would be the maximum
+    over every child this process ever waited for).
+    """
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    out_f = (WORK / ".last-stdout").open("w+")
+    err_f = (WORK / ".last-stderr").open("w+")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env)
+    deadline = t0 + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.05)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out_f.seek(0)
+    err_f.seek(0)
+    res = subprocess.CompletedProcess(cmd, proc.returncode, out_f.read(), err_f.read())
+    out_f.close()
+    err_f.close()
+    return wall, usage.ru_maxrss / 1024, res
+
+
+def repo_plugins() -> list:
+    """The plugins list of the project's mkdocs.yml (what a real build of ours uses)."""
+    return yaml.safe_load((REPO / "mkdocs.yml").read_text())["plugins"]
+
+
+def _name(p) -> str:
+    return p if isinstance(p, str) else next(iter(p))
+
+
+def plugins_for(engine: str) -> list:
+    """The project's plugins with the search part swapped for `engine`."""
+    base = [p for p in repo_plugins() if _name(p) not in ("search", "kb-search", "material/search")]
+    if engine == "ours":
+        ours = [p for p in repo_plugins() if _name(p) == "kb-search"]
+        return base + (ours or ["kb-search"])
+    if engine == "material":
+        return base + ["search"]
+    return base  # pagefind (indexes the built site afterwards) or none
+
+
+def have_ours() -> bool:
+    from importlib.metadata import entry_points
+    return any(ep.name == "kb-search" for ep in entry_points(group="mkdocs.plugins"))
+
+
+def kb_sources(kb: str) -> tuple[dict[str, Path], bool]:
+    """(categories to mount, include the shipped KB) for a KB name: shipped, corpus or a number."""
+    if kb == "shipped":
+        return {}, True
+    if kb == "corpus":
+        if not CORPUS.is_dir():
+            raise SystemExit(f"real corpus not found at {CORPUS} (set KB_CORPUS)")
+        return {"office-support": CORPUS}, True
+    n = int(kb)
+    out = WORK / f"gen-{n}"
+    stamp = out / ".generated"
+    if not (stamp.exists() and stamp.read_text() == str(n)):
+        import generate_kb
+        generate_kb.generate(n, out)
+        stamp.write_text(str(n))
+    return {"generated": out}, True
+
+
+def count_articles(categories: dict[str, Path]) -> int:
+    return sum(1 for src in categories.values() for _ in Path(src).rglob("*.md"))
+
+
+def build(kb: str, engine: str, work: Path = WORK) -> Build:
+    """Lay out the project for (kb, engine), build it cleanly, and measure it."""
+    work.mkdir(parents=True, exist_ok=True)
+    categories, shipped = kb_sources(kb)
+    dest = work / f"{kb}-{engine}"
+    extra = yaml.safe_dump({"plugins": plugins_for(engine)}, sort_keys=False)
+    cfg = make_project(dest, categories, include_shipped=shipped, extra_config=extra)
+    site = dest / "site"
+    if site.exists():
+        subprocess.run(["rm", "-rf", str(site)], check=True)  # a clean build every time
+    b = Build(kb, engine, count_articles(categories) + count_articles({"d": REPO / "docs"}), site)
+    wall, peak, res = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg)])
+    b.steps["mkdocs"] = wall
+    b.wall_s, b.peak_mb = wall, peak
+    if res.returncode != 0:
+        b.ok, b.error = False, (res.stderr or res.stdout)[-2000:]
+        return b
+    if engine == "pagefind":
+        wall, peak, res = run_measured([sys.executable, "-m", "pagefind", "--site", str(site)])
+        b.steps["pagefind"] = wall
+        b.wall_s += wall
+        b.peak_mb = max(b.peak_mb, peak)
+        if res.returncode != 0:
+            b.ok, b.error = False, (res.stderr or res.stdout)[-2000:]
+            return b
+    measure_site(b)
+    return b
+
+
+def measure_site(b: Build) -> None:
+    total = 0
+    for p in b.site.rglob("*"):
+        if p.is_file():
+            size = p.stat().st_size
+            total += size
+            if p.suffix == ".html":
+                b.pages += 1
+                if size / 1024 > b.largest_page_kb:
+                    b.largest_page_kb, b.largest_page = size / 1024, str(p.relative_to(b.site))
+    b.site_mb = total / 2 ** 20
+    for rel in INDEX_PATHS.get(b.engine, []):
+        root = b.site / rel
+        files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+        for f in files:
+            data = f.read_bytes()
+            b.index_bytes += len(data)
+            # What a host serving gzip would send (Pagefind's files are already compressed).
+            b.index_gz_bytes += min(len(data), len(gzip.compress(data, 6)))
+            b.index_files += 1
+
+
+def fmt_table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    line = lambda r: "| " + " | ".join(str(x).ljust(w) for x, w in zip(r, widths)) + " |"  # noqa: E731
+    return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in rows])
+
+
+def main(argv: list[str] | None = None) -> int:
+    global WORK
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--kbs", default="shipped,corpus,1000,10000")
+    ap.add_argument("--engine", default="ours" if have_ours() else "none",
+                    choices=ENGINES + ("none",))
+    ap.add_argument("--work", type=Path, default=WORK)
+    a = ap.parse_args(argv)
+    WORK = a.work
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for kb in a.kbs.split(","):
+        print(f"building {kb} ({a.engine}) ...", file=sys.stderr, flush=True)
+        b = build(kb, a.engine, WORK)
+        if not b.ok:
+            print(f"  FAILED: {b.error}", file=sys.stderr)
+        rows.append([kb, b.articles, f"{b.wall_s:.1f}", f"{b.peak_mb:.0f}", b.pages,
+                     f"{b.site_mb:.1f}", f"{b.largest_page_kb:.1f}", "ok" if b.ok else "FAILED"])
+        print(f"  {b.wall_s:.1f} s, {b.peak_mb:.0f} MB peak", file=sys.stderr, flush=True)
+    print(f"Clean builds, search engine: {a.engine}")
+    print(fmt_table(rows, ["KB", "articles", "wall s", "peak MB", "HTML pages", "site MB",
+                           "largest page KB", "result"]))
+    return 0 if all(r[-1] == "ok" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
