@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     _register()
     verbose = "--verbose" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="kb", standalone_mode=False)
+        # Without standalone mode click returns `ctx.exit(n)`'s code instead of exiting.
+        rc = cli.main(args=argv, prog_name="kb", standalone_mode=False)
     except KbError as exc:
         if verbose:
             raise
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover
