@@ -37,6 +37,7 @@ from .errors import Problem, has_errors
 from .related import related_articles
 
 log = logging.getLogger("mkdocs.plugins.kb")
+PAGE_PREFIX = "kb-page-"  # generated continuation pages of a long section listing
 THEME_DIR = Path(__file__).parent / "theme"
 
 
@@ -184,9 +185,14 @@ class KbPlugin(BasePlugin[KbConfig]):
                 continue
             index = f"{folder}/index.md"
             self.section_listing[folder] = sorted(arts, key=lambda a: a.title.lower())
+            title = _folder_title(folder, self.articles)
+            # Long sections are paginated so that no page grows with the size of the KB.
+            pages = max(1, -(-len(arts) // self.config.section_page_size))
+            for k in range(2, pages + 1):
+                content = f"---\ntype: documentation\n---\n# {title} (page {k} of {pages})\n\n<!-- kb:section-listing -->\n"
+                files.append(File.generated(config, f"{folder}/{PAGE_PREFIX}{k}.md", content=content, inclusion=InclusionLevel.NOT_IN_NAV))
             if index in present or f"{folder}/README.md" in present:
                 continue
-            title = PurePosixPath(folder).name.replace("-", " ").replace("_", " ").strip().capitalize()
             content = f"---\ntype: documentation\n---\n# {title}\n\n<!-- kb:section-listing -->\n"
             files.append(File.generated(config, index, content=content))
 
@@ -232,9 +238,15 @@ class KbPlugin(BasePlugin[KbConfig]):
         return None
 
     def _listing(self, page: Page) -> str:
-        folder = str(PurePosixPath(page.file.src_uri).parent)
-        arts = self.section_listing.get(folder, [])
-        subfolders = sorted(k for k in self.section_listing if str(PurePosixPath(k).parent) == folder)
+        src = PurePosixPath(page.file.src_uri)
+        folder = str(src.parent)
+        every = self.section_listing.get(folder, [])
+        size = self.config.section_page_size
+        pages = max(1, -(-len(every) // size))
+        k = int(src.stem[len(PAGE_PREFIX):]) if src.stem.startswith(PAGE_PREFIX) else 1
+        up = "../" if k > 1 else ""  # a page-k listing lives one folder deeper
+        arts = every[(k - 1) * size: k * size]
+        subfolders = sorted(k for k in self.section_listing if str(PurePosixPath(k).parent) == folder) if k == 1 else []
         lines = []
         if subfolders:
             lines.append('<ul class="kb-sections">')
@@ -248,10 +260,20 @@ class KbPlugin(BasePlugin[KbConfig]):
             lines.append('<ul class="kb-listing">')
             for a in arts:
                 rel = PurePosixPath(a.src_uri).relative_to(folder) if folder != "." else PurePosixPath(a.src_uri)
-                url = str(rel.with_suffix("")) + "/"
+                url = up + str(rel.with_suffix("")) + "/"
                 desc = f' <span class="kb-listing__desc">{html.escape(a.description)}</span>' if a.description else ""
                 lines.append(f'<li><a href="{html.escape(url)}">{html.escape(a.title)}</a> <span class="kb-type">{TYPES[a.type]}</span>{desc}</li>')
             lines.append("</ul>")
+        if pages > 1:
+            def href(n: int) -> str:
+                return (up + ("" if n == 1 else f"{PAGE_PREFIX}{n}/")) or "./"
+            lines.append('<nav class="kb-pager" aria-label="Pages of this section">')
+            if k > 1:
+                lines.append(f'<a rel="prev" href="{href(k - 1)}">‹ Previous</a>')
+            lines.append(f'<span>Page {k} of {pages} ({len(every)} articles)</span>')
+            if k < pages:
+                lines.append(f'<a rel="next" href="{href(k + 1)}">Next ›</a>')
+            lines.append("</nav>")
         return "\n".join(lines) + "\n"
 
     def _categories(self) -> str:

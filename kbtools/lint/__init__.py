@@ -24,7 +24,7 @@ from ..errors import Problem
 from . import checks
 from .source import KbSource, locate, walk
 
-__all__ = ["LintReport", "lint", "locate", "format_text", "format_json"]
+__all__ = ["LintReport", "lint", "locate", "products_of", "format_text", "format_json"]
 
 
 @dataclass
@@ -45,7 +45,7 @@ class LintReport:
         return dict(sorted(Counter(p.code for p in self.problems).items()))
 
 
-def _load_products(source: KbSource) -> tuple[dict[str, list[str]] | None, list[Problem]]:
+def products_of(source: KbSource) -> tuple[dict[str, list[str]] | None, list[Problem]]:
     """Product id -> versions from the policy file; None when there is no policy to check against."""
     path = source.policy_file
     if path is None:
@@ -97,7 +97,7 @@ def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False) 
     today = today or dt.date.today()
     listing = walk(source)
     problems: list[Problem] = list(listing.problems)
-    products, policy_problems = _load_products(source)
+    products, policy_problems = products_of(source)
     articles = {}
     for uri in listing.markdown:
         try:

@@ -131,3 +131,19 @@ def test_page_size_does_not_grow_with_the_section(tmp_path):
         nav_links = re.findall(r'class="md-nav__link[^"]*"\s+href="\.\./a\d+/"', (root / "site" / "kb" / "big" / "a0020" / "index.html").read_text())
         assert len(nav_links) <= 25
     assert sizes[1] <= sizes[0] * 1.05, sizes
+
+
+def test_long_sections_are_paginated(tmp_path):
+    cfg = make_project(tmp_path, include_shipped=False, extra_config="plugins:\n  - kb:\n      section_page_size: 20\n")
+    for i in range(45):
+        write(tmp_path, f"kb/big/a{i:04d}.md", article(f"Article {i:04d}", type_="faq"))
+    assert build(cfg).returncode == 0
+    site = tmp_path / "site" / "kb" / "big"
+    first, second, third = (site / "index.html").read_text(), (site / "kb-page-2" / "index.html").read_text(), (site / "kb-page-3" / "index.html").read_text()
+    links = lambda h: re.findall(r'<li><a href="(?:\.\./)?(a\d+)/">', h)
+    assert links(first) == [f"a{i:04d}" for i in range(20)]
+    assert links(second) == [f"a{i:04d}" for i in range(20, 40)]
+    assert links(third) == [f"a{i:04d}" for i in range(40, 45)]
+    assert 'rel="next" href="kb-page-2/"' in first and "Page 1 of 3 (45 articles)" in first
+    assert 'rel="prev" href="../"' in second and 'rel="next" href="../kb-page-3/"' in second
+    assert 'rel="next"' not in third

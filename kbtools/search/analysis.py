@@ -1,0 +1,95 @@
+"""Text analysis for search: the one definition of how text becomes index terms.
+
+Owns: tokenizing, lower-casing, stop words, stemming, and the rules for compound tokens
+(error codes, dotted names, version numbers). Does not own: where the text comes from
+(`documents.py`) or how terms are stored (`whoosh_index.py`, `export.py`).
+
+The browser runs the same rules (`kbtools/theme/assets/search/analysis.js`); the stop
+words are exported with the index, and `tests/search/test_analysis_parity.py` runs both
+implementations over every article of the real corpus and compares the term streams.
+
+Rules, in order:
+1. lower-case; an apostrophe between two letters or digits is dropped ("don't" -> "dont");
+2. a token is a run of letters/digits, possibly joined by '.', '_' or '-' ("5.1.10",
+   "system.net.http", "e-mail", "0x8007007a");
+3. a compound token is kept whole (not stemmed) and its parts are indexed too, at
+   consecutive positions; a hyphenated one also as one joined word ("e-mail" -> "email");
+4. a hex code "0x…" is also indexed without its "0x";
+5. stop words are dropped (but keep their position); single letters of a compound are dropped;
+6. words of ASCII letters are Porter-stemmed; anything else is kept as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from .stemmer import stem
+
+ANALYZER_ID = "kb-porter-1"  # change when any rule changes: the browser refuses other ids
+MAX_TOKEN = 64
+
+# Support text: drop the glue words of questions ("how do I ..."), keep the words that
+# change an answer's meaning: not, no, cannot, can, will, off, on/off states.
+STOP_WORDS = frozenset("""
+a an the and or but if then else of to in at by for with from as into onto about over
+than that this these those there here it its is are was were be been being am do does did
+doing done have has had having i me my mine we us our ours you your yours he him his she her
+they them their theirs what which who whom whose when where why how so such too very just
+also any each some all both few more most other same only own etc via may might would should
+could shall must let lets please want wants need needs try trying tried get gets got getting
+im ive youre thats whats
+""".split())
+
+_APOSTROPHE = re.compile(r"(?<=[^\W_])['\u2019](?=[^\W_])")
+_TOKEN = re.compile(r"[^\W_]+(?:[._-][^\W_]+)*")
+_CONNECTOR = re.compile(r"[._-]")
+_ASCII_WORD = re.compile(r"^[a-z]+$")
+_HEX = re.compile(r"^0x[0-9a-f]{4,}$")
+
+
+def normalize(text: str) -> str:
+    return _APOSTROPHE.sub("", text.lower())
+
+
+def term(word: str) -> str | None:
+    """The index term of one simple (lower-cased) word, or None for a stop word."""
+    if word in STOP_WORDS:
+        return None
+    return stem(word) if _ASCII_WORD.match(word) else word
+
+
+def analyze(text: str) -> Iterator[tuple[str, int]]:
+    """(term, position) pairs of a text, in order."""
+    pos = 0
+    for m in _TOKEN.finditer(normalize(text)):
+        word = m.group()
+        if len(word) > MAX_TOKEN:
+            pos += 1
+            continue
+        parts = _CONNECTOR.split(word)
+        if len(parts) == 1:
+            t = term(word)
+            if t is not None:
+                yield t, pos
+                if _HEX.match(word):
+                    yield word[2:], pos
+            pos += 1
+            continue
+        yield word, pos
+        if "." not in word and "_" not in word:
+            t = term("".join(parts))
+            if t is not None:
+                yield t, pos
+        for i, part in enumerate(parts):
+            if len(part) == 1 and not part.isdigit():
+                continue
+            t = term(part)
+            if t is not None:
+                yield t, pos + i
+        pos += len(parts)
+
+
+def words(text: str) -> list[str]:
+    """The raw lower-cased tokens of a text (for the query parser: typo and prefix matching)."""
+    return _TOKEN.findall(normalize(text))

@@ -1,0 +1,96 @@
+"""The one module that talks to Whoosh: build an index, read it back as our own data.
+
+Owns: the Whoosh schema, the bridge from our analyzer to Whoosh's token stream, writing
+the index (one writer, one process, one commit: the fast way for a build), reading it
+into `inverted.Inverted`, and `whoosh_ranking` (Whoosh's own BM25F ranking, which tests
+use to check that the exported index ranks the same). Everything else in kbtools talks
+to `SearchDoc`/`Inverted`, never to Whoosh types.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from whoosh import fields, index, query, scoring
+from whoosh.analysis import Token, Tokenizer
+from whoosh.util.numeric import length_to_byte
+
+from .analysis import analyze
+from .documents import FIELDS, SearchDoc
+from .inverted import Inverted, Postings
+
+
+class _KbTokenizer(Tokenizer):
+    """Feeds Whoosh the exact (term, position) stream of `analysis.analyze`."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, pos in analyze(value):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            yield t
+
+
+def _schema() -> fields.Schema:
+    analyzer = _KbTokenizer()
+    spec = {name: fields.TEXT(analyzer=analyzer, phrase=True) for name in FIELDS}
+    return fields.Schema(kb_id=fields.STORED, **spec)
+
+
+def build(docs: Iterable[SearchDoc], directory: str | Path) -> int:
+    """Index `docs` (document number = order) into a new Whoosh index; return the count."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(directory), _schema())
+    writer = ix.writer(procs=1, limitmb=1024)
+    n = 0
+    for doc in docs:
+        writer.add_document(kb_id=doc.id, **doc.fields())
+        n += 1
+    writer.commit(optimize=False)
+    return n
+
+
+def read(directory: str | Path) -> Inverted:
+    """The whole index as plain data (terms, postings, positions, length bytes)."""
+    ix = index.open_dir(str(directory))
+    with ix.reader() as reader:
+        n = reader.doc_count_all()
+        doc_ids = [reader.stored_fields(i)["kb_id"] for i in range(n)]
+        totals = {f: reader.field_length(f) for f in FIELDS}
+        norms = {f: [length_to_byte(reader.doc_field_length(i, f, 0)) for i in range(n)] for f in FIELDS}
+        terms: dict[str, dict[str, Postings]] = {}
+        for f in FIELDS:
+            per: dict[str, Postings] = {}
+            fnorms = norms[f]
+            for btext in reader.lexicon(f):
+                m = reader.postings(f, btext)
+                p = Postings()
+                while m.is_active():
+                    d = m.id()
+                    p.docs.append(d)
+                    p.tfs.append(int(m.weight()))
+                    p.norms.append(fnorms[d])
+                    p.positions.append(m.value_as("positions"))
+                    m.next()
+                per[btext.decode("utf-8")] = p
+            terms[f] = per
+    ix.close()
+    return Inverted(doc_count=n, field_totals=totals, terms=terms, doc_ids=doc_ids)
+
+
+def whoosh_ranking(directory: str | Path, terms: Iterable[str], weights: Mapping[str, float],
+                   B: float = 0.75, K1: float = 1.2, limit: int = 10) -> list[tuple[int, float]]:
+    """Whoosh's BM25F ranking of OR(term in field, boosted by the field's weight)."""
+    ix = index.open_dir(str(directory))
+    q = query.Or([query.Term(f, t, boost=w) for t in terms for f, w in weights.items() if w])
+    with ix.searcher(weighting=scoring.BM25F(B=B, K1=K1)) as s:
+        hits = s.search(q, limit=limit)
+        out = [(h.docnum, h.score) for h in hits]
+    ix.close()
+    return out
