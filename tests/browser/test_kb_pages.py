@@ -93,3 +93,12 @@ def test_still_need_help_links_to_the_wizard_with_the_article(page, serve, shipp
     page.goto(serve(shipped_site) + ARTICLE)
     href = page.locator("[data-kb-request-link]").get_attribute("href")
     assert href.endswith("request/?article=scanner-not-detected")
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("path", ["office-support/", "office-support/profile-picture-not-showing/", "office-support/kb-page-2/"])
+def test_corpus_pages_are_private_and_quiet(page, serve, corpus_site, path):
+    base = serve(corpus_site)
+    page.goto(base + path, wait_until="networkidle")
+    assert only_own_host(page.kb_log.requests, base) == []
+    assert page.kb_log.errors == [] and page.kb_log.console == []
