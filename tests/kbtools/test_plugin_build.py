@@ -147,3 +147,17 @@ def test_long_sections_are_paginated(tmp_path):
     assert 'rel="next" href="kb-page-2/"' in first and "Page 1 of 3 (45 articles)" in first
     assert 'rel="prev" href="../"' in second and 'rel="next" href="../kb-page-3/"' in second
     assert 'rel="next"' not in third
+
+
+def test_preview_shows_drafts_with_a_banner(tmp_path):
+    # `mkdocs serve` shows drafts; show_drafts: true is the same switch, testable without a server.
+    cfg = make_project(tmp_path, include_shipped=False, extra_config="plugins:\n  - kb:\n      show_drafts: true\n")
+    write(tmp_path, "guides/setup/draft.md", article("Draft one", extra="status: draft\n"))
+    write(tmp_path, "guides/setup/old.md", article("Old one", extra="status: archived\n"))
+    assert build(cfg).returncode == 0
+    draft = (tmp_path / "site" / "guides" / "setup" / "draft" / "index.html").read_text()
+    assert "kb-banner--draft" in draft and "not published" in draft
+    old = (tmp_path / "site" / "guides" / "setup" / "old" / "index.html").read_text()
+    assert "kb-banner--archived" in old
+    listing = (tmp_path / "site" / "guides" / "setup" / "index.html").read_text()
+    assert "Old one" not in listing
