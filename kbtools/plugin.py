@@ -90,7 +90,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             return None
         self._reset()
         self.show_drafts = self.config.show_drafts if self.config.show_drafts is not None else self.command == "serve"
-        config.theme.dirs.insert(0, str(THEME_DIR))
+        if str(THEME_DIR) not in config.theme.dirs:  # `mkdocs serve` may reuse the config
+            config.theme.dirs.insert(0, str(THEME_DIR))
         self.products = self._load_products(config)
         blocks.clear()
         blocks.register("lifecycle", lambda: lifecycle_page.render(self.products))
