@@ -152,13 +152,17 @@ def build(kb: str, engine: str, work: Path = WORK) -> Build:
         b.ok, b.error = False, (res.stderr or res.stdout)[-2000:]
         return b
     if engine == "pagefind":
-        wall, peak, res = run_measured([sys.executable, "-m", "pagefind", "--site", str(site)])
+        # Index the article content only (Pagefind's documented setup), not every page's nav.
+        wall, peak, res = run_measured([sys.executable, "-m", "pagefind", "--site", str(site),
+                                        "--root-selector", "article", "--quiet"])
         b.steps["pagefind"] = wall
         b.wall_s += wall
         b.peak_mb = max(b.peak_mb, peak)
         if res.returncode != 0:
             b.ok, b.error = False, (res.stderr or res.stdout)[-2000:]
             return b
+        from browser import install_pagefind_page
+        install_pagefind_page(site)
     measure_site(b)
     return b
 

@@ -293,18 +293,19 @@ def generate(n: int, out: Path, seed: int = 1, section_size: int = 50,
 
 
 def judged_queries(plans: list[Plan], seed: int, count: int = 60) -> list[dict]:
-    """Customer-style queries about the first articles, judged by construction.
+    """Customer-style queries about the first 1,000 articles, judged by construction.
 
-    A query is judged relevant to every article that shares what it asks about (same
-    error code; same component + symptom; same component + action for how-tos), so
-    ambiguous queries are judged fairly.
+    A query is judged relevant to every article of the whole KB that shares what it asks
+    about (same error code; same component + symptom; same component + action for
+    how-tos), so ambiguous queries are judged fairly; the queries are the same for every
+    KB size, their judgements are not.
     """
     rng = random.Random(f"{seed}:queries")
     pool = plans[: min(len(plans), 1000)]
     by_code: dict[str, list[str]] = {}
     by_sym: dict[tuple[str, str], list[str]] = {}
     by_how: dict[tuple[str, str], list[str]] = {}
-    for p in pool:
+    for p in plans:
         if p.type == "solution":
             by_code.setdefault(p.code, []).append(p.id)
             by_sym.setdefault((p.component, p.symptom), []).append(p.id)

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Relevance of each search engine on judged query sets: MRR@10 and success@3, per query kind.
+
+Owns: reading judged query sets (bench/queries/*.jsonl: {"q", "kind", "relevant": [ids]}), the
+metrics, the untuned Whoosh baseline (BM25F over title + body, terms ORed, Whoosh's default
+analyzer), and getting each engine's top 10:
+  ours      `kbtools.search.search(site, q, limit=10)` (the same ranking as `kb search --json`),
+            falling back to the `kb search --json` CLI;
+  whoosh    the baseline above, built here straight from the Markdown;
+  material  mkdocs-material's real search JS (lunr in its web worker) in headless Chromium;
+  pagefind  Pagefind's JS API in headless Chromium over a Pagefind-indexed build.
+Does not own: the builds (bench/build_kb.py) or the browser plumbing (bench/browser.py).
+
+    python bench/relevance.py --kb corpus --queries bench/queries/corpus.jsonl \
+        [--engines ours,whoosh,material,pagefind] [--work DIR] [--show-misses]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(REPO))
+
+KINDS = ("symptom", "error", "howto", "typo", "synonym", "short")
+ALL_ENGINES = ("ours", "whoosh", "material", "pagefind")
+QUERY_SETS = {"corpus": BENCH / "queries" / "corpus.jsonl", "shipped": BENCH / "queries" / "shipped.jsonl",
+              "1000": BENCH / "queries" / "generated-1000.jsonl",
+              "10000": BENCH / "queries" / "generated-10000.jsonl"}
+
+
+def load_queries(path: Path) -> list[dict]:
+    out = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        q = json.loads(line)
+        if not (isinstance(q.get("q"), str) and q.get("kind") in KINDS and q.get("relevant")):
+            raise ValueError(f"{path}:{n}: needs q, kind (one of {', '.join(KINDS)}) and relevant")
+        out.append(q)
+    return out
+
+
+def reciprocal_rank(ranked: list[str], relevant: list[str] | set[str], k: int = 10) -> float:
+    """1/rank of the first relevant id within the top k, else 0."""
+    rel = set(relevant)
+    for i, rid in enumerate(ranked[:k], 1):
+        if rid in rel:
+            return 1.0 / i
+    return 0.0
+
+
+def success_at(ranked: list[str], relevant: list[str] | set[str], k: int = 3) -> float:
+    """1 if any relevant id is in the top k, else 0."""
+    return 1.0 if set(ranked[:k]) & set(relevant) else 0.0
+
+
+def score(queries: list[dict], ranked: list[list[str]]) -> dict[str, dict]:
+    """{kind or 'all': {"mrr": MRR@10, "s3": success@3, "n": count}}."""
+    groups: dict[str, list[tuple[float, float]]] = {"all": []}
+    for q, r in zip(queries, ranked):
+        pair = (reciprocal_rank(r, q["relevant"]), success_at(r, q["relevant"]))
+        groups["all"].append(pair)
+        groups.setdefault(q["kind"], []).append(pair)
+    return {k: {"mrr": sum(p[0] for p in v) / len(v), "s3": sum(p[1] for p in v) / len(v), "n": len(v)}
+            for k, v in groups.items() if v}
+
+
+# --- engines -----------------------------------------------------------------------------
+
+def rank_ours(site: Path, queries: list[str]) -> list[list[str]]:
+    try:
+        from kbtools.search import search  # the public API the contract names
+    except ImportError:
+        search = None
+    out = []
+    for q in queries:
+        if search is not None:
+            hits = search(site, q, limit=10)
+        else:
+            res = subprocess.run([str(REPO / ".venv" / "bin" / "kb"), "search", "--json", q, "--site", str(site),
+                                  "--limit", "10"], capture_output=True, text=True)
+            if res.returncode != 0:
+                raise RuntimeError(f"kb search failed: {res.stderr.strip()}")
+            hits = json.loads(res.stdout)
+        out.append([h["id"] for h in hits])
+    return out
+
+
+def _source_articles(categories: dict[str, Path], shipped: bool):
+    """(id, title, body) for every published article the KB would contain."""
+    from kbtools.articles import load_article
+
+    roots = ([("", REPO / "docs")] if shipped else []) + [(name, Path(src)) for name, src in categories.items()]
+    for prefix, root in roots:
+        for f in sorted(root.rglob("*.md")):
+            rel = f.relative_to(root).as_posix()
+            if rel.startswith("_data/"):
+                continue
+            art = load_article(f"{prefix}/{rel}" if prefix else rel, f.read_bytes())
+            if art.published:
+                yield art.id, art.title, art.body
+
+
+def whoosh_baseline(kb: str, work: Path):
+    """Open (building once) the untuned Whoosh index for a KB; return a ranking function."""
+    from whoosh import index
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.qparser import MultifieldParser, OrGroup
+
+    from build_kb import kb_sources
+
+    where = work / f"whoosh-baseline-{kb}"
+    if not (where / ".complete").exists():
+        where.mkdir(parents=True, exist_ok=True)
+        schema = Schema(id=ID(stored=True, unique=True), title=TEXT, body=TEXT)
+        ix = index.create_in(str(where), schema)
+        w = ix.writer(limitmb=256)
+        for aid, title, body in _source_articles(*kb_sources(kb)):
+            w.add_document(id=aid, title=title, body=body)
+        w.commit()
+        (where / ".complete").write_text("ok")
+    ix = index.open_dir(str(where))
+    parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)
+    searcher = ix.searcher()  # BM25F, Whoosh's default weighting
+
+    def rank(queries: list[str]) -> list[list[str]]:
+        out = []
+        for q in queries:
+            # Query syntax characters would make "error: x" a field query; a plain box has no syntax.
+            text = re.sub(r"[:()\[\]{}^~*?\"'+\-!/\\]", " ", q)
+            hits = searcher.search(parser.parse(text), limit=10)
+            out.append([h["id"] for h in hits])
+        return out
+
+    return rank
+
+
+def run_engines(kb: str, queries: list[dict], engines: list[str], work: Path,
+                browser=None) -> dict[str, list[list[str]] | str]:
+    """{engine: top-10 id lists, or a string saying why it could not run}."""
+    texts = [q["q"] for q in queries]
+    results: dict[str, list[list[str]] | str] = {}
+    with contextlib.ExitStack() as stack:  # one Chromium, opened only if an engine needs it
+        _run(kb, texts, engines, work, browser, stack, results)
+    return results
+
+
+def _run(kb, texts, engines, work, browser, stack, results) -> None:
+    import browser as B
+    from build_kb import build, have_ours
+
+    for engine in engines:
+        print(f"  relevance: {engine} on {kb} ({len(texts)} queries)", file=sys.stderr, flush=True)
+        if engine == "whoosh":
+            results[engine] = whoosh_baseline(kb, work)(texts)
+            continue
+        if engine == "ours" and not have_ours():
+            results[engine] = "kb-search plugin not installed"
+            continue
+        site = work / f"{kb}-{engine}" / "site"
+        if not site.is_dir():
+            b = build(kb, engine, work)
+            if not b.ok:
+                results[engine] = f"build failed: {b.error[-300:]}"
+                continue
+        if engine == "ours":
+            results[engine] = rank_ours(site, texts)
+            continue
+        if browser is None:
+            browser = stack.enter_context(B.chromium())
+        with B.serve(site) as base:
+            if engine == "material":
+                results[engine] = B.rank_material(browser, base, texts)
+            else:
+                results[engine] = B.rank_pagefind(browser, base, texts)
+
+
+def table(queries: list[dict], results: dict) -> str:
+    from build_kb import fmt_table
+
+    kinds = [k for k in KINDS if any(q["kind"] == k for q in queries)]
+    header = ["engine"] + [f"{k} (n={sum(q['kind'] == k for q in queries)})" for k in kinds] + [f"ALL (n={len(queries)})"]
+    rows = []
+    for engine, ranked in results.items():
+        if isinstance(ranked, str):
+            rows.append([engine] + ["n/a"] * len(kinds) + [ranked])
+            continue
+        s = score(queries, ranked)
+        rows.append([engine] + [f"{s[k]['mrr']:.2f} / {s[k]['s3']:.2f}" for k in kinds + ["all"]])
+    return "MRR@10 / success@3\n" + fmt_table(rows, header)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import build_kb
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--kb", default="corpus", help="corpus, shipped, 1000, 10000")
+    ap.add_argument("--queries", type=Path)
+    ap.add_argument("--engines", default=",".join(ALL_ENGINES))
+    ap.add_argument("--work", type=Path, default=build_kb.WORK)
+    ap.add_argument("--show-misses", action="store_true", help="print queries an engine missed in its top 3")
+    a = ap.parse_args(argv)
+    build_kb.WORK = a.work
+    a.work.mkdir(parents=True, exist_ok=True)
+    queries = load_queries(a.queries or QUERY_SETS[a.kb])
+    results = run_engines(a.kb, queries, a.engines.split(","), a.work)
+    print(f"Relevance on {a.kb} ({len(queries)} judged queries)")
+    print(table(queries, results))
+    if a.show_misses:
+        for engine, ranked in results.items():
+            if isinstance(ranked, str):
+                continue
+            for q, r in zip(queries, ranked):
+                if not success_at(r, q["relevant"]):
+                    print(f"  {engine} miss [{q['kind']}] {q['q']!r}: got {r[:3]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
