@@ -135,8 +135,8 @@ def new(title: str, type_: str, folder: str | None, id_: str | None, products: t
         raise KbError(f"id '{id_}' is already used by {source.display(taken)}; choose another with --id")
     text = render(type_, title, id_, owner or _default_owner(), dt.date.today(), _split(products), _split(versions))
     # The article model checks what the writer gave (products, versions, owner) as lint will.
-    known, _ = products_of(source)
-    errors = [p for p in load_article(path.name, text.encode("utf-8"), known).problems if p.severity == "error"]
+    known, _ = products_of(source, check=False)
+    errors = [p for p in load_article(os.fspath(path), text.encode("utf-8"), known).problems if p.severity == "error"]
     if errors:
         raise ProblemsError(errors, "the new article; nothing was written")
     folder_path.mkdir(parents=True, exist_ok=True)

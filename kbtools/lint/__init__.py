@@ -11,6 +11,7 @@ problem like any other. The codes are listed in `kbtools/lint/README.md`.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import datetime as dt
 import json
 import os
@@ -45,8 +46,8 @@ class LintReport:
         return dict(sorted(Counter(p.code for p in self.problems).items()))
 
 
-def products_of(source: KbSource) -> tuple[dict[str, list[str]] | None, list[Problem]]:
-    """Product id -> versions from the policy file; None when there is no policy to check against."""
+def products_of(source: KbSource, today: dt.date | None = None, check: bool = True) -> tuple[dict[str, list[str]] | None, list[Problem]]:
+    """Product id -> versions from the policy file (None: no policy), and the policy's problems (with `check`)."""
     path = source.policy_file
     if path is None:
         return None, []
@@ -55,7 +56,7 @@ def products_of(source: KbSource) -> tuple[dict[str, list[str]] | None, list[Pro
         if source.policy_declared:
             return None, [Problem(shown, 1, "KB301", "policy file not found (plugins.kb.policy_file in mkdocs.yml); products and versions not checked")]
         return None, []
-    problems = _policy_problems(path, shown)
+    problems = _policy_problems(path, shown, today) if check else []
     try:
         from intake.lifecycle import load_products
 
@@ -68,7 +69,7 @@ def products_of(source: KbSource) -> tuple[dict[str, list[str]] | None, list[Pro
         return None, problems
 
 
-def _policy_problems(path: Path, shown: str) -> list[Problem]:
+def _policy_problems(path: Path, shown: str, today: dt.date | None) -> list[Problem]:
     """The policy helper's own checks (`intake.checks.check_policy`), when that module exists."""
     try:
         from intake.checks import check_policy  # type: ignore[import-not-found]
@@ -78,8 +79,10 @@ def _policy_problems(path: Path, shown: str) -> list[Problem]:
         return [Problem(shown, 1, "KB300", f"the policy checks could not run: {exc}", "warning")]
     except ImportError as exc:
         return [Problem(shown, 1, "KB300", f"the policy checks could not run: {exc}", "warning")]
+    accepted = inspect.signature(check_policy).parameters
+    extra = {k: v for k, v in (("today", today), ("display", shown)) if k in accepted}
     try:
-        return list(check_policy(path))
+        return list(check_policy(path, **extra))
     except Exception as exc:  # their bug must not hide our findings
         return [Problem(shown, 1, "KB300", f"the policy checks could not run: {type(exc).__name__}: {exc}", "warning")]
 
@@ -97,7 +100,7 @@ def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False) 
     today = today or dt.date.today()
     listing = walk(source)
     problems: list[Problem] = list(listing.problems)
-    products, policy_problems = products_of(source)
+    products, policy_problems = products_of(source, today)
     articles = {}
     for uri in listing.markdown:
         try:
@@ -106,9 +109,9 @@ def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False) 
             problems.append(Problem(uri, 1, "KB100", f"cannot read: {exc.strerror or exc}"))
             continue
         art = load_article(uri, raw, products)
-        problems += art.problems
+        problems += _without_noise(art.problems)
         articles[uri] = art
-    kb = checks.Kb(articles, set(listing.assets), listing.folders, source.config_refs)
+    kb = checks.Kb(articles, set(listing.assets), listing.folders, source.config_refs, source.display)
     problems += checks.duplicates(kb)
     link_problems, used, inbound = checks.links(kb)
     problems += link_problems
@@ -119,6 +122,13 @@ def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False) 
     problems += checks.placeholders(kb)
     shown = [dataclasses.replace(p, path=source.display(p.path)) for p in problems]
     return LintReport(sorted(shown + policy_problems), len(articles), len(listing.markdown) + len(listing.assets))
+
+
+def _without_noise(problems: list[Problem]) -> list[Problem]:
+    """A front matter that cannot be read has no title or type to miss: say only that it is broken."""
+    if any(p.code == "KB102" for p in problems):
+        return [p for p in problems if p.code not in ("KB105", "KB106")]
+    return problems
 
 
 def format_text(report: LintReport) -> str:

@@ -13,7 +13,7 @@ import difflib
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..articles import Article, slugify
@@ -39,6 +39,7 @@ class Kb:
     assets: set[str]  # non-Markdown files, by src_uri
     folders: set[str]
     config_refs: set[str] = field(default_factory=set)
+    display: Callable[[str], str] = str  # how a src_uri is shown inside a message
     lines: dict[str, list[str]] = field(default_factory=dict)  # src_uri -> body lines
 
     def body_lines(self, art: Article) -> list[str]:
@@ -72,11 +73,11 @@ def duplicates(kb: Kb) -> list[Problem]:
     for art in kb.articles.values():
         first = by_id.setdefault(art.id, art)
         if first is not art:
-            problems.append(Problem(art.src_uri, art.line_of("id"), "KB201", f"duplicate id '{art.id}' (also {first.src_uri}:{first.line_of('id')})", key="id"))
+            problems.append(Problem(art.src_uri, art.line_of("id"), "KB201", f"duplicate id '{art.id}' (also {kb.display(first.src_uri)}:{first.line_of('id')})", key="id"))
         title_key = " ".join(art.title.lower().split())
         first = by_title.setdefault(title_key, art)
         if first is not art:
-            problems.append(Problem(art.src_uri, art.line_of("title"), "KB202", f"duplicate title '{art.title}' (also {first.src_uri}:{first.line_of('title')}); readers cannot tell them apart in search", "warning", key="title"))
+            problems.append(Problem(art.src_uri, art.line_of("title"), "KB202", f"duplicate title '{art.title}' (also {kb.display(first.src_uri)}:{first.line_of('title')}); readers cannot tell them apart in search", "warning", key="title"))
     return problems
 
 
@@ -139,7 +140,16 @@ def links(kb: Kb) -> tuple[list[Problem], set[str], dict[str, int]]:
     used: set[str] = set()
     inbound: dict[str, int] = {}
     pages = sorted(kb.articles)
+    images = sorted(a for a in kb.assets if is_image(a))
+    files = pages + sorted(kb.assets)
     anchor_cache: dict[str, set[str]] = {}
+    hints: dict[tuple[str, str, int], str] = {}  # one broken target is often linked many times
+
+    def suggest(art: Article, resolved: str, choices: list[str]) -> str:
+        key = (posixpath.dirname(art.src_uri), resolved, id(choices))
+        if key not in hints:
+            hints[key] = _suggest(art, resolved, choices)
+        return hints[key]
 
     def anchors(target: Article) -> set[str]:
         if target.src_uri not in anchor_cache:
@@ -188,16 +198,15 @@ def links(kb: Kb) -> tuple[list[Problem], set[str], dict[str, int]]:
             if resolved.split("/", 1)[0] in GENERATED_ROOTS and not image:
                 continue  # a page another plugin generates (search, request form, ...)
             if image or is_image(resolved):
-                images = sorted(a for a in kb.assets if is_image(a))
-                problems.append(Problem(art.src_uri, line, "KB205", f"missing image '{target}'{_suggest(art, resolved, images)}"))
+                problems.append(Problem(art.src_uri, line, "KB205", f"missing image '{target}'{suggest(art, resolved, images)}"))
             elif resolved.endswith(".md"):
-                problems.append(Problem(art.src_uri, line, "KB203", f"link to a missing page '{target}'{_suggest(art, resolved, pages)}"))
+                problems.append(Problem(art.src_uri, line, "KB203", f"link to a missing page '{target}'{suggest(art, resolved, pages)}"))
             elif resolved + ".md" in kb.articles or resolved.rstrip("/") + ".md" in kb.articles:
                 fixed = _relative(art.src_uri, resolved.rstrip("/") + ".md")
                 problems.append(Problem(art.src_uri, line, "KB211", f"link '{target}' names a page by its address: link to '{fixed}' so the build can check it", "warning"))
                 inbound[resolved.rstrip("/") + ".md"] = inbound.get(resolved.rstrip("/") + ".md", 0) + 1
             else:
-                problems.append(Problem(art.src_uri, line, "KB203", f"link to a missing file '{target}'{_suggest(art, resolved, pages + sorted(kb.assets))}"))
+                problems.append(Problem(art.src_uri, line, "KB203", f"link to a missing file '{target}'{suggest(art, resolved, files)}"))
     return problems, used, inbound
 
 
