@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from ..articles import Article
 
 FIELDS = ("title", "headings", "tags", "description", "body")
-SECTION_TEXT_CHARS = 600  # per section, kept for snippets: a result shows ~200 of them
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,}).*$", re.M)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)

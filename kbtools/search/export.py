@@ -1,0 +1,205 @@
+"""Write the static search index (format described in `kbtools/search/README.md`).
+
+Owns: the file layout and encodings under `assets/search/index/`: the manifest, the term
+dictionary shards, the binary postings and positions files, the per-document files, the
+facet lists and the typo-tolerance word lists. Does not own: how the index was built
+(`whoosh_index.py`) or how it is queried (`engine.py`, `assets/search/engine.js`).
+
+Files are written into a temporary folder and swapped in, so a reader never sees half an index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from whoosh.util.numeric import byte_to_length  # a constant table; see README "Scoring"
+
+from .analysis import ANALYZER_ID, STOP_WORDS, normalize, words
+from .documents import FIELDS, SearchDoc
+from .inverted import Inverted
+
+FORMAT = "kb-search-index"
+VERSION = 1
+INDEX_DIR = "assets/search/index"
+TERMS_PER_SHARD = 128
+POSTINGS_FILE_BYTES = 8192
+MIN_TYPO_WORD = 4
+MAX_SECTIONS = 12  # sections kept per document for snippets and section links
+_ALPHA = re.compile(r"^[a-z]+$")
+
+
+@dataclass
+class Ranking:
+    """Scoring parameters written into the manifest; both engines read them from there."""
+
+    weights: dict[str, float] = field(default_factory=lambda: {
+        "title": 5.0, "headings": 2.0, "tags": 3.0, "description": 2.0, "body": 1.0})
+    B: float = 0.75
+    K1: float = 1.2
+    coord: float = 1.0  # score *= (matched query words / query words) ** coord; 0 = plain BM25F
+    fuzzy: float = 0.6  # weight of a typo-corrected word
+    prefix: float = 0.7  # weight of a completion of the word being typed
+    prefix_max: int = 8  # completions tried for the word being typed
+    fuzzy_max: int = 4  # corrections tried for an unknown word
+
+    def as_json(self) -> dict:
+        return {"weights": [self.weights.get(f, 0.0) for f in FIELDS], "B": self.B, "K1": self.K1,
+                "coord": self.coord, "fuzzy": self.fuzzy, "prefix": self.prefix,
+                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max}
+
+
+def _varint(out: bytearray, n: int) -> None:
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+
+
+def _write_json(path: Path, data) -> int:
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.write_bytes(raw)
+    return len(raw)
+
+
+def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranking: Ranking,
+           facet_labels: dict[str, dict[str, str]] | None = None) -> dict:
+    """Write the index under `site_dir/assets/search/index`; return a size summary."""
+    if len(docs) != inv.doc_count or any(d.id != i for d, i in zip(docs, inv.doc_ids)):
+        raise ValueError("documents and index disagree on the document order")
+    final = Path(site_dir) / INDEX_DIR
+    tmp = final.with_name(final.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    for sub in ("t", "p", "x", "d", "f", "w"):
+        (tmp / sub).mkdir(parents=True)
+    sizes: Counter = Counter()
+
+    # Postings and positions, grouped into files of ~POSTINGS_FILE_BYTES in term order.
+    # UTF-16 order: the order JavaScript compares strings in (the browser binary-searches shards).
+    vocab = sorted({t for per in inv.terms.values() for t in per}, key=utf16_key)
+    entries = []
+    post, pos = bytearray(), bytearray()
+    file_no = 0
+
+    def flush() -> None:
+        nonlocal post, pos, file_no
+        (tmp / "p" / f"{file_no}.bin").write_bytes(bytes(post))
+        (tmp / "x" / f"{file_no}.bin").write_bytes(bytes(pos))
+        sizes["postings"] += len(post)
+        sizes["positions"] += len(pos)
+        post, pos = bytearray(), bytearray()
+        file_no += 1
+
+    for t in vocab:
+        dfs = []
+        p_off, x_off = len(post), len(pos)
+        for f in FIELDS:
+            pl = inv.terms[f].get(t)
+            if pl is None:
+                dfs.append(0)
+                continue
+            dfs.append(len(pl.docs))
+            prev = 0
+            for d, tf, norm, poss in zip(pl.docs, pl.tfs, pl.norms, pl.positions):
+                _varint(post, d - prev)
+                _varint(post, tf)
+                _varint(post, norm)
+                prev = d
+                last = 0
+                for x in poss:
+                    _varint(pos, x - last)
+                    last = x
+        entries.append(f"{t}\t{file_no}\t{p_off}\t{x_off}\t{','.join(map(str, dfs))}")
+        if len(post) >= POSTINGS_FILE_BYTES:
+            flush()
+    if post or not entries:
+        flush()
+
+    # The term dictionary, in shards of TERMS_PER_SHARD terms; the manifest lists each shard's first term.
+    shard_starts = []
+    for i in range(0, len(entries), TERMS_PER_SHARD):
+        chunk = entries[i:i + TERMS_PER_SHARD]
+        shard_starts.append(chunk[0].split("\t", 1)[0])
+        raw = ("\n".join(chunk) + "\n").encode("utf-8")
+        (tmp / "t" / f"{len(shard_starts) - 1}.txt").write_bytes(raw)
+        sizes["terms"] += len(raw)
+
+    # One small file per document: what a result shows.
+    for n, d in enumerate(docs):
+        sizes["docs"] += _write_json(tmp / "d" / f"{n}.json", {
+            "id": d.id, "title": d.title, "url": d.url, "type": d.type, "crumbs": d.breadcrumbs,
+            "products": d.products, "versions": d.versions, "description": d.description,
+            "sections": [[s.heading, s.anchor, _clip(s.text)] for s in d.sections[:MAX_SECTIONS]],
+        })
+
+    # Facets: for each filter, value -> document numbers (fetched only when a filter is set).
+    facets = {"type": lambda d: [d.type], "product": lambda d: d.products, "version": lambda d: d.versions}
+    facet_meta = {}
+    for name, get in facets.items():
+        lists: dict[str, list[int]] = {}
+        for n, d in enumerate(docs):
+            for v in get(d):
+                lists.setdefault(v, []).append(n)
+        sizes["facets"] += _write_json(tmp / "f" / f"{name}.json", lists)
+        labels = (facet_labels or {}).get(name, {})
+        facet_meta[name] = [[v, labels.get(v, v), len(ns)] for v, ns in sorted(lists.items())]
+
+    # Typo tolerance: the words of the articles, by first letter and length.
+    groups: dict[tuple[str, int], list[str]] = {}
+    for w, c in _surface_words(docs).items():
+        if len(w) >= MIN_TYPO_WORD - 1:
+            groups.setdefault((w[0], len(w)), []).append(w)
+    word_files = {}
+    for (letter, length), ws in sorted(groups.items()):
+        name = f"{letter}{length}"
+        word_files[name] = len(ws)
+        sizes["words"] += _write_json(tmp / "w" / f"{name}.json", sorted(ws))
+
+    avgfl = [(inv.field_totals[f] / inv.doc_count if inv.doc_count else 0) or 1 for f in FIELDS]
+    manifest = {
+        "format": FORMAT, "version": VERSION, "analyzer": ANALYZER_ID,
+        "stop_words": sorted(STOP_WORDS), "fields": list(FIELDS), "doc_count": inv.doc_count,
+        "avgfl": avgfl, "length_table": [byte_to_length(b) for b in range(256)],
+        "ranking": ranking.as_json(), "term_shards": shard_starts, "postings_files": file_no,
+        "word_files": word_files, "facets": facet_meta,
+    }
+    sizes["manifest"] = _write_json(tmp / "manifest.json", manifest)
+    old = final.with_name(final.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
+    sizes["total"] = sum(v for k, v in sizes.items() if k != "total")
+    return dict(sizes, terms_count=len(vocab), doc_count=inv.doc_count)
+
+
+def utf16_key(term: str) -> bytes:
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+def _clip(text: str, limit: int = 400) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit] + " …"
+
+
+def _surface_words(docs: Iterable[SearchDoc]) -> Counter:
+    """Lower-cased ASCII words (not stop words) of every field, with their counts."""
+    counts: Counter = Counter()
+    for d in docs:
+        for text in d.fields().values():
+            for w in words(text):
+                if _ALPHA.match(w) and w not in STOP_WORDS:
+                    counts[w] += 1
+    return counts
+
+
+__all__ = ["export", "Ranking", "FORMAT", "VERSION", "INDEX_DIR", "normalize"]

@@ -1,0 +1,133 @@
+"""The `kb-search` MkDocs plugin: index every published article and export the static index.
+
+Owns: the plugin's options (field weights and ranking knobs in mkdocs.yml, validated at
+load with every problem reported), collecting one `SearchDoc` per published page, the
+generated search page (`search/`), adding the search script and style to every page, and
+writing the index after the build. Does not own: analysis, Whoosh, the export format or
+the query engines (the other modules of this package), nor the article model (`kb`).
+Replaces mkdocs-material's `search` plugin: list `kb-search`, not `search`, in mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..errors import did_you_mean
+from . import whoosh_index
+from .documents import FIELDS, SearchDoc, from_article
+from .export import Ranking, export
+
+log = logging.getLogger("mkdocs.plugins.kb-search")
+SEARCH_PAGE = "search/index.md"
+_RANKING_KEYS = {"B": float, "K1": float, "coord": float, "fuzzy": float, "prefix": float,
+                 "prefix_max": int, "fuzzy_max": int}
+
+
+class SearchConfig(Config):
+    enabled = c.Type(bool, default=True)
+    # Field weights: how much a match in each field counts (BM25F boosts). 0 leaves a field out.
+    weights = c.Type(dict, default={})
+    # Scoring knobs (see kbtools/search/README.md): B, K1, coord, fuzzy, prefix, prefix_max, fuzzy_max.
+    ranking = c.Type(dict, default={})
+
+
+class KbSearchPlugin(BasePlugin[SearchConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.docs: list[SearchDoc] = []
+        self.ranking = Ranking()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self.docs = []
+        self.ranking = _ranking(self.config.weights, self.config.ranking)
+        if "search" in config.plugins or "material/search" in config.plugins:
+            log.warning("kb-search replaces mkdocs-material's search plugin: remove `search` from plugins in mkdocs.yml")
+        config.extra_css.append("assets/search/search.css")
+        config.extra_javascript.append(c.ExtraScriptValue("assets/search/ui.js"))
+        config.extra_javascript[-1].type = "module"
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        if files.get_file_from_path(SEARCH_PAGE) is None:
+            page = File.generated(config, SEARCH_PAGE, content="---\ntemplate: kb-search.html\ntitle: Search\n---\n# Search\n")
+            page.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(page)
+        return files
+
+    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
+        if not self.config.enabled:
+            return None
+        art = getattr(page, "kb_article", None)
+        if art is None or not art.published or page.file.src_uri == SEARCH_PAGE:
+            return None
+        crumbs = [a.title for a in reversed(page.ancestors) if a.title]
+        self.docs.append(from_article(art, page.url, crumbs))
+        return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        started = time.monotonic()
+        kb = config.plugins.get("kb")
+        products = getattr(kb, "products", {}) or {}
+        labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in products.items()}}
+        work = tempfile.mkdtemp(prefix="kb-search-")
+        try:
+            whoosh_index.build(self.docs, work)
+            inv = whoosh_index.read(work)
+            sizes = export(inv, self.docs, config.site_dir, self.ranking, labels)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        log.info(
+            f"kb-search: indexed {len(self.docs)} pages, {sizes['terms_count']} terms, "
+            f"{sizes['total'] / 1e6:.1f} MB in {time.monotonic() - started:.1f} s")
+
+
+def _type_labels() -> dict[str, str]:
+    from ..articles import TYPES
+
+    return dict(TYPES)
+
+
+def _ranking(weights: dict, knobs: dict) -> Ranking:
+    """Validate the plugin's `weights` and `ranking` options; report every problem at once."""
+    problems = []
+    r = Ranking()
+    for key, value in weights.items():
+        if key not in FIELDS:
+            problems.append(f"weights.{key}: unknown field{did_you_mean(key, FIELDS)}; fields are {', '.join(FIELDS)}")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            problems.append(f"weights.{key}: expected a number >= 0, got {value!r}")
+        else:
+            r.weights[key] = float(value)
+    for key, value in knobs.items():
+        kind = _RANKING_KEYS.get(key)
+        if kind is None:
+            problems.append(f"ranking.{key}: unknown option{did_you_mean(key, _RANKING_KEYS)}")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (kind is int and not float(value).is_integer()):
+            problems.append(f"ranking.{key}: expected a{'n integer' if kind is int else ' number'} >= 0, got {value!r}")
+        else:
+            setattr(r, key, kind(value))
+    if not any(r.weights.values()):
+        problems.append("weights: at least one field needs a weight above 0")
+    if problems:
+        raise PluginError("mkdocs.yml: plugins.kb-search: " + "; ".join(problems))
+    return r
+
+

@@ -1,0 +1,103 @@
+"""The Python engine over an exported index: typos, prefixes, phrases, filters, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kbtools.search import search
+from kbtools.search.engine import Index, edit_distance, run
+from kbtools.errors import KbError
+
+
+def ids(site, q, **kw):
+    return [h["id"] for h in search(site, q, **kw)]
+
+
+def test_exact_words_find_the_article(small_site):
+    assert ids(small_site, "outlook crashes ")[0] == "outlook-crash"
+    assert ids(small_site, "0x8007007A")[0] == "oab-error"
+    assert ids(small_site, "8007007a")[0] == "oab-error"
+    assert ids(small_site, "550 5.1.10")[0] == "ndr-550"
+
+
+def test_stemming_matches_other_forms(small_site):
+    assert ids(small_site, "resetting passwords ")[0] == "reset-password"
+    assert "configure-scanner" in ids(small_site, "configuring ")
+
+
+def test_one_typo_in_a_word_of_four_letters_or_more(small_site):
+    assert ids(small_site, "outlok crashes ")[0] == "outlook-crash"
+    assert ids(small_site, "pasword ")[0] == "reset-password"
+
+
+def test_two_typos_only_from_eight_letters(small_site):
+    assert ids(small_site, "registyr vaule ")[:1] == ["oab-error"]  # transposition and 1 edit
+    assert "cannot-activate" in ids(small_site, "activtaoin ")  # 10 letters, 2 transpositions
+    assert ids(small_site, "aktivtaoin ") == []  # 10 letters, 3 edits: too far
+    assert "cannot-activate" in ids(small_site, "actvaton ")  # 8 letters, 2 edits
+    assert ids(small_site, "sycn ")[:1] == ["turn-off-sync"]  # 4 letters, 1 transposition
+    assert ids(small_site, "snyx ") == []  # 4 letters, 2 edits: too far
+
+
+def test_did_you_mean_names_the_corrected_words(small_site):
+    res = run(Index(small_site), "Outlok crashes ")
+    assert res["did_you_mean"] == "outlook crashes "
+    assert run(Index(small_site), "outlook crashes ")["did_you_mean"] == ""
+
+
+def test_the_word_being_typed_matches_as_a_prefix(small_site):
+    assert ids(small_site, "offline addr")[:2] == ["address-list", "oab-error"] or \
+        set(ids(small_site, "offline addr")[:2]) == {"address-list", "oab-error"}
+    assert ids(small_site, "addr ") == []  # finished word: no prefix matching
+    assert ids(small_site, "regis")[0] == "oab-error"
+
+
+def test_quoted_phrase_requires_the_words_in_order(small_site):
+    assert ids(small_site, '"offline address book"') == ["oab-error"]
+    assert "address-list" in ids(small_site, "offline address book ")
+    assert ids(small_site, '"address offline"') == []
+    assert ids(small_site, '"turn off sync"') == ["turn-off-sync"]  # across a stop word? no: 'the' absent
+
+
+def test_filters_by_type_product_and_version(small_site):
+    assert ids(small_site, "scanner password ", filters={"type": ["how-to"]}) == ["configure-scanner", "reset-password"] or \
+        set(ids(small_site, "scanner password ", filters={"type": ["how-to"]})) == {"configure-scanner", "reset-password"}
+    assert ids(small_site, "scanner password ", filters={"version": ["6.5"]}) == ["configure-scanner"]
+    assert ids(small_site, "outlook ", filters={"product": ["psicapture"]}) == []
+
+
+def test_more_matched_words_rank_first(small_site):
+    # "not" alone matches several; with "activated" the activation article wins.
+    assert ids(small_site, "office not activated ")[0] == "cannot-activate"
+
+
+HOSTILE = ['<script>alert(1)</script>', '"', '""', '"""', "'", "\\", ".*+?^${}()|[]", "\ud800", "a\udfffb",
+           "مرحبا بالعالم", "😀🔥", "x" * 10000, "", "   ", "a", "0x", "5.", ".....", "-", "_", "OR AND NOT",
+           "\u202eevil", "null", "undefined", "__proto__", "constructor", "toString", "%00", "\x00", "\n\t"]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_hostile_queries_do_not_fail(small_site, q):
+    res = run(Index(small_site), q)
+    assert isinstance(res["hits"], list)
+
+
+def test_an_index_of_another_format_version_is_refused_with_a_message(small_site, tmp_path):
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(small_site, copy)
+    mf = copy / "assets/search/index/manifest.json"
+    data = json.loads(mf.read_text())
+    data["version"] = 99
+    mf.write_text(json.dumps(data))
+    with pytest.raises(KbError, match="v99 is not the one this kb understands"):
+        search(copy, "outlook")
+
+
+def test_edit_distance_counts_transpositions_as_one():
+    assert edit_distance("recieve", "receive", 2) == 1
+    assert edit_distance("kitten", "sitting", 3) == 3
+    assert edit_distance("abc", "abcdef", 1) == 2

@@ -1,0 +1,30 @@
+"""The kb-search plugin's options: validated at load, every problem reported."""
+
+from __future__ import annotations
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from kbtools.search.plugin import _ranking
+
+
+def test_weights_and_knobs_are_applied():
+    r = _ranking({"title": 7, "body": 0.5}, {"coord": 2, "prefix_max": 3})
+    assert r.weights["title"] == 7.0 and r.weights["body"] == 0.5 and r.weights["headings"] == 2.0
+    assert r.coord == 2.0 and r.prefix_max == 3
+
+
+def test_every_problem_is_reported_with_a_suggestion():
+    with pytest.raises(PluginError) as exc:
+        _ranking({"titel": 3, "body": -1, "tags": "x"}, {"cord": 1, "prefix_max": 2.5})
+    msg = str(exc.value)
+    assert "weights.titel: unknown field (did you mean 'title'?)" in msg
+    assert "weights.body: expected a number >= 0, got -1" in msg
+    assert "weights.tags: expected a number >= 0, got 'x'" in msg
+    assert "ranking.cord: unknown option (did you mean 'coord'?)" in msg
+    assert "ranking.prefix_max: expected an integer >= 0, got 2.5" in msg
+
+
+def test_all_weights_zero_is_refused():
+    with pytest.raises(PluginError, match="at least one field"):
+        _ranking({f: 0 for f in ("title", "headings", "tags", "description", "body")}, {})
