@@ -129,6 +129,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.enabled:
             return None
         problems: list[Problem] = []
+        t0 = time.monotonic()
         versions = {pid: [v.version for v in p.versions] for pid, p in self.products.items()} if self.products else None
         for f in files.documentation_pages():
             try:
@@ -158,6 +159,7 @@ class KbPlugin(BasePlugin[KbConfig]):
                 f"{len(errors)} error(s) in the articles; nothing was written:\n"
                 + "\n".join(str(p) for p in sorted(problems) if p.severity == "error")
             )
+        log.info(f"kb: read and checked {len(self.articles)} articles in {time.monotonic() - t0:.1f} s")
         if warnings:
             log.info(f"kb: {warnings} lint warning(s); run `kb lint` to see them")
         self._add_section_pages(files, config)
@@ -297,7 +299,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         art: Article | None = getattr(page, "kb_article", None)
         if self.related is None:
             published = [a for a in self.by_id.values() if a.published and PurePosixPath(a.src_uri).stem not in ("index", "README")]
+            t0 = time.monotonic()
             self.related = related_articles(published, self.config.related_count)
+            log.info(f"kb: related articles for {len(published)} articles in {time.monotonic() - t0:.1f} s")
         related = []
         for rid in (self.related.get(art.id, []) if art else []):
             other = self.by_id.get(rid)
