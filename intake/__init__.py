@@ -1,1 +1,77 @@
-"""The support policy as data: lifecycle, calendar, decision table, engine, payloads."""
+"""The support policy as data: lifecycle, calendar, decision table, engine, payloads.
+
+Public API (see intake/FORMATS.md):
+- `classify(answers, at, policy=None)` -> classification dict;
+- `verify(payload, policy=None)` -> list of differences (raises PayloadError, exit 2, on a schema violation);
+- `export(payload, to, policy=None)` -> Zendesk/Jira JSON text or an RFC 5322 message.
+`policy` is a compiled policy dict; by default the project's policy file is checked and
+compiled (once per process).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+DEFAULT_POLICY = Path("docs") / "_data" / "support-policy.yml"
+_cache: dict[str, dict[str, Any]] = {}
+
+
+def policy_path() -> Path:
+    """KB_POLICY, else ./docs/_data/support-policy.yml, else the repository's."""
+    env = os.environ.get("KB_POLICY")
+    if env:
+        return Path(env)
+    if DEFAULT_POLICY.is_file():
+        return DEFAULT_POLICY
+    return Path(__file__).resolve().parent.parent / DEFAULT_POLICY
+
+
+def compiled_policy(path: str | Path | None = None, today: dt.date | None = None) -> dict[str, Any]:
+    """Check and compile a policy file (or read a compiled JSON); cached per path and day."""
+    from .checks import load_policy
+    from .engine import check_policy
+
+    p = Path(path) if path else policy_path()
+    key = f"{p.resolve()}|{today}"
+    if key not in _cache:
+        if p.suffix == ".json":
+            from .payload import parse
+
+            compiled = parse(p.read_bytes(), "compiled policy")
+            check_policy(compiled)
+        else:
+            _, compiled = load_policy(p, today)
+        _cache[key] = compiled
+    return _cache[key]
+
+
+def classify(answers: dict[str, Any], at: Any, policy: dict[str, Any] | None = None) -> dict[str, Any]:
+    from .engine import classify as _classify
+
+    return _classify(policy or compiled_policy(), answers, at)
+
+
+def verify(payload: Any, policy: dict[str, Any] | None = None) -> list:
+    from .payload import parse, verify as _verify
+
+    if isinstance(payload, (str, bytes)):
+        payload = parse(payload)
+    return _verify(payload, policy or compiled_policy())
+
+
+def export(payload: Any, to: str, policy: dict[str, Any] | None = None) -> str:
+    """Export a payload; it is validated against the schema first (never exports garbage)."""
+    from .export import export as _export
+    from .payload import parse, validate
+
+    if isinstance(payload, (str, bytes)):
+        payload = parse(payload)
+    validate(payload)
+    return _export(payload, to, policy or compiled_policy())
+
+
+__all__ = ["classify", "verify", "export", "compiled_policy", "policy_path"]

@@ -159,12 +159,23 @@ def compile_policy(data: dict[str, Any], today: dt.date | None = None) -> dict[s
                        "reasons": [dict(r) for r in data["escalation"]["reasons"]]},
         "calendar": compile_calendar(data["calendar"], today),
         "texts": dict(TEXTS),
+        "payload_fields": dict(data.get("payload_fields") or {}),
+        "exports": _exports(data.get("exports") or {}),
         "examples": [
             {"name": e["name"], "at": e["at"],
              "answers": {k: (None if v is None else norm_value(v)) for k, v in e["answers"].items()},
              "expect": e["expect"]}
             for e in data.get("examples") or []
         ],
+    }
+
+
+def _exports(ex: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "question_when": norm_when(ex["question_when"]) if "question_when" in ex else [],
+        "email_to": ex.get("email_to", ""),
+        "zendesk_fields": dict(ex.get("zendesk_fields") or {}),
+        "jira": dict(ex.get("jira") or {}),
     }
 
 

@@ -260,6 +260,8 @@ def _id() -> Str:
     return Str(ID, what="id (lowercase letters, digits, '-', '_')")
 
 
+PAYLOAD_FIELDS = ("requester.role", "requester.purchase_channel", "requester.partner", "product.id",
+                  "product.version", "product.deployment", "support_contract.active")
 OPTION = Map({"value": Str(what="option value"), "label": _text()}, {"help": _text()})
 HOLIDAY = Map({"name": _text()}, {
     "date": Date(), "month": Int(1, 12), "day": Int(1, 31), "weekday": Str(choices=WEEKDAYS),
@@ -314,7 +316,14 @@ POLICY = Map(
         "responsibilities_consequence": _text(),
         "escalation": Map({"anytime": Bool(), "text": _text(), "reasons": List(Map({"id": _id(), "label": _text()}), 1, unique_ids=True)}),
     },
-    {"examples": List(Map({"name": _text(), "at": Instant(), "answers": MapOf(Anything()), "expect": MapOf(Anything())}))},
+    {"payload_fields": MapOf(_id(), PAYLOAD_FIELDS),
+     "exports": Map({
+        "question_when": Condition(), "email_to": Str(re.compile(r"^[^@\s]+@[^@\s]+$"), what="email address"),
+        "zendesk_fields": MapOf(Int(1), ("priority", "respond_by", "route", "eligibility", "policy_version")),
+        "jira": Map({"service_desk_id": _text(), "request_type_id": _text(), "respond_by_field": _text(),
+                     "route_field": _text(), "eligibility_field": _text()}),
+     }),
+     "examples": List(Map({"name": _text(), "at": Instant(), "answers": MapOf(Anything()), "expect": MapOf(Anything())}))},
 )
 
 

@@ -1,0 +1,123 @@
+"""Request payloads: parse, validate against the published JSON Schema, and verify.
+
+`verify` re-classifies the raw answers at `created_at` with the compiled policy and lists
+every field that differs from what the payload claims (a priority raised by hand is
+caught). Schema violations, non-JSON and absurd sizes raise `PayloadError` (exit 2) with
+the JSON path. Exporting to help desks is `intake.export`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from . import engine
+from .compiler import sha256
+from .errors import AnswersError, KbError, PayloadError
+
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "request-payload.v1.json"
+SCHEMA_VERSION = 1
+MAX_BYTES = 1_000_000
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def json_path(parts: Any) -> str:
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+def parse(raw: bytes | str, name: str = "payload") -> Any:
+    """JSON text -> value; PayloadError (exit 2) when too large or not JSON."""
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size > MAX_BYTES:
+        raise PayloadError([("$", f"{size} bytes; the limit is {MAX_BYTES} bytes")], name)
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        return json.loads(text)
+    except UnicodeDecodeError:
+        raise PayloadError([("$", "not UTF-8 text")], name)
+    except json.JSONDecodeError as exc:
+        raise PayloadError([("$", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")], name)
+    except RecursionError:
+        raise PayloadError([("$", "not JSON: nested too deeply")], name)
+
+
+def validate(payload: Any) -> None:
+    """Raise PayloadError listing every schema violation, each with its JSON path."""
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(payload), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    if errors:
+        raise PayloadError([(json_path(e.absolute_path), _message(e)) for e in errors])
+
+
+def _message(e: jsonschema.ValidationError) -> str:
+    if e.validator == "additionalProperties":
+        extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+        return f"unexpected field(s): {', '.join(extra)}"
+    if e.validator == "required":
+        return e.message.replace("is a required property", "is missing")
+    if e.validator in ("maxLength", "maxItems", "maxProperties"):
+        return f"too long (at most {e.validator_value})"
+    if e.validator == "pattern":
+        return f"{json.dumps(e.instance)[:60]} has the wrong format"
+    if e.validator == "else":
+        return "'escalation' is only allowed when kind is 'escalation'"
+    return e.message if len(e.message) < 200 else e.message[:200] + "..."
+
+
+@dataclass(frozen=True)
+class Difference:
+    field: str
+    payload: Any
+    expected: Any
+
+    def __str__(self) -> str:
+        return f"{self.field}: payload has {json.dumps(self.payload)}, the policy gives {json.dumps(self.expected)}"
+
+
+def verify(payload: Any, policy: dict[str, Any]) -> list[Difference]:
+    """Differences between the payload and a re-classification (empty: all agrees)."""
+    validate(payload)
+    try:
+        expected = engine.classify(policy, payload["answers"], payload["created_at"])
+    except AnswersError as exc:
+        raise PayloadError(exc.problems)
+    except KbError as exc:
+        raise PayloadError([("$.created_at", str(exc))])
+    diffs = [Difference(f"classification.{k}", payload["classification"][k], v)
+             for k, v in expected.items() if payload["classification"].get(k) != v]
+    if payload["policy"]["version"] != policy["policy_version"]:
+        diffs.append(Difference("policy.version", payload["policy"]["version"], policy["policy_version"]))
+    digest = sha256(policy)
+    if payload["policy"]["sha256"] != digest:
+        diffs.append(Difference("policy.sha256", payload["policy"]["sha256"], digest))
+    diffs += _consistency(payload, policy)
+    if payload["kind"] == "escalation":
+        reasons = [r["id"] for r in policy["escalation"]["reasons"]]
+        if payload["escalation"]["reason"] not in reasons:
+            diffs.append(Difference("escalation.reason", payload["escalation"]["reason"], reasons))
+    return diffs
+
+
+def _consistency(payload: dict[str, Any], policy: dict[str, Any]) -> list[Difference]:
+    """Fields the payload repeats from the answers (policy `payload_fields`) must agree with them."""
+    out = []
+    for field, question in policy["payload_fields"].items():
+        section, key = field.split(".")
+        got = payload[section][key]
+        answer = payload["answers"].get(question)
+        want = (answer == "yes") if isinstance(got, bool) else answer
+        if got != want:
+            out.append(Difference(field, got, want))
+    return out
