@@ -117,15 +117,23 @@ def _relative(from_uri: str, to_uri: str) -> str:
 
 
 def _suggest(art: Article, wanted: str, choices: list[str]) -> str:
-    """' (did you mean 'x'?)' with x written relative to the article, as the writer would."""
-    close = difflib.get_close_matches(wanted, choices, n=1, cutoff=0.6)
-    if not close:  # a typo in the file name of a deep path: compare the names alone
-        by_name: dict[str, str] = {}
+    """' (did you mean 'x'?)' with x written relative to the article, as the writer would.
+
+    Names are compared without their extension ('.md' would make any two names look alike),
+    first as whole paths, then by file name alone (a typo in the name of a deep path).
+    """
+    def stem(path: str) -> str:
+        return posixpath.splitext(path)[0]
+
+    for key in (stem, lambda p: posixpath.basename(stem(p))):
+        by_key: dict[str, str] = {}
         for c in choices:
-            by_name.setdefault(posixpath.basename(c), c)
-        names = difflib.get_close_matches(posixpath.basename(wanted), list(by_name), n=1, cutoff=0.6)
-        close = [by_name[names[0]]] if names else []
-    return f" (did you mean '{_relative(art.src_uri, close[0])}'?)" if close else ""
+            if c != art.src_uri:
+                by_key.setdefault(key(c), c)
+        close = difflib.get_close_matches(key(wanted), list(by_key), n=1, cutoff=0.6)
+        if close:
+            return f" (did you mean '{_relative(art.src_uri, by_key[close[0]])}'?)"
+    return ""
 
 
 def links(kb: Kb) -> tuple[list[Problem], set[str], dict[str, int]]:
