@@ -65,7 +65,7 @@ def verify(payload: Any, policy: dict[str, Any] | None = None) -> list:
 
 def export(payload: Any, to: str, policy: dict[str, Any] | None = None) -> str:
     """Export a payload; it is validated against the schema first (never exports garbage)."""
-    from .export import export as _export
+    from .exports import export as _export
     from .payload import parse, validate
 
     if isinstance(payload, (str, bytes)):

@@ -39,7 +39,7 @@ def _body(payload: dict[str, Any]) -> str:
         e = payload["escalation"]
         parts.insert(0, f"ESCALATION of request {e['request_id']} ({e['reason']}): {e['justification']}")
     kb = payload["kb_attempt"]
-    parts.append(f"Knowledge base: searched {len(kb['queries'])} time(s), opened {len(kb['opened'])} article(s), helped: {kb['helped']}")
+    parts.append(f"Knowledge base: searched {len(kb['queries'])} time(s), opened {len(kb['opened'])} article(s), helped: {({True: 'yes', False: 'no'}).get(kb['helped'], 'not said')}")
     return "\n\n".join(parts)
 
 
@@ -59,7 +59,6 @@ def zendesk(payload: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
         "requester": {"name": payload["requester"]["name"], "email": payload["requester"]["email"]},
         "priority": prio["zendesk"],
         "type": "question" if question else "problem",
-        "due_at": None,
         "tags": _tags(payload),
         "custom_fields": [{"id": fields[k], "value": values[k]} for k in values if k in fields],
     }}

@@ -83,7 +83,12 @@ class Difference:
     expected: Any
 
     def __str__(self) -> str:
-        return f"{self.field}: payload has {json.dumps(self.payload)}, the policy gives {json.dumps(self.expected)}"
+        return f"{self.field}: payload has {_short(self.payload)}, the policy gives {_short(self.expected)}"
+
+
+def _short(v: Any, limit: int = 100) -> str:
+    text = json.dumps(v, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def verify(payload: Any, policy: dict[str, Any]) -> list[Difference]:
@@ -121,3 +126,37 @@ def _consistency(payload: dict[str, Any], policy: dict[str, Any]) -> list[Differ
         if got != want:
             out.append(Difference(field, got, want))
     return out
+
+
+def build(policy: dict[str, Any], answers: dict[str, Any], created_at: str, *, id: str = "00000000-0000-4000-8000-000000000000",
+          problem: dict[str, Any] | None = None, requester: dict[str, Any] | None = None,
+          kind: str = "new", escalation: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A complete, valid payload for these answers (what the wizard assembles; used by tests and docs)."""
+    payload: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "id": id,
+        "created_at": created_at,
+        "policy": {"version": policy["policy_version"], "sha256": sha256(policy)},
+        "kind": kind,
+        "requester": {"name": "Ada Example", "email": "ada@example.com", "organisation": "Example Corp",
+                      "role": None, "purchase_channel": None, "partner": None, **(requester or {})},
+        "product": {"id": None, "version": None, "deployment": None},
+        "support_contract": {"active": False, "id": None},
+        "answers": dict(answers),
+        "problem": {"summary": "Batch export fails", "description": "The nightly export stops with an error.",
+                    "steps_to_reproduce": "", "error_messages": "",
+                    "environment": {"os": "", "database": "", "application_server": "", "browser": ""}, **(problem or {})},
+        "kb_attempt": {"queries": [], "suggested": [], "opened": [], "helped": None},
+        "attestations": {"information_accurate": True, "authorised": True},
+        "classification": engine.classify(policy, answers, created_at),
+    }
+    for field, question in policy["payload_fields"].items():
+        section, key = field.split(".")
+        answer = answers.get(question)
+        payload[section][key] = (answer == "yes") if key == "active" else answer
+    if payload["product"]["id"] is None:
+        payload["product"]["id"] = "other"
+    if kind == "escalation":
+        payload["escalation"] = escalation or {"request_id": "REQ-1", "reason": policy["escalation"]["reasons"][0]["id"],
+                                               "justification": "More users are affected now."}
+    return payload

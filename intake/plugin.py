@@ -1,0 +1,82 @@
+"""The `kb-intake` MkDocs plugin: the support policy checked and published at every build.
+
+- `on_config`: check the policy file (every problem, file:line: CODE key: message; the
+  build fails and no site is written), compile it, and register the policy article's
+  generated clauses (`<!-- kb:policy-... -->`, see `intake.article`);
+- `on_post_build`: write `policy/compiled-policy.json`, `schemas/request-payload.v1.json`
+  and `assets/intake/engine.js` into the (staging) site.
+It does not render the wizard (`kb-request`) or articles (`kb`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+
+from kbtools import blocks
+
+from .article import RENDERERS
+from .compiler import to_bytes
+from .errors import PolicyError
+
+log = logging.getLogger("mkdocs.plugins.kb-intake")
+HERE = Path(__file__).parent
+COMPILED_PATH = "policy/compiled-policy.json"
+SCHEMA_PATH = "schemas/request-payload.v1.json"
+ENGINE_PATH = "assets/intake/engine.js"
+
+
+class IntakeConfig(Config):
+    enabled = c.Type(bool, default=True)
+    policy_file = c.Type(str, default="docs/_data/support-policy.yml")
+    # Where the article's clause links point, relative to the policy article's URL.
+    request_url = c.Type(str, default="../../request/")
+    build_date = c.Optional(c.Type(str))  # YYYY-MM-DD: pin the calendar expansion (tests)
+
+
+class IntakePlugin(BasePlugin[IntakeConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.compiled: dict | None = None
+
+    @event_priority(-50)  # after the kb plugin has reset the block registry
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        from .checks import load_policy
+
+        base = Path(config.config_file_path or ".").parent
+        path = base / self.config.policy_file
+        today = dt.date.fromisoformat(self.config.build_date) if self.config.build_date else None
+        try:
+            _, self.compiled = load_policy(path, today, display=self.config.policy_file)
+        except PolicyError as exc:
+            raise PluginError(f"{exc}\nNothing was written: fix the policy file and build again.")
+        for name, render in RENDERERS.items():
+            blocks.register(name, lambda render=render: render(self.compiled, self.config.request_url))
+        return config
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.compiled is None:
+            return
+        site = Path(config.site_dir)
+        _write(site / COMPILED_PATH, to_bytes(self.compiled))
+        _write(site / SCHEMA_PATH, (HERE / "schemas" / "request-payload.v1.json").read_bytes())
+        _write(site / ENGINE_PATH, (HERE / "assets" / "engine.js").read_bytes())
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Atomic: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
