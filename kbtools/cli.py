@@ -24,11 +24,12 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from .commands import lint, new, search
+    from .commands import init_ci, lint, new, search
     from intake import cli as intake_cli
 
     cli.add_command(new.new)
     cli.add_command(lint.lint)
+    cli.add_command(init_ci.init_ci)
     cli.add_command(search.search)
     cli.add_command(intake_cli.intake)
 

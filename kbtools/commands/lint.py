@@ -27,7 +27,8 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 @click.argument("path", required=False)
 @click.option("-f", "--config-file", help="The mkdocs.yml to read (default: ./mkdocs.yml, or the one whose docs_dir is PATH).")
 @click.option("--policy", help="Support policy file with the products (default: plugins.kb.policy_file, or PATH/_data/support-policy.yml).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="json: a list of problems; github: annotations for GitHub Actions.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--orphans", is_flag=True, help="Also report published articles no other article links to (KB207).")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="Date for review_by checks (default: today).")
@@ -46,6 +47,8 @@ def lint(ctx: click.Context, path: str | None, config_file: str | None, policy: 
     if fmt == "json":
         click.echo(kblint.format_json(report), nl=False)
         click.echo(kblint.summary(report), err=True)
+    elif fmt == "github":
+        click.echo(kblint.format_github(report), nl=False)
     else:
         click.echo(kblint.format_text(report), nl=False)
     if report.errors or (strict and report.warnings):

@@ -25,7 +25,7 @@ from ..errors import Problem
 from . import checks
 from .source import KbSource, locate, walk
 
-__all__ = ["LintReport", "lint", "locate", "products_of", "format_text", "format_json"]
+__all__ = ["LintReport", "lint", "locate", "products_of", "format_text", "format_json", "format_github"]
 
 
 @dataclass
@@ -141,6 +141,20 @@ def summary(report: LintReport) -> str:
     return (
         f"kb lint: {report.articles} article(s), {report.errors} error(s), {report.warnings} warning(s)"
     )
+
+
+def format_github(report: LintReport) -> str:
+    """GitHub Actions workflow commands: each problem becomes an annotation on its file and line."""
+    def esc(text: str, prop: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+    lines = [
+        f"::{p.severity} file={esc(p.path, True)},line={p.line},title={esc(p.code, True)}::{esc(p.message)}"
+        for p in report.problems
+    ]
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
 
 
 def format_json(report: LintReport) -> str:
