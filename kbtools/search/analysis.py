@@ -82,7 +82,7 @@ def analyze(text: str) -> Iterator[tuple[str, int]]:
             if t is not None:
                 yield t, pos
         for i, part in enumerate(parts):
-            if len(part) == 1 and not part.isdigit():
+            if len(part) == 1 and not "0" <= part <= "9":
                 continue
             t = term(part)
             if t is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,8 @@ MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
 _PHRASE = re.compile(r'"([^"]*)"')
 _ALPHA = re.compile(r"^[a-z]+$")
-_ENDS_IN_WORD = re.compile(r"[^\W_]$")
+_ENDS_IN_WORD = re.compile(r"[^\W_]\Z")
+_LN2 = 0.6931471805599453
 
 
 class IndexError_(KbError):
@@ -195,7 +195,7 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
         if c is None or c.variants or len(w) < 4:
             continue
         fixes = _corrections(ix, w)[: r["fuzzy_max"]]
-        c.variants += [(t, r["fuzzy"] ** dist, e) for dist, _, t, e, _ in fixes]
+        c.variants += [(t, r["fuzzy"] if dist == 1 else r["fuzzy"] * r["fuzzy"], e) for dist, _, t, e, _ in fixes]
         if fixes:
             c.word, c.correction = w, fixes[0][4]
     return clauses, phrases
@@ -245,6 +245,39 @@ def _phrase_docs(ix: Index, phrase: list[tuple[str, int]]) -> set[int]:
     return found
 
 
+def ln(x: float) -> float:
+    """Natural log from + - * / only, so Python and JavaScript get the very same bits
+    (libm's and V8's `log` may differ in the last bit). Within 1e-15 of math.log; x > 0."""
+    e = 0
+    while x >= 2.0:
+        x /= 2.0
+        e += 1
+    while x < 1.0:
+        x *= 2.0
+        e -= 1
+    z = (x - 1.0) / (x + 1.0)
+    z2 = z * z
+    term, total, k = z, 0.0, 1
+    while True:
+        nxt = total + term / k
+        if nxt == total:
+            break
+        total = nxt
+        term *= z2
+        k += 2
+    return 2.0 * total + e * _LN2
+
+
+def power(x: float, p: float) -> float:
+    """x ** p; by repeated multiplication for whole p (exact same bits in JavaScript)."""
+    if float(p).is_integer() and 0 <= p <= 16:
+        out = 1.0
+        for _ in range(int(p)):
+            out *= x
+        return out
+    return x ** p
+
+
 def bm25(idf: float, tf: float, fl: float, avgfl: float, B: float, K1: float) -> float:
     return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
@@ -267,7 +300,7 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
                 w = weights[f]
                 if not rows or not w:
                     continue
-                idf = math.log(n_docs / (len(rows) + 1)) + 1
+                idf = ln(n_docs / (len(rows) + 1)) + 1
                 for doc, tf, norm in rows:
                     per[doc] = per.get(doc, 0.0) + bm25(idf, tf, lengths[norm], avgfl[f], B, K1) * w
             for doc, s in per.items():
@@ -279,7 +312,7 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
             matched[doc] = matched.get(doc, 0) + 1
     if r["coord"] and active:
         for doc in scores:
-            scores[doc] *= (matched[doc] / len(active)) ** r["coord"]
+            scores[doc] *= power(matched[doc] / len(active), r["coord"])
     for ph in phrases:
         keep = _phrase_docs(ix, ph)
         scores = {d: s for d, s in scores.items() if d in keep}

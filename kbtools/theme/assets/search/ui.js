@@ -1,0 +1,259 @@
+// Search UI: the header box (results as you type) and the search page (search/?q=...).
+// Everything shown that came from a query or an article is set with textContent: no HTML
+// is ever parsed from data. Stale results are dropped: each search takes a ticket and only
+// the latest ticket may render.
+import { openIndex, IndexFormatError } from "./engine.js";
+
+const POPUP_LIMIT = 8;
+const PAGE_SIZE = 20;
+const FACETS = [["type", "Type"], ["product", "Product"], ["version", "Version"]];
+const indexes = new Map();
+/** @type {Record<string, string>} */
+const TYPE_LABELS = {};
+
+function indexAt(url) {
+  if (!indexes.has(url)) {
+    const p = openIndex(url);
+    p.then((ix) => { for (const [value, text] of ix.manifest.facets.type || []) TYPE_LABELS[value] = text; },
+      () => indexes.delete(url));
+    indexes.set(url, p);
+  }
+  return indexes.get(url);
+}
+
+/** An element with attributes and children (strings become text nodes). */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+function siteRootOf(indexUrl) {
+  return new URL("../../../", indexUrl);
+}
+
+function hitHref(hit, root) {
+  const u = new URL(hit.url, root);
+  if (hit.section) u.hash = hit.section.anchor;
+  return u.href;
+}
+
+function renderHit(hit, root, { id, option } = {}) {
+  const snippet = el("p", { class: "kb-result__snippet" });
+  for (const [text, isMatch] of hit.snippet) snippet.append(isMatch ? el("mark", {}, text) : text);
+  const crumbs = el("span", { class: "kb-result__crumbs" }, hit.crumbs.join(" › "));
+  const type = el("span", { class: "kb-type kb-result__type" }, TYPE_LABELS[hit.type] || hit.type);
+  const link = el("a", { href: hitHref(hit, root), class: "kb-result__link", "data-kb-result": true, "data-kb-id": hit.id,
+    tabindex: option ? "-1" : null },
+    el("span", { class: "kb-result__title" }, hit.title));
+  const section = hit.section ? el("span", { class: "kb-result__section" }, "Section: ", hit.section.heading) : null;
+  return el("li", { class: "kb-result", id, role: option ? "option" : null, "aria-selected": option ? "false" : null },
+    link, el("div", { class: "kb-result__meta" }, type, " ", crumbs), section, snippet);
+}
+
+function formatProblem(container, err, root) {
+  container.replaceChildren(
+    "Search is not available: ", err instanceof IndexFormatError ? err.message : "the search index could not be loaded",
+    ". ", el("a", { href: root.href }, "Browse the list of articles"), " instead.");
+}
+
+function noResults(container, query, requestPage) {
+  container.replaceChildren(
+    "No articles match “", query.trim().slice(0, 200), "”. Check the spelling or try fewer or other words, or ",
+    el("a", { href: requestPage, "data-kb-request-link": true }, "submit a support request"), ".");
+}
+
+function isTyping(target) {
+  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}
+
+// ---- header box -----------------------------------------------------------------------
+function initBox(box) {
+  const input = box.querySelector("input");
+  const popup = box.querySelector(".kb-search__popup");
+  const list = box.querySelector(".kb-search__results");
+  const status = box.querySelector(".kb-search__status");
+  const all = box.querySelector(".kb-search__all");
+  const indexUrl = new URL(box.dataset.index, document.baseURI);
+  const root = siteRootOf(indexUrl);
+  const searchPage = new URL(box.dataset.searchPage, document.baseURI);
+  const requestPage = new URL(box.dataset.requestPage, document.baseURI).href;
+  let ticket = 0, active = -1;
+
+  const options = () => [...list.querySelectorAll("[role=option]")];
+  const open = (yes) => {
+    popup.hidden = !yes;
+    input.setAttribute("aria-expanded", yes ? "true" : "false");
+    if (!yes) setActive(-1);
+  };
+  const setActive = (i) => {
+    const opts = options();
+    active = opts.length ? Math.max(-1, Math.min(i, opts.length - 1)) : -1;
+    opts.forEach((o, k) => o.setAttribute("aria-selected", k === active ? "true" : "false"));
+    if (active >= 0) {
+      input.setAttribute("aria-activedescendant", opts[active].id);
+      opts[active].scrollIntoView({ block: "nearest" });
+    } else input.removeAttribute("aria-activedescendant");
+  };
+
+  async function update() {
+    const q = input.value;
+    const mine = ++ticket;
+    if (!q.trim()) { list.replaceChildren(); open(false); return; }
+    let res;
+    try {
+      const ix = await indexAt(indexUrl.href);
+      res = await ix.search(q, { limit: POPUP_LIMIT });
+    } catch (err) {
+      if (mine !== ticket) return;
+      list.replaceChildren();
+      formatProblem(status, err, root);
+      open(true);
+      return;
+    }
+    if (mine !== ticket) return;  // a later keystroke owns the box now
+    const u = new URL(searchPage);
+    u.searchParams.set("q", q);
+    all.href = u.href;
+    list.replaceChildren(...res.hits.map((h, i) => renderHit(h, root, { id: `kb-search-opt-${i}`, option: true })));
+    if (!res.hits.length) noResults(status, q, requestPage);
+    else status.textContent = `${res.total} result${res.total === 1 ? "" : "s"}`;
+    if (res.didYouMean) {
+      const dym = new URL(searchPage);
+      dym.searchParams.set("q", res.didYouMean);
+      status.append(" · Did you mean ", el("a", { href: dym.href, "data-kb-did-you-mean": true }, res.didYouMean), "?");
+    }
+    open(true);
+    setActive(-1);
+    box.dispatchEvent(new CustomEvent("kb-search:results", { bubbles: true, detail: { query: q, count: res.hits.length } }));
+  }
+
+  input.addEventListener("input", update);
+  input.addEventListener("focus", () => { if (input.value.trim() && list.childElementCount) open(true); });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (popup.hidden && input.value.trim()) { update(); return; }
+      e.preventDefault();
+      setActive(active + (e.key === "ArrowDown" ? 1 : -1));
+    } else if (e.key === "Enter" && active >= 0) {
+      e.preventDefault();
+      const a = options()[active].querySelector("a");
+      if (a) location.href = a.href;
+    } else if (e.key === "Escape") {
+      if (!popup.hidden) { e.preventDefault(); open(false); } else { input.value = ""; input.blur(); }
+    }
+  });
+  document.addEventListener("click", (e) => { if (!box.contains(/** @type {Node} */ (e.target))) open(false); });
+  return input;
+}
+
+// ---- search page ----------------------------------------------------------------------
+function initPage(page) {
+  const form = page.querySelector("form");
+  const input = page.querySelector("input[name=q]");
+  const filtersBox = page.querySelector("[data-kb-filters]");
+  const status = page.querySelector("[data-kb-status]");
+  const suggest = page.querySelector("[data-kb-suggest]");
+  const results = page.querySelector("[data-kb-results]");
+  const indexUrl = new URL(page.dataset.index, document.baseURI);
+  const root = siteRootOf(indexUrl);
+  const requestPage = new URL(page.dataset.requestPage, document.baseURI).href;
+  const selects = {};
+  let ticket = 0, shown = PAGE_SIZE;
+
+  const state = () => {
+    const p = new URLSearchParams();
+    if (input.value) p.set("q", input.value);
+    for (const [name] of FACETS) if (selects[name] && selects[name].value) p.set(name, selects[name].value);
+    return p;
+  };
+  const sameAsUrl = (p) => p.toString() === new URLSearchParams(location.search).toString();
+  const save = (push) => {
+    const p = state();
+    if (sameAsUrl(p)) return;
+    const url = `${location.pathname}${p.toString() ? "?" + p : ""}`;
+    if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
+  };
+
+  async function run() {
+    const mine = ++ticket;
+    const q = input.value;
+    const filters = {};
+    for (const [name] of FACETS) if (selects[name] && selects[name].value) filters[name] = [selects[name].value];
+    if (!q.trim()) {
+      results.replaceChildren(); suggest.hidden = true;
+      status.textContent = "Type what you are looking for: words from an error message, a symptom or a task.";
+      return;
+    }
+    let res;
+    try {
+      const ix = await indexAt(indexUrl.href);
+      res = await ix.search(q, { limit: shown, filters });
+    } catch (err) {
+      if (mine !== ticket) return;
+      results.replaceChildren();
+      formatProblem(status, err, root);
+      return;
+    }
+    if (mine !== ticket) return;
+    results.replaceChildren(...res.hits.map((h) => renderHit(h, root)));
+    if (res.total > res.hits.length) {
+      const more = el("button", { type: "button", class: "md-button kb-searchpage__more" }, "Show more results");
+      more.addEventListener("click", () => { shown += PAGE_SIZE; run(); });
+      results.append(el("li", { class: "kb-searchpage__more-item" }, more));
+    }
+    if (res.hits.length) status.textContent = `${res.total} result${res.total === 1 ? "" : "s"} for “${q.trim().slice(0, 200)}”`;
+    else noResults(status, q, requestPage);
+    suggest.hidden = !res.didYouMean;
+    if (res.didYouMean) {
+      const p = state();
+      p.set("q", res.didYouMean);
+      suggest.replaceChildren("Did you mean ", el("a", { href: `?${p}`, "data-kb-did-you-mean": true }, res.didYouMean), "?");
+    }
+    page.dataset.kbQuery = q;
+    page.dispatchEvent(new CustomEvent("kb-search:results", { bubbles: true, detail: { query: q, count: res.hits.length } }));
+  }
+
+  function fromUrl() {
+    const p = new URLSearchParams(location.search);
+    input.value = p.get("q") || "";
+    for (const [name] of FACETS) if (selects[name]) selects[name].value = p.get(name) || "";
+    shown = PAGE_SIZE;
+    return run();
+  }
+
+  async function buildFilters() {
+    try {
+      const ix = await indexAt(indexUrl.href);
+      for (const [name, label] of FACETS) {
+        const values = ix.manifest.facets[name] || [];
+        if (!values.length) continue;
+        const id = `kb-filter-${name}`;
+        const select = el("select", { id, name, class: "kb-searchpage__filter" }, el("option", { value: "" }, `Any ${label.toLowerCase()}`));
+        for (const [value, text, count] of values) select.append(el("option", { value }, `${text} (${count})`));
+        select.addEventListener("change", () => { shown = PAGE_SIZE; save(true); run(); });
+        selects[name] = select;
+        filtersBox.append(el("span", { class: "kb-searchpage__facet" }, el("label", { for: id }, label), " ", select));
+      }
+    } catch (err) { /* run() shows the problem */ }
+  }
+
+  input.addEventListener("input", () => { shown = PAGE_SIZE; save(false); run(); });
+  form.addEventListener("submit", (e) => { e.preventDefault(); save(true); run(); });
+  window.addEventListener("popstate", fromUrl);
+  buildFilters().then(fromUrl);
+  return input;
+}
+
+const pageEl = document.querySelector("[data-kb-search-page]");
+const pageInput = pageEl ? initPage(pageEl) : null;
+const boxes = [...document.querySelectorAll("[data-kb-search-box]")].map(initBox);
+document.addEventListener("keydown", (e) => {
+  if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+  const target = pageInput || boxes[0];
+  if (target) { e.preventDefault(); target.focus(); target.select(); }
+});
