@@ -32,8 +32,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # `input`: the box to type into for keystroke latency; `results`: the container that changes.
 ENGINE_UI = {
     "ours": {"page": "search/?q={q}", "result": "[data-kb-result]", "link": "[data-kb-result]",
-             "input": "[data-kb-search-input], main input[type=search], input[name=q]",
-             "results": "[data-kb-results], main"},
+             "input": "[data-kb-search-page] input[type=search]", "results": "[data-kb-results]"},
     "material": {"page": "?q={q}", "result": ".md-search-result__item", "link": ".md-search-result__item > .md-search-result__link",
                  "input": ".md-search__input", "results": ".md-search-result"},
     "pagefind": {"page": "pagefind-search/?q={q}", "result": "[data-bench-result]", "link": "[data-bench-result]",

@@ -112,6 +112,31 @@ def have_ours() -> bool:
     return any(ep.name == "kb-search" for ep in entry_points(group="mkdocs.plugins"))
 
 
+HOOK = """# Written by bench/build_kb.py: put mkdocs-material's own header (with its search box)
+# in front of the project's theme override, which shows the kb-search box instead.
+def on_config(config):
+    config.theme.dirs.insert(0, {theme!r})
+    return config
+"""
+
+
+def _material_header_hook(dest: Path) -> Path:
+    """A MkDocs hook giving the `material` variant mkdocs-material's stock header and search box.
+
+    The project's theme override replaces the header's search box with ours; the baseline
+    must be mkdocs-material as its users get it. Hooks run after plugins, so this dir wins.
+    """
+    import material
+
+    theme = dest / "bench-material-theme"
+    (theme / "partials").mkdir(parents=True, exist_ok=True)
+    stock = Path(material.__file__).parent / "templates" / "partials" / "header.html"
+    (theme / "partials" / "header.html").write_bytes(stock.read_bytes())
+    hook = dest / "bench_material_hook.py"
+    hook.write_text(HOOK.format(theme=str(theme)))
+    return hook
+
+
 def kb_sources(kb: str) -> tuple[dict[str, Path], bool]:
     """(categories to mount, include the shipped KB) for a KB name: shipped, corpus or a number."""
     if kb == "shipped":
@@ -139,8 +164,11 @@ def build(kb: str, engine: str, work: Path = WORK) -> Build:
     work.mkdir(parents=True, exist_ok=True)
     categories, shipped = kb_sources(kb)
     dest = work / f"{kb}-{engine}"
-    extra = yaml.safe_dump({"plugins": plugins_for(engine)}, sort_keys=False)
-    cfg = make_project(dest, categories, include_shipped=shipped, extra_config=extra)
+    extra = {"plugins": plugins_for(engine)}
+    if engine == "material":
+        extra["hooks"] = [str(_material_header_hook(dest))]
+    cfg = make_project(dest, categories, include_shipped=shipped,
+                       extra_config=yaml.safe_dump(extra, sort_keys=False))
     site = dest / "site"
     if site.exists():
         subprocess.run(["rm", "-rf", str(site)], check=True)  # a clean build every time
