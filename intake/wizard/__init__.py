@@ -1,0 +1,1 @@
+"""The support-request wizard: form definition, `kb-request` MkDocs plugin, page assets."""

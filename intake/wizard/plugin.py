@@ -1,0 +1,154 @@
+"""The `kb-request` MkDocs plugin: the support-request wizard page, generated at build time.
+
+Owns: checking the form definition (form.yml) against the policy's questions, adding the
+one `request/` page (template `request.html`, the wizard's ES modules and CSS from
+`theme/`), embedding the resolved form and the delivery options in it, and writing
+`assets/intake/wizard/articles.json` (article id -> title, for `request/?article=<id>`).
+Does not own: the compiled policy and the engine (the `kb-intake` plugin publishes them;
+the page loads them at run time), the search index (the `kb-search` plugin).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from . import form as formdef
+
+log = logging.getLogger("mkdocs.plugins.kb-request")
+THEME_DIR = Path(__file__).parent / "theme"
+ARTICLES_JSON = "assets/intake/wizard/articles.json"
+
+
+class RequestConfig(Config):
+    enabled = c.Type(bool, default=True)
+    form = c.Optional(c.Type(str))  # default: the shipped intake/wizard/form.yml
+    page = c.Type(str, default="request/index.md")  # src path of the generated page (-> request/)
+    title = c.Type(str, default="Contact support")
+    # Delivery: POST the payload as JSON here ("" = no POST: email, download and copy only).
+    endpoint = c.Type(str, default="")
+    mailto = c.Type(str, default="")
+    timeout = c.Type((int, float), default=15)  # seconds per POST attempt
+    retries = c.Type(int, default=2)  # automatic tries after a failed POST
+    # Where the other plugins publish what the page loads (site paths).
+    compiled_policy = c.Type(str, default="policy/compiled-policy.json")
+    engine = c.Type(str, default="assets/intake/engine.js")
+    search_module = c.Type(str, default="assets/search/engine.js")
+    search_index = c.Type(str, default="assets/search/index/")
+    policy_file = c.Optional(c.Type(str))  # to check form.yml against the policy's questions
+
+
+class RequestPlugin(BasePlugin[RequestConfig]):
+    supports_multiple_instances = False
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        problems = []
+        if self.config.timeout <= 0:
+            problems.append("plugins.kb-request.timeout: must be more than 0 seconds")
+        if self.config.retries < 0 or self.config.retries > 10:
+            problems.append("plugins.kb-request.retries: must be 0 to 10")
+        if self.config.endpoint and not self.config.endpoint.startswith(("https://", "http://", "/")):
+            problems.append(f"plugins.kb-request.endpoint: must be an http(s) URL or a site path starting with '/', got '{self.config.endpoint}'")
+        if self.config.mailto and ("@" not in self.config.mailto or any(ch in self.config.mailto for ch in "<>\"' ?&")):
+            problems.append(f"plugins.kb-request.mailto: not an email address: '{self.config.mailto}'")
+        if problems:
+            raise PluginError("\n".join(problems))
+        root = Path(config.config_file_path or ".").parent
+        path = Path(self.config.form) if self.config.form else formdef.FORM_FILE
+        if not path.is_absolute():
+            path = root / path
+        form, probs = formdef.load(path, self._policy_questions(config, root))
+        errors = [p for p in probs if p.severity == "error"]
+        for p in probs:
+            if p.severity != "error":
+                log.warning(str(p))
+        if errors:
+            raise PluginError(f"{len(errors)} error(s) in the request form; nothing was written:\n" + "\n".join(str(p) for p in sorted(errors)))
+        self.form = formdef.resolve(form)
+        self.articles: dict[str, list[str]] = {}
+        config.theme.dirs.insert(0, str(THEME_DIR))
+        return config
+
+    def _policy_questions(self, config: MkDocsConfig, root: Path) -> list[str] | None:
+        """The policy's question ids in asking order, read from the policy file (None: unknown)."""
+        rel = self.config.policy_file or _kb_option(config, "policy_file")
+        if not rel:
+            return None
+        try:
+            import yaml
+
+            data = yaml.safe_load((root / rel).read_text(encoding="utf-8")) or {}
+        except (OSError, ValueError) as exc:  # the policy's own checks report it properly
+            log.debug(f"kb-request: cannot read {rel}: {exc}")
+            return None
+        qs = data.get("questions")
+        if not isinstance(qs, list):
+            return None
+        return [str(q.get("id")) for q in qs if isinstance(q, dict)]
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        src = self.config.page
+        if files.get_file_from_path(src) is not None:
+            raise PluginError(f"{src}: the kb-request plugin generates this page; remove the file or set plugins.kb-request.page")
+        content = f"---\ntemplate: request.html\ntitle: {json.dumps(self.config.title)}\nsearch:\n  exclude: true\n---\n"
+        f = File.generated(config, src, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+        files.append(f)
+        return files
+
+    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
+        if not self.config.enabled:
+            return None
+        art = getattr(page, "kb_article", None)
+        if art is not None and getattr(art, "published", True):
+            self.articles[str(art.id)] = [str(art.title), page.url]
+        if page.file.src_uri != self.config.page:
+            return None
+        data = {
+            "form": self.form,
+            "delivery": {
+                "endpoint": self.config.endpoint, "mailto": self.config.mailto,
+                "timeout": self.config.timeout, "retries": self.config.retries,
+            },
+            "paths": {
+                "compiled_policy": self.config.compiled_policy, "engine": self.config.engine,
+                "search": self.config.search_module, "search_index": self.config.search_index,
+                "articles": ARTICLES_JSON,
+            },
+        }
+        context["kb_request"] = {"title": self.config.title, "mailto": self.config.mailto, "data_json": script_json(data)}
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        out = Path(config.site_dir) / ARTICLES_JSON
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"version": 1, "articles": self.articles}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, out)
+
+
+def script_json(data: object) -> str:
+    """JSON safe inside <script>: no '<' (so no '</script>' or '<!--'), no U+2028/9."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _kb_option(config: MkDocsConfig, key: str) -> str | None:
+    kb = config.plugins.get("kb")
+    return getattr(kb, "config", {}).get(key) if kb is not None else None
+
