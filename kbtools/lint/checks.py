@@ -142,7 +142,8 @@ def links(kb: Kb) -> tuple[list[Problem], set[str], dict[str, int]]:
     KB203 link to a page or file that does not exist (error); KB204 anchor that the target
     page does not have (error); KB205 image that does not exist (error); KB209 link that
     leaves the docs folder (error); KB210 absolute link (warning); KB211 link to a folder
-    instead of its index.md, which the build cannot check (warning).
+    instead of its index.md, which the build cannot check (warning); KB213 link from a page
+    that will be published to a draft, which will not (warning).
     """
     problems: list[Problem] = []
     used: set[str] = set()
@@ -192,6 +193,8 @@ def links(kb: Kb) -> tuple[list[Problem], set[str], dict[str, int]]:
                     inbound[resolved] = inbound.get(resolved, 0) + 1
                 if anchor and anchor not in anchors(dest):
                     problems.append(Problem(art.src_uri, line, "KB204", f"'{path}' has no heading or id '#{anchor}'{did_you_mean(anchor, anchors(dest))}"))
+                if dest.status == "draft" and art.status != "draft":
+                    problems.append(Problem(art.src_uri, line, "KB213", f"link to the draft '{path}': drafts are left out of the published site", "warning"))
                 continue
             if resolved in kb.assets:
                 used.add(resolved)
