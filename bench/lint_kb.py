@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kbtools.project import make_project  # noqa: E402
+from kbtools.project import make_project
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "office-support" / "articles"
 

@@ -61,7 +61,7 @@ def render(type_: str, title: str, id_: str, owner: str, today: dt.date,
 
 def _default_owner() -> str:
     try:
-        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5).stdout.strip()
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         name = ""
     if name:

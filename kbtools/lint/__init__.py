@@ -11,8 +11,8 @@ problem like any other. The codes are listed in `kbtools/lint/README.md`.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import datetime as dt
+import inspect
 import json
 import os
 from collections import Counter
@@ -25,7 +25,7 @@ from ..errors import Problem
 from . import checks
 from .source import KbSource, locate, walk
 
-__all__ = ["LintReport", "lint", "locate", "products_of", "format_text", "format_json", "format_github"]
+__all__ = ["LintReport", "format_github", "format_json", "format_text", "lint", "locate", "products_of"]
 
 
 @dataclass
@@ -80,7 +80,8 @@ def _policy_problems(path: Path, shown: str, today: dt.date | None) -> list[Prob
     except ImportError as exc:
         return [Problem(shown, 1, "KB300", f"the policy checks could not run: {exc}", "warning")]
     accepted = inspect.signature(check_policy).parameters
-    extra = {k: v for k, v in (("today", today), ("display", shown)) if k in accepted}
+    # Pass what this version of check_policy accepts (today for dates, display for paths).
+    extra: dict[str, Any] = {k: v for k, v in (("today", today), ("display", shown)) if k in accepted}
     try:
         return list(check_policy(path, **extra))
     except Exception as exc:  # their bug must not hide our findings

@@ -12,8 +12,8 @@ import datetime as dt
 import difflib
 import posixpath
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..articles import Article, slugify

@@ -56,15 +56,13 @@ def _display_root(folder: Path) -> str:
 
 
 def _read_config(config_file: Path) -> dict[str, Any]:
-    from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import yaml_load
 
     try:
         with open(config_file, "rb") as fh:
             data = yaml_load(fh)
-    except (OSError, ConfigurationError) as exc:
-        raise KbError(f"{config_file}: cannot read the MkDocs configuration: {exc}") from None
-    except Exception as exc:  # a !!python tag naming a missing module, and such
+    # OSError, ConfigurationError, and whatever a `!!python/name:` tag naming a missing module raises.
+    except Exception as exc:  # noqa: BLE001
         raise KbError(f"{config_file}: cannot read the MkDocs configuration: {exc}") from None
     if not isinstance(data, dict):
         raise KbError(f"{config_file}: the MkDocs configuration must be a mapping")
@@ -85,7 +83,7 @@ def _kb_plugin_options(config: dict[str, Any]) -> dict[str, Any]:
 def _config_refs(config: dict[str, Any]) -> set[str]:
     """Files under docs/ that mkdocs.yml itself uses: they are not orphans."""
     refs: set[str] = set()
-    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    theme: dict[str, Any] = config["theme"] if isinstance(config.get("theme"), dict) else {}
     for key in ("logo", "favicon"):
         if isinstance(theme.get(key), str):
             refs.add(theme[key])

@@ -239,3 +239,15 @@ def test_the_real_corpus_lints_without_a_crash(capsys):
     assert all(LINE.match(line) for line in lines[:-1])
     # Every corpus article is readable UTF-8 with front matter that parses.
     assert not [line for line in lines if re.search(r": KB10[0-2] ", line)]
+
+
+@pytest.mark.parametrize("config", [
+    "site_name: t\nnav: [unclosed\n",
+    "site_name: t\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:no_such_module.index\n",
+])
+def test_a_broken_mkdocs_yml_is_an_error_message(tmp_path, monkeypatch, capsys, config):
+    write(tmp_path, {"mkdocs.yml": config, "docs/a.md": CLEAN.format(title="A")})
+    monkeypatch.chdir(tmp_path)
+    rc, out, err = run(capsys, "lint")
+    assert (rc, out) == (1, "")
+    assert err.startswith("ERROR: mkdocs.yml: cannot read the MkDocs configuration: ") and "Traceback" not in err

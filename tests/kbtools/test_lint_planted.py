@@ -105,7 +105,7 @@ def test_the_policy_file_is_checked_by_the_policy_checks(in_fixture, capsys):
 
 
 def test_summary_line_counts_errors_and_warnings(in_fixture, capsys):
-    rc, out, _ = run(capsys, "lint", "--today", TODAY)
+    _, out, _ = run(capsys, "lint", "--today", TODAY)
     rows = parsed(out)
     errors = sum(not r["message"].endswith("(warning)") for r in rows)
     assert out.splitlines()[-1] == f"kb lint: 16 article(s), {errors} error(s), {len(rows) - errors} warning(s)"
@@ -160,6 +160,6 @@ def test_paths_are_shown_relative_to_the_working_folder(monkeypatch, capsys):
 
 
 def test_bad_today_is_a_usage_error(in_fixture, capsys):
-    rc, out, err = run(capsys, "lint", "--today", "2026-13-01")
+    rc, _, err = run(capsys, "lint", "--today", "2026-13-01")
     assert rc == 2
     assert "'2026-13-01' is not a date written YYYY-MM-DD" in err
