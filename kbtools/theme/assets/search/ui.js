@@ -42,16 +42,15 @@ function hitHref(hit, root) {
   return u.href;
 }
 
-function renderHit(hit, root, { id, option } = {}) {
+function renderHit(hit, root, { id } = {}) {
   const snippet = el("p", { class: "kb-result__snippet" });
   for (const [text, isMatch] of hit.snippet) snippet.append(isMatch ? el("mark", {}, text) : text);
   const crumbs = el("span", { class: "kb-result__crumbs" }, hit.crumbs.join(" › "));
   const type = el("span", { class: "kb-type kb-result__type" }, TYPE_LABELS[hit.type] || hit.type);
-  const link = el("a", { href: hitHref(hit, root), class: "kb-result__link", "data-kb-result": true, "data-kb-id": hit.id,
-    tabindex: option ? "-1" : null },
+  const link = el("a", { href: hitHref(hit, root), class: "kb-result__link", "data-kb-result": true, "data-kb-id": hit.id },
     el("span", { class: "kb-result__title" }, hit.title));
   const section = hit.section ? el("span", { class: "kb-result__section" }, "Section: ", hit.section.heading) : null;
-  return el("li", { class: "kb-result", id, role: option ? "option" : null, "aria-selected": option ? "false" : null },
+  return el("li", { class: "kb-result", id },
     link, el("div", { class: "kb-result__meta" }, type, " ", crumbs), section, snippet);
 }
 
@@ -82,24 +81,20 @@ function initBox(box) {
   const root = siteRootOf(indexUrl);
   const searchPage = new URL(box.dataset.searchPage, document.baseURI);
   const requestPage = new URL(box.dataset.requestPage, document.baseURI).href;
-  let ticket = 0, active = -1;
+  let ticket = 0;
 
-  const options = () => [...list.querySelectorAll("[role=option]")];
+  // Arrow keys move the focus through the result links (real links: Enter opens them).
+  const links = () => [...list.querySelectorAll("a[data-kb-result]")];
   const open = (yes) => {
     popup.hidden = !yes;
-    input.setAttribute("aria-expanded", yes ? "true" : "false");
-    if (!yes) setActive(-1);
+    box.classList.toggle("kb-search--open", yes);
   };
-  const setActive = (i) => {
-    const opts = options();
-    active = opts.length ? Math.max(-1, Math.min(i, opts.length - 1)) : -1;
-    opts.forEach((o, k) => o.setAttribute("aria-selected", k === active ? "true" : "false"));
-    if (active >= 0) {
-      input.setAttribute("aria-activedescendant", opts[active].id);
-      opts[active].scrollIntoView({ block: "nearest" });
-    } else input.removeAttribute("aria-activedescendant");
+  const move = (from, step) => {
+    const all = links();
+    const i = all.indexOf(from) + step;
+    if (i < 0) input.focus();
+    else if (i < all.length) all[i].focus();
   };
-
   async function update() {
     const q = input.value;
     const mine = ++ticket;
@@ -119,7 +114,7 @@ function initBox(box) {
     const u = new URL(searchPage);
     u.searchParams.set("q", q);
     all.href = u.href;
-    list.replaceChildren(...res.hits.map((h, i) => renderHit(h, root, { id: `kb-search-opt-${i}`, option: true })));
+    list.replaceChildren(...res.hits.map((h, i) => renderHit(h, root, { id: `kb-search-opt-${i}` })));
     if (!res.hits.length) noResults(status, q, requestPage);
     else status.textContent = `${res.total} result${res.total === 1 ? "" : "s"}`;
     if (res.didYouMean) {
@@ -128,24 +123,26 @@ function initBox(box) {
       status.append(" · Did you mean ", el("a", { href: dym.href, "data-kb-did-you-mean": true }, res.didYouMean), "?");
     }
     open(true);
-    setActive(-1);
     box.dispatchEvent(new CustomEvent("kb-search:results", { bubbles: true, detail: { query: q, count: res.hits.length } }));
   }
 
   input.addEventListener("input", update);
   input.addEventListener("focus", () => { if (input.value.trim() && list.childElementCount) open(true); });
+  box.addEventListener("focusout", (e) => { if (!box.contains(/** @type {Node} */ (e.relatedTarget))) open(false); });
   input.addEventListener("keydown", (e) => {
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      if (popup.hidden && input.value.trim()) { update(); return; }
+    if (e.key === "ArrowDown") {
       e.preventDefault();
-      setActive(active + (e.key === "ArrowDown" ? 1 : -1));
-    } else if (e.key === "Enter" && active >= 0) {
-      e.preventDefault();
-      const a = options()[active].querySelector("a");
-      if (a) location.href = a.href;
+      if (popup.hidden) { if (input.value.trim()) update(); return; }
+      move(null, 1);
     } else if (e.key === "Escape") {
       if (!popup.hidden) { e.preventDefault(); open(false); } else { input.value = ""; input.blur(); }
     }
+  });
+  list.addEventListener("keydown", (e) => {
+    const link = /** @type {HTMLElement} */ (e.target).closest("a[data-kb-result]");
+    if (!link) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") { e.preventDefault(); move(link, e.key === "ArrowDown" ? 1 : -1); }
+    else if (e.key === "Escape") { e.preventDefault(); open(false); input.focus(); }
   });
   document.addEventListener("click", (e) => { if (!box.contains(/** @type {Node} */ (e.target))) open(false); });
   return input;
@@ -164,6 +161,7 @@ function initPage(page) {
   const requestPage = new URL(page.dataset.requestPage, document.baseURI).href;
   const selects = {};
   let ticket = 0, shown = PAGE_SIZE;
+  let committed = true;  // the current history entry is a finished query: typing starts a new one
 
   const state = () => {
     const p = new URLSearchParams();
@@ -235,16 +233,16 @@ function initPage(page) {
         const id = `kb-filter-${name}`;
         const select = el("select", { id, name, class: "kb-searchpage__filter" }, el("option", { value: "" }, `Any ${label.toLowerCase()}`));
         for (const [value, text, count] of values) select.append(el("option", { value }, `${text} (${count})`));
-        select.addEventListener("change", () => { shown = PAGE_SIZE; save(true); run(); });
+        select.addEventListener("change", () => { shown = PAGE_SIZE; save(true); committed = true; run(); });
         selects[name] = select;
         filtersBox.append(el("span", { class: "kb-searchpage__facet" }, el("label", { for: id }, label), " ", select));
       }
     } catch (err) { /* run() shows the problem */ }
   }
 
-  input.addEventListener("input", () => { shown = PAGE_SIZE; save(false); run(); });
-  form.addEventListener("submit", (e) => { e.preventDefault(); save(true); run(); });
-  window.addEventListener("popstate", fromUrl);
+  input.addEventListener("input", () => { shown = PAGE_SIZE; save(committed); committed = false; run(); });
+  form.addEventListener("submit", (e) => { e.preventDefault(); save(true); committed = true; run(); });
+  window.addEventListener("popstate", () => { committed = true; fromUrl(); });
   buildFilters().then(fromUrl);
   return input;
 }
