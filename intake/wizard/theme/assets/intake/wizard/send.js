@@ -65,7 +65,10 @@ export function renderSent(app, step, opts) {
   const refBox = h("div", { class: "kb-wz-panel" }, h("p", null, "Your reference"), h("strong", { class: "kb-wz-ref" }, box.reference || payload.id));
   const stat = h("p", { class: "kb-wz-status", role: "status", "aria-live": "polite" });
   const buttons = h("div", { class: "kb-wz-actions" });
-  main.append(h1, refBox, stat, buttons, next(app, payload, c, partner));
+  const about = payload.kind === "escalation"
+    ? h("p", null, "Escalation of request ", h("strong", { class: "kb-wz-text" }, payload.escalation?.request_id || ""))
+    : h("p", null, "Your request: ", h("strong", { class: "kb-wz-text" }, payload.problem?.summary || ""));
+  main.append(h1, about, refBox, stat, buttons, next(app, payload, c, partner));
   const json = () => JSON.stringify(payload, null, 2);
   const used = (via) => { if (box.status !== "delivered") { markDelivered(app, box, via); h1.textContent = heading(); } };
 
