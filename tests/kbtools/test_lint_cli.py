@@ -93,6 +93,7 @@ def test_link_forms(tmp_path, monkeypatch, capsys):
             "\n[r]: gone.md\n"                       # 14: a reference definition
             "<img src=\"pic.png\" alt=\"\">\n"       # 15
             "[mail](mailto:a@example.com) [web](https://example.com/missing.md)\n"
+            "\n[^1]: A footnote, not a link.\n"
         ),
         "b.md": CLEAN.format(title="Beta") + '\n<a id="kept"></a>\n\n## <a id="x"></a>Second part\n',
     })
