@@ -94,8 +94,8 @@ def rank_ours(site: Path, queries: list[str]) -> list[list[str]]:
     return out
 
 
-def _source_articles(categories: dict[str, Path], shipped: bool):
-    """(id, title, body) for every published article the KB would contain."""
+def _source_articles(categories: dict[str, Path], shipped: bool, with_path: bool = False):
+    """(id, title, body[, src_uri]) for every published article the KB would contain."""
     from kbtools.articles import load_article
 
     roots = ([("", REPO / "docs")] if shipped else []) + [(name, Path(src)) for name, src in categories.items()]
@@ -106,7 +106,18 @@ def _source_articles(categories: dict[str, Path], shipped: bool):
                 continue
             art = load_article(f"{prefix}/{rel}" if prefix else rel, f.read_bytes())
             if art.published:
-                yield art.id, art.title, art.body
+                yield (art.id, art.title, art.body) + ((art.src_uri,) if with_path else ())
+
+
+def slug_to_id(kb: str) -> dict[str, str]:
+    """A page URL's last folder -> the article id (they differ where front matter sets `id`)."""
+    from build_kb import kb_sources
+
+    out = {}
+    for aid, _, _, src in _source_articles(*kb_sources(kb), with_path=True):
+        p = Path(src)
+        out[p.parent.name if p.stem in ("index", "README") else p.stem] = aid
+    return out
 
 
 def whoosh_baseline(kb: str, work: Path):
@@ -177,10 +188,9 @@ def _run(kb, texts, engines, work, browser, stack, results) -> None:
         if browser is None:
             browser = stack.enter_context(B.chromium())
         with B.serve(site) as base:
-            if engine == "material":
-                results[engine] = B.rank_material(browser, base, texts)
-            else:
-                results[engine] = B.rank_pagefind(browser, base, texts)
+            rank = B.rank_material if engine == "material" else B.rank_pagefind
+            ids = slug_to_id(kb)
+            results[engine] = [[ids.get(s, s) for s in r] for r in rank(browser, base, texts)]
 
 
 def table(queries: list[dict], results: dict) -> str:

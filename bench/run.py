@@ -99,7 +99,11 @@ def browser_measures(browser, site: Path, kb: str, engine: str, keystrokes: bool
     """Median over the probe queries of cold-cache first results; keystroke latency."""
     p = probes_for(kb)
     with B.serve(site) as base:
-        firsts = [B.first_results(browser, base, engine, q) for q in p["first"]]
+        firsts = []
+        for q in p["first"]:
+            firsts.append(B.first_results(browser, base, engine, q))
+            if not firsts[-1]["ok"]:
+                break  # a page that shows nothing once will not on the next query either
         ok = [f for f in firsts if f["ok"]]
         out = {"first": firsts}
         if ok:
@@ -108,7 +112,7 @@ def browser_measures(browser, site: Path, kb: str, engine: str, keystrokes: bool
             out["first_gz_bytes"] = statistics.median(f["gz_bytes"] for f in ok)
             out["first_requests"] = statistics.median(f["requests"] for f in ok)
             out["foreign"] = sorted({u for f in firsts for u in f["foreign"]})
-        if keystrokes:
+        if keystrokes and ok:
             out["keys"] = B.keystroke_latency(browser, base, engine, *p["typed"])
     return out
 
