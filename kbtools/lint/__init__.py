@@ -121,7 +121,9 @@ def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False) 
         problems += checks.orphan_pages(kb, inbound)
     problems += checks.review_overdue(kb, today)
     problems += checks.placeholders(kb)
-    shown = [dataclasses.replace(p, path=source.display(p.path)) for p in problems]
+    shown = [dataclasses.replace(p, path=source.display(p.path)) for p in problems if source.reports(p.path)]
+    if source.only:  # a folder of the KB: its problems only, not the policy's
+        return LintReport(sorted(shown), sum(source.reports(a) for a in articles), len(listing.markdown) + len(listing.assets))
     return LintReport(sorted(shown + policy_problems), len(articles), len(listing.markdown) + len(listing.assets))
 
 

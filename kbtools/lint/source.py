@@ -34,6 +34,10 @@ class KbSource:
     policy_declared: bool = False  # named in mkdocs.yml or on the command line: must exist
     exclude: list[str] = field(default_factory=list)
     config_refs: set[str] = field(default_factory=set)  # docs files mkdocs.yml uses (logo, css)
+    only: str = ""  # report only problems in this folder of the KB (src_uri form; '' for all)
+
+    def reports(self, src_uri: str) -> bool:
+        return not self.only or src_uri.startswith(self.only + "/")
 
     def display(self, src_uri: str) -> str:
         return src_uri if self.display_root in ("", ".") else f"{self.display_root}/{src_uri}"
@@ -52,7 +56,11 @@ def _display_root(folder: Path) -> str:
         rel = os.path.relpath(folder, Path.cwd())
     except ValueError:  # another drive
         return str(folder)
-    return str(folder) if rel.startswith("..") else rel.replace(os.sep, "/")
+    parts = rel.split(os.sep)
+    # Relative when the KB is below the working folder or the working folder inside the KB.
+    if parts[0] == ".." and not all(p == ".." for p in parts):
+        return str(folder)
+    return rel.replace(os.sep, "/")
 
 
 def _read_config(config_file: Path) -> dict[str, Any]:
@@ -95,17 +103,23 @@ def _config_refs(config: dict[str, Any]) -> set[str]:
     return {str(PurePosixPath(r.lstrip("/"))) for r in refs}
 
 
-def _config_for(docs: Path) -> Path | None:
-    """The mkdocs.yml whose docs_dir is `docs` (in the working folder or next to `docs`)."""
-    for candidate in (Path.cwd() / "mkdocs.yml", docs.parent / "mkdocs.yml"):
+def _config_for(folder: Path) -> tuple[Path, Path] | None:
+    """(mkdocs.yml, its docs_dir) when `folder` is that docs_dir or inside it.
+
+    Looks at ./mkdocs.yml and at an mkdocs.yml in `folder`'s parents, nearest first.
+    """
+    real = folder.resolve()
+    candidates = [Path.cwd() / "mkdocs.yml"] + [d / "mkdocs.yml" for d in real.parents]
+    for candidate in candidates:
         if not candidate.is_file():
             continue
         try:
             config = _read_config(candidate)
         except KbError:
             continue
-        if (candidate.parent / str(config.get("docs_dir", "docs"))).resolve() == docs.resolve():
-            return candidate
+        docs = candidate.parent / str(config.get("docs_dir", "docs"))
+        if docs.resolve() == real or docs.resolve() in real.parents:
+            return candidate, docs
     return None
 
 
@@ -113,13 +127,19 @@ def locate(path: str | None = None, config_file: str | None = None, policy: str 
     """Which KB to lint: PATH (a folder of Markdown, or an mkdocs.yml), else ./mkdocs.yml."""
     cfg_path: Path | None = Path(config_file) if config_file else None
     docs: Path | None = None
+    only = ""
     if path is not None:
         p = Path(path)
         if p.is_file() and p.suffix in (".yml", ".yaml"):
             cfg_path = p
         elif p.is_dir():
             docs = p
-            cfg_path = cfg_path or _config_for(p)
+            found = None if cfg_path else _config_for(p)
+            if found:
+                # A folder inside a KB: lint the whole KB (links need it), report only this folder.
+                cfg_path, docs = found
+                inside = p.resolve().relative_to(docs.resolve()).as_posix()
+                only = "" if inside == "." else inside
         elif p.exists():
             raise KbError(f"{path}: not a folder of Markdown or an mkdocs.yml")
         else:
@@ -138,7 +158,7 @@ def locate(path: str | None = None, config_file: str | None = None, policy: str 
             if not docs.is_dir():
                 raise KbError(f"{cfg_path}: docs_dir '{config.get('docs_dir', 'docs')}' is not a folder")
     assert docs is not None
-    source = KbSource(docs_dir=docs, display_root=_display_root(docs), config_file=cfg_path)
+    source = KbSource(docs_dir=docs, display_root=_display_root(docs), config_file=cfg_path, only=only)
     exclude = config.get("exclude_docs")
     source.exclude = [ln for ln in str(exclude).splitlines() if ln.strip()] if exclude else []
     source.config_refs = _config_refs(config)

@@ -163,3 +163,18 @@ def test_bad_today_is_a_usage_error(in_fixture, capsys):
     rc, _, err = run(capsys, "lint", "--today", "2026-13-01")
     assert rc == 2
     assert "'2026-13-01' is not a date written YYYY-MM-DD" in err
+
+
+def test_a_folder_inside_the_kb_reports_only_its_own_problems(in_fixture, capsys):
+    """Links need the whole KB, so it is all read; only docs/guides/ is reported, not the policy."""
+    rc, out, _ = run(capsys, "lint", "docs/guides", "--today", TODAY)
+    assert rc == 1
+    assert [(r["path"], r["line"], r["code"]) for r in parsed(out)] == [
+        (p, n, c) for p, n, c, _ in PLANTED if p.startswith("docs/guides/")]
+    assert out.splitlines()[-1].startswith("kb lint: 5 article(s), 6 error(s), ")
+
+
+def test_paths_are_relative_from_inside_the_kb(monkeypatch, capsys):
+    monkeypatch.chdir(FIXTURE / "docs" / "faq")
+    _, out, _ = run(capsys, "lint", ".", "--today", TODAY)
+    assert "../faq/unknown-product.md:4: KB108 unknown product 'psicaptur' (did you mean 'psicapture'?)" in out.splitlines()
