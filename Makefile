@@ -35,4 +35,4 @@ bench: setup browser-deps
 	$(PY) bench/run.py
 
 screenshots: setup browser-deps
-	$(PY) -m intake.screenshots screenshots
+	$(PY) -m intake.wizard.screenshots screenshots
