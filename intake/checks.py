@@ -56,8 +56,8 @@ def check_data(data: Any, ctx: Ctx, today: dt.date | None = None) -> list[Proble
     if {"questions", "products", "partners"} <= sound:
         _references(data, ctx, sound)
         sound = _sound_sections(data, ctx.problems)
-        if {"questions", "decision", "priorities", "products", "partners"} <= sound:
-            _tables(data, ctx)
+        if {"questions", "priorities", "products", "partners"} <= sound:
+            _tables(data, ctx, [t for t in ("priority", "route") if f"decision.{t}" in sound and "decision" in data])
     if not has_errors(ctx.problems):
         _examples(data, ctx, today)
     return ctx.problems
@@ -80,13 +80,18 @@ def load_policy(path: str | FsPath, today: dt.date | None = None, display: str |
 
 # ----- helpers -----------------------------------------------------------------------------
 def _sound_sections(data: dict, problems: Iterable[Problem]) -> set[str]:
+    """Top-level sections without errors; `decision` also as `decision.priority` / `decision.route`."""
     bad = set()
     for p in problems:
-        if p.severity != "error":
-            continue
-        top = (p.key or "").split(".")[0].split("[")[0]
-        bad.add(top)
-    return {k for k in data if k not in bad} if "(top level)" not in bad else {k for k in data if k not in bad}
+        if p.severity == "error":
+            key = p.key or ""
+            bad.add(key.split(".")[0].split("[")[0])
+            if key.startswith("decision."):
+                bad.add(".".join(key.split(".")[:2]).split("[")[0])
+            elif key == "decision":
+                bad.update({"decision.priority", "decision.route"})
+    names = set(data) | {"decision.priority", "decision.route"}
+    return {k for k in names if k not in bad}
 
 
 def _domains(questions: list[dict]) -> dict[str, list[str]]:
@@ -237,9 +242,9 @@ def _show(combo: dict[str, str | None]) -> str:
     return ", ".join(f"{k}={v if v is not None else NOT_ASKED}" for k, v in combo.items())
 
 
-def _tables(data: dict, ctx: Ctx) -> None:
+def _tables(data: dict, ctx: Ctx, names: list[str]) -> None:
     questions = resolve_questions(data)
-    for name in ("priority", "route"):
+    for name in names:
         table = data["decision"][name]
         rules = [(j, r, norm_when(r["when"])) for j, r in enumerate(table["rules"])]
         combos = _combos(questions, table["inputs"])

@@ -50,7 +50,7 @@ def to_epoch(at: Any) -> int:
 
 def offset_at(policy: dict[str, Any], t: int) -> int:
     offs = policy["calendar"]["offsets"]
-    i = bisect.bisect_right([o[0] for o in offs], t) - 1
+    i = bisect.bisect_right(_column(offs, 0), t) - 1
     return offs[max(i, 0)][1]
 
 
@@ -85,7 +85,7 @@ def response_window(policy: dict[str, Any], t: int, hours: float) -> tuple[int, 
     opens = cal["open"]
     if t < cal["range"]["start_s"] or t >= cal["range"]["end_s"]:
         raise CalendarRangeError(_range_message(policy, t))
-    i = bisect.bisect_right(_ends(policy), t)
+    i = bisect.bisect_right(_column(opens, 1), t)
     remaining = int(hours * 3600 // 1)
     if i >= len(opens):
         raise CalendarRangeError(_range_message(policy, t))
@@ -102,15 +102,15 @@ def response_window(policy: dict[str, Any], t: int, hours: float) -> tuple[int, 
         cur = opens[i][0]
 
 
-_ENDS: dict[int, tuple[Any, list[int]]] = {}
+_COLUMNS: dict[tuple[int, int], tuple[list, list[int]]] = {}
 
 
-def _ends(policy: dict[str, Any]) -> list[int]:
-    key = id(policy["calendar"]["open"])
-    hit = _ENDS.get(key)
-    if hit is None or hit[0] is not policy["calendar"]["open"]:
-        hit = (policy["calendar"]["open"], [iv[1] for iv in policy["calendar"]["open"]])
-        _ENDS[key] = hit
+def _column(rows: list[list[int]], k: int) -> list[int]:
+    """Column k of a compiled list, cached per list object (bisect needs a plain key list)."""
+    hit = _COLUMNS.get((id(rows), k))
+    if hit is None or hit[0] is not rows:
+        hit = (rows, [r[k] for r in rows])
+        _COLUMNS[(id(rows), k)] = hit
     return hit[1]
 
 

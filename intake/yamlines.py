@@ -35,6 +35,10 @@ def load(text: str, filename: str) -> tuple[Any, dict[Path, int], list[Problem]]
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        ctx_mark = getattr(exc, "context_mark", None)
+        context = getattr(exc, "context", None)
+        if context and ctx_mark is not None and ctx_mark.line + 1 != line:
+            reason += f" ({context} on line {ctx_mark.line + 1})"
         return None, {}, [Problem(filename, line, "POL100", f"not valid YAML: {reason}")]
     finally:
         loader.dispose()

@@ -1,0 +1,126 @@
+"""The Python and the browser engines agree: same classification for every vector.
+
+The browser engine (intake/assets/engine.js, the file the site publishes) runs in one
+Node.js process over all vectors; Python classifies the same vectors; every field must be
+equal. Vectors: every finite answer combination (see vectors.finite_vectors), >= 10,000
+random (answers, time) pairs biased to DST changes, holidays, weekends, midnight and the
+exact opening and closing seconds, the policy's golden examples, and invalid answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import intake
+from intake import compiler, engine
+from intake.errors import AnswersError
+
+sys.path.insert(0, str(Path(__file__).parent))
+import policy_vectors as vectors  # noqa: E402
+
+ENGINE_JS = Path(intake.__file__).parent / "assets" / "engine.js"
+RUNNER = Path(__file__).parent / "run_engine.mjs"
+NODE = shutil.which("node")
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+@pytest.fixture(scope="module")
+def policy() -> dict:
+    return intake.compiled_policy(today=dt.date(2026, 11, 26))
+
+
+def _node(policy: dict, vecs: list[dict], tmp_path: Path, mode: str) -> list[str]:
+    pol_file, vec_file = tmp_path / "policy.json", tmp_path / "vectors.jsonl"
+    pol_file.write_bytes(compiler.to_bytes(policy))
+    vec_file.write_text("\n".join(json.dumps(v) for v in vecs) + "\n")
+    proc = subprocess.run([NODE, str(RUNNER), str(ENGINE_JS), str(pol_file), str(vec_file), mode],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.splitlines()
+    assert len(out) == len(vecs)
+    return out
+
+
+def _python(policy: dict, v: dict) -> dict:
+    try:
+        return {"ok": engine.classify(policy, v["answers"], v["at"])}
+    except AnswersError as exc:
+        return {"error": "invalid answers:", "paths": sorted(p for p, _ in exc.problems)}
+
+
+def _text(result: dict) -> str:
+    """The same text as JSON.stringify (insertion order, no spaces, UTF-8)."""
+    return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+
+
+def run_both(policy: dict, vecs: list[dict], tmp_path: Path) -> list[dict]:
+    """Python results; asserts node gives byte-identical JSON for every vector (compared by sha256)."""
+    js = _node(policy, vecs, tmp_path, "hash")
+    py = [_python(policy, v) for v in vecs]
+    bad = [i for i, (p, j) in enumerate(zip(py, js)) if hashlib.sha256(_text(p).encode()).hexdigest() != j]
+    if bad:
+        first = [vecs[i] for i in bad[:3]]
+        full = _node(policy, first, tmp_path, "full")
+        detail = [{"vector": v, "python": _text(py[i]), "node": f} for v, i, f in zip(first, bad, full)]
+        pytest.fail(f"{len(bad)} of {len(vecs)} vectors differ; first: {json.dumps(detail, indent=1)[:4000]}")
+    return py
+
+
+def test_every_finite_combination(policy, tmp_path):
+    vecs = vectors.finite_vectors(policy, "2026-03-10T09:15:00-07:00")
+    py = run_both(policy, vecs, tmp_path)
+    outcomes = Counter((r["ok"]["priority"], r["ok"]["route"], r["ok"]["eligibility"]) for r in py)
+    # the vectors really exercise the policy: every priority, route and eligibility occurs
+    assert {p for p, _, _ in outcomes} == {p["id"] for p in policy["priorities"]}
+    assert {r for _, r, _ in outcomes} == {"vendor"} | {p["id"] for p in policy["partners"]["directory"]}
+    assert {e for _, _, e in outcomes} == set(policy["eligibility"]["order"])
+    print(f"\nagreement: {len(vecs)} finite-combination vectors, {len(outcomes)} distinct outcomes")
+
+
+def test_random_answers_and_times(policy, tmp_path):
+    vecs = vectors.random_vectors(policy, 12000)
+    py = run_both(policy, vecs, tmp_path)
+    # the times really include the hard cases
+    ts = [engine.to_epoch(v["at"]) for v in vecs]
+    changes = [c for c, _ in policy["calendar"]["offsets"][1:]]
+    opens = {t for iv in policy["calendar"]["open"] for t in iv}
+    holidays = {h["date"] for h in policy["calendar"]["holidays"]}
+    near_dst = sum(any(abs(t - c) <= 2 * 86400 for c in changes) for t in ts)
+    exact_edges = sum(t in opens for t in ts)
+    on_holiday = sum(engine.local_date(policy, t) in holidays for t in ts)
+    weekend = sum(dt.date.fromisoformat(engine.local_date(policy, t)).weekday() >= 5 for t in ts)
+    midnight = sum(engine.format_instant(policy, t)[11:19] == "00:00:00" for t in ts)
+    # offsets on both sides of a DST change (standard and daylight time) among the answers
+    offsets = {r["ok"]["respond_by"][-6:] for r in py if "ok" in r and r["ok"]["respond_by"]}
+    print(f"\nagreement: {len(vecs)} random vectors: {near_dst} within 2 days of a DST change, {exact_edges} at an exact "
+          f"opening/closing second, {on_holiday} on holidays, {weekend} on weekends, {midnight} at midnight; offsets {sorted(offsets)}")
+    assert min(near_dst, exact_edges, on_holiday, weekend, midnight) >= 50
+    assert {"-07:00", "-08:00"} <= offsets
+
+
+def test_golden_examples_and_invalid_answers(policy, tmp_path):
+    examples = [{"answers": {k: v for k, v in ex["answers"].items() if v is not None}, "at": ex["at"]} for ex in policy["examples"]]
+    broken = vectors.broken_vectors(policy, 1000)
+    py = run_both(policy, examples + broken, tmp_path)
+    for ex, r in zip(policy["examples"], py):
+        assert {k: r["ok"][k] for k in ex["expect"]} == ex["expect"], ex["name"]
+    assert all("error" in r for r in py[len(examples):])
+
+
+def test_js_refuses_another_format_version(policy, tmp_path):
+    other = dict(policy, format_version=2)
+    vec = [{"answers": {}, "at": "2026-03-10T09:15:00-07:00"}]
+    pol_file, vec_file = tmp_path / "policy.json", tmp_path / "v.jsonl"
+    pol_file.write_text(json.dumps(other))
+    vec_file.write_text(json.dumps(vec[0]) + "\n")
+    proc = subprocess.run([NODE, str(RUNNER), str(ENGINE_JS), str(pol_file), str(vec_file), "full"], capture_output=True, text=True)
+    assert json.loads(proc.stdout)["error"] == "compiled policy format_version 2 is not supported (this engine reads 1)"
