@@ -58,10 +58,19 @@ def validate(payload: Any) -> None:
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(payload), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
-        raise PayloadError([(json_path(e.absolute_path), _message(e)) for e in errors])
+        raise PayloadError([_located(e) for e in errors])
+
+
+def _located(e: jsonschema.ValidationError) -> tuple[str, str]:
+    # jsonschema reports a `false` property schema inside if/else at the parent's path
+    if e.validator is None and list(e.absolute_schema_path)[:1] == ["else"]:
+        return "$.escalation", 'only allowed when kind is "escalation"'
+    return json_path(e.absolute_path), _message(e)
 
 
 def _message(e: jsonschema.ValidationError) -> str:
+    """One sentence per violation, without dumping the whole payload."""
+    shown = _short(e.instance, 60)
     if e.validator == "additionalProperties":
         extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
         return f"unexpected field(s): {', '.join(extra)}"
@@ -69,11 +78,24 @@ def _message(e: jsonschema.ValidationError) -> str:
         return e.message.replace("is a required property", "is missing")
     if e.validator in ("maxLength", "maxItems", "maxProperties"):
         return f"too long (at most {e.validator_value})"
+    if e.validator == "minLength":
+        return "must not be empty"
     if e.validator == "pattern":
-        return f"{json.dumps(e.instance)[:60]} has the wrong format"
-    if e.validator == "else":
-        return "'escalation' is only allowed when kind is 'escalation'"
+        return f"{shown} has the wrong format"
+    if e.validator == "const":
+        return f"must be {json.dumps(e.validator_value)}, got {shown}"
+    if e.validator == "type":
+        return f"expected {' or '.join(_names(e.validator_value))}, got {shown}"
+    if e.validator == "oneOf":
+        kinds = [" or ".join(_names(s.get("type", s.get("$ref", "?").rsplit("/", 1)[-1]))) for s in e.validator_value]
+        return f"expected {' or '.join(kinds)}, got {shown}"
     return e.message if len(e.message) < 200 else e.message[:200] + "..."
+
+
+def _names(types: Any) -> list[str]:
+    names = {"string": "text", "null": "null", "object": "an object", "array": "a list", "boolean": "true or false",
+             "number": "a number", "integer": "an integer", "id": "an id", "instant": "a date-time with offset"}
+    return [names.get(t, t) for t in (types if isinstance(types, list) else [types])]
 
 
 @dataclass(frozen=True)
