@@ -153,14 +153,14 @@ def main(argv: list[str] | None = None) -> int:
                 if a.reuse and site.is_dir():
                     b = build_kb.Build(kb, engine, 0, site, ok=True)
                     build_kb.measure_site(b)
-                    b.wall_s = b.peak_mb = float("nan")
+                    b.wall_s = b.cpu_s = b.peak_mb = float("nan")
                 else:
                     print(f"[{kb}] building with {engine} ...", file=sys.stderr, flush=True)
                     b = build_kb.build(kb, engine, a.work)
                     print(f"[{kb}] {engine}: {b.wall_s:.1f} s, {b.peak_mb:.0f} MB{'' if b.ok else ' FAILED'}",
                           file=sys.stderr, flush=True)
                 e = rep.setdefault(engine, {})
-                e["build"] = {k: getattr(b, k) for k in ("articles", "wall_s", "peak_mb", "steps", "ok", "error", "pages",
+                e["build"] = {k: getattr(b, k) for k in ("articles", "wall_s", "cpu_s", "peak_mb", "steps", "ok", "error", "pages",
                                                        "site_mb", "largest_page_kb", "index_bytes", "index_gz_bytes",
                                                        "index_files")}
                 if not b.ok:
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                 a.json.write_text(json.dumps(report, indent=1, default=str))
         report["versions"] = versions(chromium)
 
-    header = ["KB", "engine", "build wall", "build peak", "index (gz)", "fetched for 1st results (gz, requests)",
+    header = ["KB", "engine", "build wall (CPU)", "build peak", "index (gz)", "fetched for 1st results (gz, requests)",
               "load -> 1st results", "keystroke -> results (median)", "MRR@10", "success@3"]
     print()
     print(f"Machine: {report['machine']}")
@@ -204,7 +204,7 @@ def _row(kb: str, engine: str, e: dict) -> list[str]:
     b, br, rel = e.get("build"), e.get("browser", {}), e.get("relevance")
     cells = [kb, engine]
     if b:
-        cells += [f"{b['wall_s']:.1f} s", f"{b['peak_mb']:.0f} MB",
+        cells += [f"{b['wall_s']:.1f} s ({b.get('cpu_s', float('nan')):.1f} s)", f"{b['peak_mb']:.0f} MB",
                   f"{mb(b['index_bytes'])} ({mb(b['index_gz_bytes'])})"]
     else:
         cells += ["", "", ""]
