@@ -131,14 +131,13 @@ function info(app, step, opts) {
 export function partnerCard(app, id) {
   const p = app.policy && app.policy.partners[id];
   if (!p) return h("p", null, "Your distributor or reseller gives you support.");
-  const c = p.contact || {};
   return h("div", { class: "kb-wz-card" },
     h("h2", null, p.name),
     h("dl", { class: "kb-wz-dl" },
-      c.email ? [h("dt", null, "Email"), h("dd", null, h("a", { href: `mailto:${c.email}` }, c.email))] : null,
-      c.phone ? [h("dt", null, "Phone"), h("dd", null, c.phone)] : null,
-      c.url ? [h("dt", null, "Support page"), h("dd", null, h("a", { href: safeUrl(c.url) }, c.url))] : null,
-      c.hours ? [h("dt", null, "Hours"), h("dd", null, c.hours)] : null),
+      p.email ? [h("dt", null, "Email"), h("dd", null, h("a", { href: `mailto:${p.email}` }, p.email))] : null,
+      p.phone ? [h("dt", null, "Phone"), h("dd", null, p.phone)] : null,
+      p.url ? [h("dt", null, "Support page"), h("dd", null, h("a", { href: safeUrl(p.url) }, p.url))] : null,
+      p.submission ? [h("dt", null, "How to submit"), h("dd", null, p.submission)] : null),
     p.sample ? h("p", { class: "kb-wz-hint" }, "Sample partner data.") : null);
 }
 
