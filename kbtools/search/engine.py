@@ -179,10 +179,15 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
             seen.add(t)
             clauses.append(Clause(t))
     by_term = {c.term: c for c in clauses}
+    synonyms = ix.manifest.get("synonyms", {}) if r["synonym"] else {}
     for c in clauses:
         e = ix.lookup(c.term)
         if e is not None:
             c.variants.append((c.term, 1.0, e))
+        for other in synonyms.get(c.term, []):
+            se = ix.lookup(other)
+            if se is not None:
+                c.variants.append((other, r["synonym"], se))
     raw = words(plain)
     typing = raw[-1] if raw and _ENDS_IN_WORD.search(normalize(query)) else ""
     if typing and _ALPHA.match(typing) and len(typing) >= 3 and stem(typing) in by_term:

@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 
 from whoosh.util.numeric import byte_to_length  # a constant table; see README "Scoring"
 
-from .analysis import ANALYZER_ID, STOP_WORDS, normalize, words
+from .analysis import ANALYZER_ID, STOP_WORDS, analyze, normalize, words
 from .documents import FIELDS, SearchDoc
 from .inverted import Inverted
 
@@ -48,11 +48,12 @@ class Ranking:
     prefix: float = 0.7  # weight of a completion of the word being typed
     prefix_max: int = 8  # completions tried for the word being typed
     fuzzy_max: int = 4  # corrections tried for an unknown word
+    synonym: float = 0.5  # weight of a synonym (synonyms.txt)
 
     def as_json(self) -> dict:
         return {"weights": [self.weights.get(f, 0.0) for f in FIELDS], "B": self.B, "K1": self.K1,
                 "coord": self.coord, "fuzzy": self.fuzzy, "prefix": self.prefix,
-                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max}
+                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym}
 
 
 def _varint(out: bytearray, n: int) -> None:
@@ -167,7 +168,7 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
         "stop_words": sorted(STOP_WORDS), "fields": list(FIELDS), "doc_count": inv.doc_count,
         "avgfl": avgfl, "length_table": [byte_to_length(b) for b in range(256)],
         "ranking": ranking.as_json(), "term_shards": shard_starts, "postings_files": file_no,
-        "word_files": word_files, "facets": facet_meta,
+        "word_files": word_files, "facets": facet_meta, "synonyms": synonyms(),
     }
     sizes["manifest"] = _write_json(tmp / "manifest.json", manifest)
     old = final.with_name(final.name + ".old")
@@ -178,6 +179,26 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
     shutil.rmtree(old, ignore_errors=True)
     sizes["total"] = sum(v for k, v in sizes.items() if k != "total")
     return dict(sizes, terms_count=len(vocab), doc_count=inv.doc_count)
+
+
+SYNONYMS = Path(__file__).with_name("synonyms.txt")
+
+
+def synonyms(path: Path = SYNONYMS) -> dict[str, list[str]]:
+    """term -> the terms of its synonyms, from a file of comma-separated groups."""
+    out: dict[str, list[str]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        terms = []
+        for word in line.split(","):
+            analyzed = [t for t, _ in analyze(word)]
+            if analyzed and len(word.split()) == 1:
+                terms.append(analyzed[0])  # one word; a compound's whole token comes first
+        for t in terms:
+            out.setdefault(t, [])
+            out[t] += [o for o in terms if o != t and o not in out[t]]
+    return out
 
 
 def utf16_key(term: str) -> bytes:

@@ -31,7 +31,7 @@ from .export import Ranking, export
 log = logging.getLogger("mkdocs.plugins.kb-search")
 SEARCH_PAGE = "search/index.md"
 _RANKING_KEYS = {"B": float, "K1": float, "coord": float, "fuzzy": float, "prefix": float,
-                 "prefix_max": int, "fuzzy_max": int}
+                 "prefix_max": int, "fuzzy_max": int, "synonym": float}
 
 
 class SearchConfig(Config):

@@ -200,8 +200,14 @@ export class Index {
         clauses.push(c);
       }
     }
+    const synonyms = (r.synonym && this.manifest.synonyms) || {};
     const entries = await Promise.all(clauses.map((c) => this.lookup(c.term)));
-    clauses.forEach((c, i) => { if (entries[i]) c.variants.push([c.term, 1.0, entries[i]]); });
+    const synEntries = await Promise.all(clauses.map((c) =>
+      Promise.all((Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : []).map(async (o) => [o, await this.lookup(o)]))));
+    clauses.forEach((c, i) => {
+      if (entries[i]) c.variants.push([c.term, 1.0, entries[i]]);
+      for (const [o, e] of synEntries[i]) if (e) c.variants.push([o, r.synonym, e]);
+    });
     const raw = words(plain);
     const typing = raw.length && ENDS_IN_WORD.test(normalize(query)) ? raw[raw.length - 1] : "";
     if (typing && ALPHA.test(typing) && typing.length >= 3 && byTerm.has(stem(typing))) {
