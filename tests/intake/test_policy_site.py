@@ -96,3 +96,36 @@ def test_bad_policy_stops_the_build_with_every_problem(tmp_path):
     assert "7 error(s) in the support policy" in out
     assert "Traceback" not in out
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.browser
+def test_policy_article_in_chromium(shipped_site, serve, page, axe):
+    base = serve(shipped_site)
+    page.goto(base + ARTICLE.removesuffix("index.html"))
+    assert page.locator("table.kb-policy-severity tbody tr").count() == len(intake.compiled_policy()["tables"]["priority"]["rules"])
+    assert axe(page) == []
+    # a clause's link is reachable with the keyboard and opens the wizard at that question
+    link = page.locator('a.kb-policy-step[href$="#step=onsite"]')
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/request/#step=onsite")
+    assert all(u.startswith(base) for u in page.kb_log.requests)
+    assert page.kb_log.errors == []
+
+
+@pytest.mark.browser
+def test_engine_runs_in_chromium_on_the_published_policy(shipped_site, serve, page):
+    base = serve(shipped_site)
+    page.goto(base)
+    policy = intake.compiled_policy()
+    results = page.evaluate("""async () => {
+        const engine = await import('./assets/intake/engine.js');
+        const policy = await (await fetch('./policy/compiled-policy.json')).json();
+        return policy.examples.map((ex) => {
+            const answers = Object.fromEntries(Object.entries(ex.answers).filter(([, v]) => v !== null));
+            return engine.classify(policy, answers, ex.at);
+        });
+    }""")
+    for ex, got in zip(policy["examples"], results):
+        assert got == intake.classify({k: v for k, v in ex["answers"].items() if v is not None}, ex["at"], policy)
+    assert page.kb_log.errors == []
