@@ -96,12 +96,12 @@ export function renderSent(app, step, opts) {
       sendBtn.textContent = "Try again";
     }
   }
-  const sendBtn = h("button", { type: "button", class: "md-button md-button--primary", onclick: send }, box.status === "failed" ? "Try again" : "Send request");
+  const sendBtn = h("button", { type: "button", class: "md-button md-button--primary", "data-action": "send", onclick: send }, box.status === "failed" ? "Try again" : "Send request");
   if (canPost && box.status !== "delivered") buttons.append(sendBtn);
-  if (to) buttons.append(h("a", { class: "md-button", href: deliver.mailto(to, `Support request ${payload.id}: ${payload.problem?.summary || payload.kind}`, box.summary, payload), onclick: () => used("email") }, partner ? `Email ${partner.name}` : "Send by email"));
+  if (to) buttons.append(h("a", { class: "md-button", "data-action": "email", href: deliver.mailto(to, `Support request ${payload.id}: ${payload.problem?.summary || payload.kind}`, box.summary, payload), onclick: () => used("email") }, partner ? `Email ${partner.name}` : "Send by email"));
   buttons.append(
-    h("button", { type: "button", class: "md-button", onclick: () => { deliver.download(payload); used("download"); stat.textContent = "Downloaded the request as a JSON file."; } }, "Download"),
-    h("button", { type: "button", class: "md-button", onclick: async () => { const ok = await deliver.copy(json()); if (ok) used("copy"); stat.textContent = ok ? "Copied the request to the clipboard." : "Copying is blocked in this browser; use Download instead."; } }, "Copy"));
+    h("button", { type: "button", class: "md-button", "data-action": "download", onclick: () => { deliver.download(payload); used("download"); stat.textContent = "Downloaded the request as a JSON file."; } }, "Download"),
+    h("button", { type: "button", class: "md-button", "data-action": "copy", onclick: async () => { const ok = await deliver.copy(json()); if (ok) used("copy"); stat.textContent = ok ? "Copied the request to the clipboard." : "Copying is blocked in this browser; use Download instead."; } }, "Copy"));
   main.append(h("p", null, h("button", { type: "button", class: "kb-wz-link", onclick: () => app.startAgain() }, "Start a new request")));
   if (box.status === "failed") stat.textContent = "This request has not been sent yet. Try again, or send it by email or as a file.";
   if (box.status === "sending") stat.textContent = "The last attempt to send this request did not finish. Try again: the support desk will not receive it twice.";
