@@ -123,9 +123,21 @@ class WizardDriver:
         )
 
     # ----- a whole flow ----------------------------------------------------------------------
+    def answer_only(self, plan: dict[str, Any]) -> None:
+        """Fill the current question page from `plan` (keyed by page id) without continuing."""
+        sid = self.step()
+        value = plan[sid]
+        if isinstance(value, dict):
+            for fid, text in value.items():
+                self.type_into(fid, text)
+        elif self.page.query_selector(".kb-wz input[type=radio]"):
+            self.choose(value)
+        else:
+            self.type_into(sid, value)
+
     def answer(self, plan: dict[str, Any]) -> None:
-        """Answer the current page from `plan` (keyed by page id) and continue."""
-        sid, kind = self.step(), self.kind()
+        """Answer the current page from `plan` and continue."""
+        kind = self.kind()
         if kind == "kb":
             self.page.wait_for_selector(".kb-wz-count:not(:empty)")
             if plan.get("kb") == "solved":
@@ -134,14 +146,7 @@ class WizardDriver:
                 self.page.wait_for_selector(".kb-wz--deflected")
                 return
         elif kind == "question":
-            value = plan[sid]
-            if isinstance(value, dict):
-                for fid, text in value.items():
-                    self.type_into(fid, text)
-            elif self.page.query_selector(".kb-wz input[type=radio]"):
-                self.choose(value)
-            else:
-                self.type_into(sid, value)
+            self.answer_only(plan)
         self.press_continue()
 
     def run(self, plan: dict[str, Any], until: str = "sent", on_page: Callable[[str], None] | None = None, limit: int = 90) -> list[str]:
