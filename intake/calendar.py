@@ -97,10 +97,12 @@ def offsets(tz: zoneinfo.ZoneInfo, start: int, end: int) -> list[list[int]]:
     return out
 
 
-def compile_calendar(cal: dict[str, Any], today: dt.date) -> dict[str, Any]:
+def compile_calendar(cal: dict[str, Any], today: dt.date, also_years: tuple[int, ...] = ()) -> dict[str, Any]:
+    """The calendar for the build year's window, widened to `also_years` (the golden examples'
+    years, so that an example never falls out of the calendar as time passes)."""
     tz = zoneinfo.ZoneInfo(cal["timezone"])
-    first_year = today.year - cal["expand"]["years_before"]
-    last_year = today.year + cal["expand"]["years_ahead"]
+    first_year = min([today.year - cal["expand"]["years_before"], *also_years])
+    last_year = max([today.year + cal["expand"]["years_ahead"], *(y + 1 for y in also_years)])
     weekly = {day: [parse_range(r) for r in cal["weekly"].get(day, [])] for day in WEEKDAYS}
     hols = expand_holidays(cal.get("holidays", []), first_year, last_year)
     closed = {d for d, _ in hols}

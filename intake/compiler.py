@@ -157,7 +157,7 @@ def compile_policy(data: dict[str, Any], today: dt.date | None = None) -> dict[s
         "responsibilities_consequence": data["responsibilities_consequence"],
         "escalation": {"anytime": bool(data["escalation"]["anytime"]), "text": data["escalation"]["text"],
                        "reasons": [dict(r) for r in data["escalation"]["reasons"]]},
-        "calendar": compile_calendar(data["calendar"], today),
+        "calendar": compile_calendar(data["calendar"], today, tuple(sorted({int(str(e["at"])[:4]) for e in data.get("examples") or []}))),
         "texts": dict(TEXTS),
         "payload_fields": dict(data.get("payload_fields") or {}),
         "exports": _exports(data.get("exports") or {}),

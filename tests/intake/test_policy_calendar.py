@@ -144,3 +144,11 @@ def test_a_calendar_with_24_hour_days_spans_dst(data):
     # 25-hour day on 1 November: 24 business hours from Saturday 12:00 end Sunday 11:00
     s, due = engine.response_window(p, at(2026, 10, 31, 12), 24)
     assert iso(p, due) == "2026-11-01T11:00:00-08:00"
+
+
+def test_golden_examples_stay_inside_the_calendar_as_years_pass(data):
+    later = compile_policy(data, dt.date(2031, 6, 1))  # the examples are dated 2026
+    assert later["calendar"]["range"]["start"] == "2026-01-01T00:00:00-08:00"
+    ex = later["examples"][0]
+    r = engine.classify(later, {k: v for k, v in ex["answers"].items() if v is not None}, ex["at"])
+    assert r["respond_by"] == ex["expect"]["respond_by"]
