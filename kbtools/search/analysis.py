@@ -22,6 +22,7 @@ Rules, in order:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from .stemmer import stem
@@ -52,6 +53,7 @@ def normalize(text: str) -> str:
     return _APOSTROPHE.sub("", text.lower())
 
 
+@lru_cache(maxsize=500_000)  # a KB's vocabulary is far smaller than its text: stem each word once
 def term(word: str) -> str | None:
     """The index term of one simple (lower-cased) word, or None for a stop word."""
     if word in STOP_WORDS:
@@ -62,32 +64,46 @@ def term(word: str) -> str | None:
 def analyze(text: str) -> Iterator[tuple[str, int]]:
     """(term, position) pairs of a text, in order."""
     pos = 0
-    for m in _TOKEN.finditer(normalize(text)):
-        word = m.group()
-        if len(word) > MAX_TOKEN:
-            pos += 1
+    cache = _WORDS
+    for word in _TOKEN.findall(normalize(text)):
+        hit = cache.get(word)
+        if hit is None:
+            hit = _word(word)
+            if len(cache) < 1_000_000:  # bounded: a build of any size keeps a fixed memory
+                cache[word] = hit
+        pairs, width = hit
+        for t, off in pairs:
+            yield t, pos + off
+        pos += width
+
+
+_WORDS: dict[str, tuple[tuple[tuple[str, int], ...], int]] = {}
+
+
+def _word(word: str) -> tuple[tuple[tuple[str, int], ...], int]:
+    """The (term, offset) pairs of one token and how many positions it takes."""
+    if len(word) > MAX_TOKEN:
+        return (), 1
+    if not ("." in word or "-" in word or "_" in word):
+        t = term(word)
+        if t is None:
+            return (), 1
+        if word.startswith("0x") and _HEX.match(word):
+            return ((t, 0), (word[2:], 0)), 1
+        return ((t, 0),), 1
+    parts = _CONNECTOR.split(word)
+    out = [(word, 0)]
+    if "." not in word and "_" not in word:
+        t = term("".join(parts))
+        if t is not None:
+            out.append((t, 0))
+    for i, part in enumerate(parts):
+        if len(part) == 1 and not "0" <= part <= "9":
             continue
-        parts = _CONNECTOR.split(word)
-        if len(parts) == 1:
-            t = term(word)
-            if t is not None:
-                yield t, pos
-                if _HEX.match(word):
-                    yield word[2:], pos
-            pos += 1
-            continue
-        yield word, pos
-        if "." not in word and "_" not in word:
-            t = term("".join(parts))
-            if t is not None:
-                yield t, pos
-        for i, part in enumerate(parts):
-            if len(part) == 1 and not "0" <= part <= "9":
-                continue
-            t = term(part)
-            if t is not None:
-                yield t, pos + i
-        pos += len(parts)
+        t = term(part)
+        if t is not None:
+            out.append((t, i))
+    return tuple(out), len(parts)
 
 
 def words(text: str) -> list[str]:
