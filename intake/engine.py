@@ -282,3 +282,51 @@ def classify(policy: dict[str, Any], answers: Any, at: Any) -> dict[str, Any]:
         "rules": [prio_rule["id"], route_rule["id"]] + [e["id"] for e in excl] + [r["id"] for r in unmet],
         "explanations": explanations,
     }
+
+
+# ----- outcome so far (the wizard branches on it before the last answer) ------------------------
+def outcome_so_far(policy: dict[str, Any], answers: Any, at: Any) -> dict[str, Any]:
+    """What the answers given so far already decide; a field is None until it is decided.
+
+    A fact is settled when it is answered, or when it is not asked and everything its `when`
+    refers to is settled (so it can no longer become asked). A table's outcome is decided when
+    all its inputs are settled; a matched exclusion stays matched; eligibility is decided once
+    the worst effect is matched or every exclusion's facts are settled.
+    """
+    check_policy(policy)
+    t = to_epoch(at)
+    facts, _ = validate_answers(policy, answers if isinstance(answers, dict) else {})
+    questions = {q["id"]: q for q in policy["questions"]}
+    lq = policy["lifecycle_questions"]
+
+    def settled(fact: str) -> bool:
+        if fact == "product_status":
+            return all(settled(q) for q in (lq["product"], lq["version"]) if q)
+        if fact in facts:
+            return True
+        q = questions.get(fact)
+        if q is None or matches(q["when"], facts):
+            return False
+        return all(settled(r) for r in _refs(q["when"]))
+
+    facts = dict(facts)
+    if settled("product_status"):
+        facts["product_status"] = product_status(policy, facts, t)
+    out: dict[str, Any] = {"priority": None, "route": None, "eligibility": None, "exclusions": [], "rules": []}
+    for name in ("priority", "route"):
+        table = policy["tables"][name]
+        if all(settled(i) for i in table["inputs"]):
+            rule = _one(table, facts, name)
+            out["rules"].append(rule["id"])
+            if name == "priority":
+                out["priority"] = rule["priority"]
+            else:
+                out["route"] = facts[rule["route"]["answer"]] if isinstance(rule["route"], dict) else rule["route"]
+    order = policy["eligibility"]["order"]
+    excl = [e for e in policy["exclusions"] if matches(e["when"], facts)]
+    out["exclusions"] = [e["id"] for e in excl]
+    out["rules"] += out["exclusions"]
+    worst = max([order.index(e["effect"]) for e in excl], default=0)
+    if worst == len(order) - 1 or all(settled(f) for e in policy["exclusions"] for f in _refs(e["when"])):
+        out["eligibility"] = order[worst]
+    return out

@@ -315,3 +315,43 @@ export function classify(policy, answers, at) {
     explanations,
   };
 }
+
+// ----- outcome so far (the wizard branches on it before the last answer) ------------------------
+/**
+ * What the answers given so far already decide: {priority, route, eligibility, exclusions, rules};
+ * a field is null until it is decided. A fact is settled when it is answered, or when it is not
+ * asked and everything its `when` refers to is settled. Same algorithm as intake/engine.py.
+ */
+export function outcomeSoFar(policy, answers, at) {
+  checkPolicy(policy);
+  const t = toEpoch(at);
+  const { facts: valid } = walk(policy, answers && typeof answers === "object" && !Array.isArray(answers) ? answers : {});
+  const questions = Object.fromEntries(policy.questions.map((q) => [q.id, q]));
+  const lq = policy.lifecycle_questions;
+  const settled = (fact) => {
+    if (fact === "product_status") return [lq.product, lq.version].filter(Boolean).every(settled);
+    if (Object.prototype.hasOwnProperty.call(valid, fact)) return true;
+    const q = questions[fact];
+    if (!q || matches(q.when, valid)) return false;
+    return [...refs(q.when)].every(settled);
+  };
+  const facts = { ...valid };
+  if (settled("product_status")) facts.product_status = productStatus(policy, valid, t);
+  const out = { priority: null, route: null, eligibility: null, exclusions: [], rules: [] };
+  for (const name of ["priority", "route"]) {
+    const table = policy.tables[name];
+    if (table.inputs.every(settled)) {
+      const rule = one(table, facts, name);
+      out.rules.push(rule.id);
+      if (name === "priority") out.priority = rule.priority;
+      else out.route = typeof rule.route === "object" ? facts[rule.route.answer] : rule.route;
+    }
+  }
+  const order = policy.eligibility.order;
+  const excl = policy.exclusions.filter((e) => matches(e.when, facts));
+  out.exclusions = excl.map((e) => e.id);
+  out.rules.push(...out.exclusions);
+  const worst = Math.max(0, ...excl.map((e) => order.indexOf(e.effect)));
+  if (worst === order.length - 1 || policy.exclusions.every((e) => [...refs(e.when)].every(settled))) out.eligibility = order[worst];
+  return out;
+}

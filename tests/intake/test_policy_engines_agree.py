@@ -57,6 +57,8 @@ def _node(policy: dict, vecs: list[dict], tmp_path: Path, mode: str) -> list[str
 
 def _python(policy: dict, v: dict) -> dict:
     try:
+        if v.get("fn") == "outcomeSoFar":
+            return {"ok": engine.outcome_so_far(policy, v["answers"], v["at"])}
         return {"ok": engine.classify(policy, v["answers"], v["at"])}
     except AnswersError as exc:
         return {"error": "invalid answers:", "paths": sorted(p for p, _ in exc.problems)}
@@ -129,3 +131,29 @@ def test_js_refuses_another_format_version(policy, tmp_path):
     vec_file.write_text(json.dumps(vec[0]) + "\n")
     proc = subprocess.run([NODE, str(RUNNER), str(ENGINE_JS), str(pol_file), str(vec_file), "full"], capture_output=True, text=True)
     assert json.loads(proc.stdout)["error"] == "compiled policy format_version 2 is not supported (this engine reads 1)"
+
+
+def test_outcome_so_far_agrees_and_never_contradicts_the_final_classification(policy, tmp_path):
+    """Every prefix (in asking order) of 600 random answer sets: both engines agree, and what
+    a prefix already decides equals the final classification of the complete answers."""
+    vecs, finals = [], []
+    for v in vectors.random_vectors(policy, 600, seed=9):
+        final = engine.classify(policy, v["answers"], v["at"])
+        keys = list(v["answers"])
+        for n in range(len(keys) + 1):
+            vecs.append({"fn": "outcomeSoFar", "answers": {k: v["answers"][k] for k in keys[:n]}, "at": v["at"]})
+            finals.append(final)
+    py = run_both(policy, vecs, tmp_path)
+    decided = Counter()
+    for r, final in zip(py, finals):
+        got = r["ok"]
+        for field in ("priority", "route", "eligibility"):
+            if got[field] is not None:
+                decided[field] += 1
+                assert got[field] == final[field]
+        assert set(got["exclusions"]) <= set(final["exclusions"])
+    assert all(decided[f] > 0 for f in ("priority", "route", "eligibility"))
+    # complete answers decide everything
+    full = [r["ok"] for r, v in zip(py, vecs) if not engine.validate_answers(policy, v["answers"])[1]]
+    assert len(full) == 600 and all(x["priority"] and x["route"] and x["eligibility"] for x in full)
+    print(f"\nagreement: {len(vecs)} partial-answer vectors (outcome so far); decided: {dict(decided)}")
