@@ -28,8 +28,8 @@ from kbtools.project import make_project
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "office-support" / "articles"
 
 
-def lint_once(args: list[str], cwd: Path) -> tuple[float, float, int, Counter, str]:
-    """(wall seconds, peak RSS MiB, exit code, problems by code, summary line)."""
+def lint_once(args: list[str], cwd: Path) -> tuple[float, float, float, int, Counter, str]:
+    """(wall seconds, CPU seconds, peak RSS MiB, exit code, problems by code, summary line)."""
     kb = Path(sys.executable).parent / "kb"
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
@@ -40,7 +40,8 @@ def lint_once(args: list[str], cwd: Path) -> tuple[float, float, int, Counter, s
         err.seek(0)
         problems = json.loads(out.read() or b"[]")
         summary = err.read().decode().strip().splitlines()[-1:] or [""]
-    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), Counter(p["code"] for p in problems), summary[0]
+    cpu = usage.ru_utime + usage.ru_stime  # less sensitive than wall time to a busy machine
+    return wall, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), Counter(p["code"] for p in problems), summary[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,11 +67,12 @@ def main(argv: list[str] | None = None) -> int:
         proj = work / f"with-gen{size}"
         make_project(proj, {"generated": gen})
         runs.append((f"shipped + generated {size:,}", ["-f", str(proj / "mkdocs.yml")], REPO))
-    print(f"{'KB':<30} {'wall s':>7} {'peak MiB':>9} {'exit':>4}  summary / problems by code")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'KB':<30} {'wall s':>7} {'CPU s':>6} {'peak MiB':>9} {'exit':>4}  summary / problems by code")
     for name, args, cwd in runs:
-        wall, rss, rc, codes, summary = lint_once(args, cwd)
-        print(f"{name:<30} {wall:>7.2f} {rss:>9.0f} {rc:>4}  {summary}")
-        print(f"{'':<30} {'':>7} {'':>9} {'':>4}  " + (", ".join(f"{c} {n}" for c, n in sorted(codes.items())) or "none"))
+        wall, cpu, rss, rc, codes, summary = lint_once(args, cwd)
+        print(f"{name:<30} {wall:>7.2f} {cpu:>6.2f} {rss:>9.0f} {rc:>4}  {summary}")
+        print(f"{'':<30} {'':>7} {'':>6} {'':>9} {'':>4}  " + (", ".join(f"{c} {n}" for c, n in sorted(codes.items())) or "none"))
     return 0
 
 

@@ -116,24 +116,27 @@ def _relative(from_uri: str, to_uri: str) -> str:
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
 
 
-def _suggest(art: Article, wanted: str, choices: list[str]) -> str:
-    """' (did you mean 'x'?)' with x written relative to the article, as the writer would.
+def _suggest(art: Article, wanted: str, choices: list[str]) -> tuple[str, int]:
+    """(' (did you mean 'x'?)' or '', names compared), x written relative to the article.
 
-    Names are compared without their extension ('.md' would make any two names look alike),
-    first as whole paths, then by file name alone (a typo in the name of a deep path).
+    File names are compared without their extension ('.md' would make any two names look
+    alike): first those in the target's folder, then in the whole KB (a wrong folder).
     """
-    def stem(path: str) -> str:
-        return posixpath.splitext(path)[0]
+    def name(path: str) -> str:
+        return posixpath.splitext(posixpath.basename(path))[0]
 
-    for key in (stem, lambda p: posixpath.basename(stem(p))):
-        by_key: dict[str, str] = {}
+    folder = posixpath.dirname(wanted)
+    compared = 0
+    for same_folder in (True, False):
+        by_name: dict[str, str] = {}
         for c in choices:
-            if c != art.src_uri:
-                by_key.setdefault(key(c), c)
-        close = difflib.get_close_matches(key(wanted), list(by_key), n=1, cutoff=0.6)
+            if c != art.src_uri and (not same_folder or posixpath.dirname(c) == folder):
+                by_name.setdefault(name(c), c)
+        compared += len(by_name)
+        close = difflib.get_close_matches(name(wanted), list(by_name), n=1, cutoff=0.6)
         if close:
-            return f" (did you mean '{_relative(art.src_uri, by_key[close[0]])}'?)"
-    return ""
+            return f" (did you mean '{_relative(art.src_uri, by_name[close[0]])}'?)", compared
+    return "", compared
 
 
 def links(kb: Kb) -> tuple[list[Problem], set[str], dict[str, int]]:
@@ -153,11 +156,16 @@ def links(kb: Kb) -> tuple[list[Problem], set[str], dict[str, int]]:
     files = pages + sorted(kb.assets)
     anchor_cache: dict[str, set[str]] = {}
     hints: dict[tuple[str, str, int], str] = {}  # one broken target is often linked many times
+    # Comparing names costs a few microseconds each: past this many comparisons (a second or
+    # two; hundreds of distinct broken targets in a big KB) broken links get no suggestion.
+    budget = [400_000]
 
     def suggest(art: Article, resolved: str, choices: list[str]) -> str:
         key = (posixpath.dirname(art.src_uri), resolved, id(choices))
         if key not in hints:
-            hints[key] = _suggest(art, resolved, choices)
+            hint, compared = _suggest(art, resolved, choices) if budget[0] > 0 else ("", 0)
+            budget[0] -= compared
+            hints[key] = hint
         return hints[key]
 
     def anchors(target: Article) -> set[str]:
