@@ -15,7 +15,8 @@ export function optionsOf(field, answers) {
 }
 
 const chars = (s) => [...s].length;
-const isBlank = (v) => v === undefined || v === null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
+/** No answer: nothing, only spaces, or an empty list. */
+export const isBlank = (v) => v === undefined || v === null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
 
 /** The message a person reads for a wrong answer, or "" when the answer is fine. */
 export function fieldError(field, value, answers) {

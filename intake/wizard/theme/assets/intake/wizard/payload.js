@@ -2,6 +2,8 @@
 // built from the answers: where each answer goes is data (form.yml: a field's `payload`,
 // and the form's `payload` map for policy answers); the classification is the engine's.
 
+import { isBlank } from "./flow.js";
+
 export const SCHEMA_VERSION = 1;
 
 function put(obj, path, value) {
@@ -48,7 +50,7 @@ export function buildPayload(form, state, live, meta) {
   for (const f of live.fields) {
     if (!f.payload) continue;
     const v = state.answers[f.id];
-    const empty = v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length);
+    const empty = isBlank(v);
     put(p, f.payload, empty ? ("empty" in f ? f.empty : "") : convert(v, f.as));
   }
   // Optional environment lines the flow did not ask (an escalation skips none today) stay "".

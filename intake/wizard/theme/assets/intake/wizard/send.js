@@ -31,7 +31,7 @@ export function accept(app) {
 }
 
 function plain(f, v, answers) {
-  if (v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length)) return "Not given";
+  if (flow.isBlank(v)) return "Not given";
   const label = (x) => (flow.optionsOf(f, answers).find((o) => String(o.value) === String(x)) || { label: String(x) }).label;
   if (f.type === "radios") return label(v);
   if (f.type === "checkboxes") return v.map(label).join("; ");

@@ -153,7 +153,7 @@ export function explain(c, about) {
 
 /** A readable answer: option labels, or the text as typed (shown as text). */
 export function display(f, v, answers) {
-  if (v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length)) return "Not given";
+  if (flow.isBlank(v)) return "Not given";
   if (f.type === "radios") return (flow.optionsOf(f, answers).find((o) => String(o.value) === String(v)) || { label: String(v) }).label;
   if (f.type === "checkboxes") {
     const labels = v.map((x) => (flow.optionsOf(f, answers).find((o) => String(o.value) === String(x)) || { label: String(x) }).label);
@@ -170,7 +170,7 @@ function check(app, step, opts) {
   const dl = h("dl", { class: "kb-wz-summary" });
   for (const sid of path) {
     for (const f of app.step(sid).fields || []) {
-      dl.append(h("div", { class: "kb-wz-summary__row" },
+      dl.append(h("div", { class: "kb-wz-summary__row", "data-field": f.id },
         h("dt", null, f.label),
         h("dd", null, display(f, app.state.answers[f.id], app.state.answers)),
         h("dd", { class: "kb-wz-summary__action" }, h("a", { href: `#step=${encodeURIComponent(sid)}&change=1` }, "Change", hidden(` ${f.label}`)))));
