@@ -33,11 +33,13 @@ from mkdocs.structure.pages import Page
 
 from . import blocks, lifecycle_page
 from .articles import TYPES, Article, load_article
-from .errors import Problem, has_errors
+from .errors import Problem
+from .lint import checks as lint_checks
 from .related import related_articles
 
 log = logging.getLogger("mkdocs.plugins.kb")
 PAGE_PREFIX = "kb-page-"  # generated continuation pages of a long section listing
+BUILD_ERRORS = {"KB201", "KB205"}  # lint errors across articles that also fail a plain build
 THEME_DIR = Path(__file__).parent / "theme"
 
 
@@ -144,14 +146,24 @@ class KbPlugin(BasePlugin[KbConfig]):
                 f.inclusion = InclusionLevel.DRAFT if not self.show_drafts else InclusionLevel.NOT_IN_NAV
             elif art.status == "archived":
                 f.inclusion = InclusionLevel.NOT_IN_NAV
-        seen: dict[str, Article] = {}
-        for art in sorted(self.articles.values(), key=lambda a: a.src_uri):  # first in path order keeps the id
-            if art.id in seen:
-                first = seen[art.id]
-                problems.append(Problem(art.src_uri, art.line_of("id"), "KB201", f"duplicate id '{art.id}' (also {first.src_uri}:{first.line_of('id')})", key="id"))
+        # Across articles: the same checks as `kb lint` (ids, links, anchors, images), so a build
+        # fails on exactly what lint calls an error, each at its file:line.
+        kb = lint_checks.Kb(
+            self.articles,
+            assets={f.src_uri for f in files if not f.is_documentation_page()},
+            folders={str(a) for u in self.articles for a in PurePosixPath(u).parents},
+        )
+        problems += lint_checks.duplicates(kb)
+        for p in lint_checks.links(kb)[0]:
+            if p.severity == "error" and p.code not in BUILD_ERRORS:
+                # A broken link or anchor is a warning in a build (as in MkDocs; --strict fails on
+                # it), so a KB nobody here wrote still builds; a missing image is an error.
+                log.warning(str(p))
             else:
-                seen[art.id] = art
-        self.by_id = seen
+                problems.append(p)
+        self.by_id = {}
+        for art in sorted(self.articles.values(), key=lambda a: a.src_uri):  # first in path order keeps the id
+            self.by_id.setdefault(art.id, art)
         errors = [p for p in problems if p.severity == "error"]
         warnings = len(problems) - len(errors)
         if errors:

@@ -161,3 +161,18 @@ def test_preview_shows_drafts_with_a_banner(tmp_path):
     assert "kb-banner--archived" in old
     listing = (tmp_path / "site" / "guides" / "setup" / "index.html").read_text()
     assert "Old one" not in listing
+
+
+def test_missing_image_fails_the_build_at_its_line_and_broken_links_warn(project):
+    root, cfg = project
+    write(root, "guides/setup/pictures.md", article("Pictures", body="Intro\n\n![shot](img/missing.png)\n\n[gone](nowhere.md)\n"))
+    res = build(cfg)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0 and "Traceback" not in out
+    assert "guides/setup/pictures.md:9: KB205" in out and "img/missing.png" in out
+    assert "guides/setup/pictures.md:11: KB203" in out
+
+    write(root, "guides/setup/pictures.md", article("Pictures", body="[gone](nowhere.md)\n"))
+    res = build(cfg)
+    assert res.returncode == 0, res.stderr
+    assert "WARNING" in res.stderr and "guides/setup/pictures.md:7: KB203" in res.stderr
