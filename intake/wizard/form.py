@@ -134,7 +134,8 @@ def check(form: dict, name: str, policy_questions: list[str] | None = None) -> l
     for step in steps:
         if isinstance(step, dict) and isinstance(step.get("id"), str):
             probs += _check_step(step, name, step_ids, answerable, sources)
-    probs += _check_reachable(form, name, step_ids)
+    if form.get("start") in step_ids:  # else every step would be "unreachable": noise
+        probs += _check_reachable(form, name, step_ids)
     if policy_questions is not None:
         probs += _check_policy_questions(form, name, policy_questions)
     return probs
