@@ -41,6 +41,21 @@ def test_flow_by_keyboard_gives_a_payload_that_verifies(wizard, flow, verify_pay
         assert f"within {c['response_hours']} business hour" in text
         assert "America/Los_Angeles" in text  # the desk's clock time is shown too
     assert page_errors(wizard.page) == []
+    foreign = [u for u in wizard.page.kb_log.requests if not u.startswith((wizard.base, "data:", "blob:"))]
+    assert foreign == []  # no third-party host, ever
+
+
+def test_policy_that_cannot_load_stops_the_form_with_a_message(page, serve, shipped_site):
+    from intake.wizard.driver import WizardDriver
+
+    base = serve(shipped_site)
+    page.route("**/policy/compiled-policy.json", lambda r: r.fulfill(status=200, body='{"format_version": 99}', content_type="application/json"))
+    drv = WizardDriver(page, base)
+    page.goto(base + "request/")
+    drv.wait()
+    assert drv.step() == "unavailable"
+    text = page.inner_text(".kb-wz")
+    assert "cannot start" in text and "99" in text and "support@psigen.example" in text
 
 
 def test_each_outcome_shows_its_own_page_on_the_way(wizard):
@@ -130,27 +145,28 @@ def test_from_an_article(page, serve, shipped_site):
     assert titles[article][0] in page.inner_text(".kb-wz")
 
 
+def change(wizard, sid: str) -> None:
+    """Follow the Change link of `sid` on Check your answers, with the keyboard."""
+    wizard.tab_to(f"a[href='#step={sid}&change=1']")
+    wizard.page.keyboard.press("Enter")
+    wizard.page.wait_for_selector(f".kb-wz[data-step={sid}]")
+
+
 def test_change_links_return_to_check_answers(wizard):
     wizard.run(FLOWS["P1"], until="check")
     # Change a policy answer that changes nothing downstream: straight back to Check.
-    wizard.tab_to("a[href='#step=deployment&change=1']")
-    wizard.page.keyboard.press("Enter")
-    wizard.page.wait_for_selector(".kb-wz[data-step=deployment]")
+    change(wizard, "deployment")
     wizard.press_continue()
     assert wizard.step() == "check"
     # Change impact to a question: `users_affected` is no longer asked; back at Check
     # without it, and the priority follows the engine.
-    wizard.tab_to("a[href='#step=impact&change=1']")
-    wizard.page.keyboard.press("Enter")
-    wizard.page.wait_for_selector(".kb-wz[data-step=impact]")
+    change(wizard, "impact")
     wizard.choose("question")
     wizard.press_continue()
     assert wizard.step() == "check"
     assert "How many users are affected?" not in wizard.page.inner_text(".kb-wz")
     # Change it back: the answer given before on that branch is still known, so Check again.
-    wizard.tab_to("a[href='#step=impact&change=1']")
-    wizard.page.keyboard.press("Enter")
-    wizard.page.wait_for_selector(".kb-wz[data-step=impact]")
+    change(wizard, "impact")
     wizard.choose("functionality_loss")
     wizard.press_continue()
     assert wizard.step() == "check"
@@ -161,13 +177,9 @@ def test_change_links_return_to_check_answers(wizard):
 
 def test_change_to_a_new_branch_asks_its_questions_then_returns(wizard):
     wizard.run(FLOWS["P4"], until="check")
-    wizard.tab_to("a[href='#step=environment&change=1']")  # P4 never asked about users
-    wizard.page.keyboard.press("Enter")
-    wizard.page.wait_for_selector(".kb-wz[data-step=environment]")
+    change(wizard, "environment")
     wizard.press_continue()
-    wizard.tab_to("a[href='#step=impact&change=1']")
-    wizard.page.keyboard.press("Enter")
-    wizard.page.wait_for_selector(".kb-wz[data-step=impact]")
+    change(wizard, "impact")
     wizard.choose("functionality_loss")
     wizard.press_continue()
     assert wizard.step() == "users_affected"  # the new branch's question, in change mode

@@ -159,8 +159,13 @@ async function boot() {
     meta.policy_version = app.policy.version;
     for (const f of form.steps.flatMap((x) => x.fields || [])) if (f.options_from) f.options = app.policy.sources[f.options_from] || [];
   } catch (exc) {
-    app.policyError = String(exc.message || exc);
-    app.notices.push(`The support policy could not be loaded (${app.policyError}). Reload the page to try again; your answers are kept.`);
+    // Without the policy no question can be asked or classified: say so, keep the draft.
+    const mail = data.delivery.mailto;
+    root.replaceChildren(h("div", { class: "kb-wz", "data-step": "unavailable" },
+      h("h1", null, "The request form cannot start"),
+      h("p", { role: "alert" }, `The support policy could not be loaded (${String(exc.message || exc).slice(0, 300)}). Reload the page to try again; answers you saved are kept.`),
+      mail ? h("p", null, "You can also email us: ", h("a", { href: `mailto:${mail}` }, mail)) : null));
+    return;
   }
   restore();
   if (app.state.article) await fromArticle(app.state.article);
