@@ -156,6 +156,8 @@ _ATTR_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _LINK_RE = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HTML_IMG_RE = re.compile(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']", re.I)
 _INLINE_MD_RE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
+_TAG_RE = re.compile(r"<[^>]+>")  # toc drops inline HTML from a heading before making its anchor
+_CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
 def scan_body(body: str, first_line: int) -> tuple[list[Heading], list[Link]]:
@@ -180,7 +182,7 @@ def scan_body(body: str, first_line: int) -> tuple[list[Heading], list[Link]]:
         if h:
             raw = h.group(2)
             attr = _ATTR_ID_RE.search(raw)
-            text = _INLINE_MD_RE.sub(lambda mm: mm.group(1) or "", _ATTR_ID_RE.sub("", raw)).strip()
+            text = _INLINE_MD_RE.sub(lambda mm: mm.group(1) or "", _TAG_RE.sub("", _ATTR_ID_RE.sub("", raw))).strip()
             anchor = attr.group(1) if attr else slugify(text)
             if anchor in seen and not attr:  # toc's unique(): second "Cause" becomes "cause_1"
                 seen[anchor] += 1
@@ -188,6 +190,8 @@ def scan_body(body: str, first_line: int) -> tuple[list[Heading], list[Link]]:
             else:
                 seen[anchor] = 1
             headings.append(Heading(len(h.group(1)), text, anchor, lineno))
+        if "`" in line:
+            line = _CODE_SPAN_RE.sub("", line)  # a link written inside `code` is not a link
         for lm in _LINK_RE.finditer(line):
             links.append(Link(lm.group(2), lineno, bool(lm.group(1))))
         for im in _HTML_IMG_RE.finditer(line):

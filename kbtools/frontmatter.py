@@ -81,6 +81,9 @@ def parse(text: str, path: str) -> FrontMatter:
         data = loader.construct_document(node) if node is not None else {}
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        context = getattr(exc, "context_mark", None)
+        if context is not None and mark is not None and mark.line >= block.count("\n") - 1:
+            mark = context  # "[oops" runs to the end of the block: point at where it opened
         line = (mark.line + 2) if mark else 1  # +1 for 1-based, +1 for the opening '---'
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return FrontMatter({}, {}, body, body_line, True, [
