@@ -61,11 +61,14 @@ def term(word: str) -> str | None:
     return stem(word) if _ASCII_WORD.match(word) else word
 
 
-def analyze(text: str) -> Iterator[tuple[str, int]]:
-    """(term, position) pairs of a text, in order."""
+def analyze(text: str, seen: set[str] | None = None) -> Iterator[tuple[str, int]]:
+    """(term, position) pairs of a text, in order; `seen` collects the raw tokens."""
     pos = 0
     cache = _WORDS
-    for word in _TOKEN.findall(normalize(text)):
+    tokens = _TOKEN.findall(normalize(text))
+    if seen is not None:
+        seen.update(tokens)
+    for word in tokens:
         hit = cache.get(word)
         if hit is None:
             hit = _word(word)

@@ -17,11 +17,11 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from whoosh.util.numeric import byte_to_length  # a constant table; see README "Scoring"
 
-from .analysis import ANALYZER_ID, STOP_WORDS, analyze, normalize, words
+from .analysis import ANALYZER_ID, STOP_WORDS, analyze
 from .documents import FIELDS, SearchDoc
 from .inverted import Inverted
 
@@ -108,13 +108,21 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
             dfs.append(len(pl.docs))
             prev = 0
             for d, tf, norm, poss in zip(pl.docs, pl.tfs, pl.norms, pl.positions):
-                _varint(post, d - prev)
-                _varint(post, tf)
-                _varint(post, norm)
+                # One-byte values inline: most are (this loop runs for every posting).
+                delta = d - prev
+                if delta < 128 and tf < 128 and norm < 128:
+                    post += bytes((delta, tf, norm))
+                else:
+                    _varint(post, delta)
+                    _varint(post, tf)
+                    _varint(post, norm)
                 prev = d
                 last = 0
                 for x in poss:
-                    _varint(pos, x - last)
+                    if x - last < 128:
+                        pos.append(x - last)
+                    else:
+                        _varint(pos, x - last)
                     last = x
         entries.append(f"{t}\t{file_no}\t{p_off}\t{x_off}\t{','.join(map(str, dfs))}")
         if len(post) >= POSTINGS_FILE_BYTES:
@@ -153,8 +161,8 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
 
     # Typo tolerance: the words of the articles, by first letter and length.
     groups: dict[tuple[str, int], list[str]] = {}
-    for w, c in _surface_words(docs).items():
-        if len(w) >= MIN_TYPO_WORD - 1:
+    for w in inv.words:
+        if len(w) >= MIN_TYPO_WORD - 1 and w not in STOP_WORDS and _ALPHA.match(w):
             groups.setdefault((w[0], len(w)), []).append(w)
     word_files = {}
     for (letter, length), ws in sorted(groups.items()):
@@ -212,15 +220,5 @@ def _clip(text: str, limit: int = 400) -> str:
     return text[: cut if cut > limit // 2 else limit] + " …"
 
 
-def _surface_words(docs: Iterable[SearchDoc]) -> Counter:
-    """Lower-cased ASCII words (not stop words) of every field, with their counts."""
-    counts: Counter = Counter()
-    for d in docs:
-        for text in d.fields().values():
-            for w in words(text):
-                if _ALPHA.match(w) and w not in STOP_WORDS:
-                    counts[w] += 1
-    return counts
 
-
-__all__ = ["export", "Ranking", "FORMAT", "VERSION", "INDEX_DIR", "normalize"]
+__all__ = ["export", "Ranking", "FORMAT", "VERSION", "INDEX_DIR"]

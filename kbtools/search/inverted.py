@@ -24,3 +24,4 @@ class Inverted:
     field_totals: dict[str, int]  # total number of tokens of each field over all documents
     terms: dict[str, dict[str, Postings]]  # field -> term -> postings
     doc_ids: list[str]  # article id of each document number
+    words: set[str] = field(default_factory=set)  # every raw (lower-cased, unstemmed) token seen

@@ -89,8 +89,7 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in products.items()}}
         work = tempfile.mkdtemp(prefix="kb-search-")
         try:
-            whoosh_index.build(self.docs, work)
-            inv = whoosh_index.read(work)
+            inv = whoosh_index.build(self.docs, work)
             sizes = export(inv, self.docs, config.site_dir, self.ranking, labels)
         finally:
             shutil.rmtree(work, ignore_errors=True)

@@ -22,12 +22,16 @@ from .inverted import Inverted, Postings
 
 
 class _KbTokenizer(Tokenizer):
-    """Feeds Whoosh the exact (term, position) stream of `analysis.analyze`."""
+    """Feeds Whoosh the exact (term, position) stream of `analysis.analyze`, and notes
+    every raw word it saw (the typo-tolerance word lists are made of them)."""
+
+    def __init__(self, seen: set[str] | None = None):
+        self.seen = seen
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos in analyze(value):
+        for text, pos in analyze(value, self.seen if mode == "index" else None):
             t.text = text
             t.boost = 1.0
             t.stopped = False
@@ -36,24 +40,27 @@ class _KbTokenizer(Tokenizer):
             yield t
 
 
-def _schema() -> fields.Schema:
-    analyzer = _KbTokenizer()
+def _schema(seen: set[str] | None = None) -> fields.Schema:
+    analyzer = _KbTokenizer(seen)
     spec = {name: fields.TEXT(analyzer=analyzer, phrase=True) for name in FIELDS}
     return fields.Schema(kb_id=fields.STORED, **spec)
 
 
-def build(docs: Iterable[SearchDoc], directory: str | Path) -> int:
-    """Index `docs` (document number = order) into a new Whoosh index; return the count."""
+def build(docs: Iterable[SearchDoc], directory: str | Path) -> Inverted:
+    """Index `docs` (document number = order) into a new Whoosh index in `directory`
+    (one writer, one process, one commit) and return it as plain data (`read`)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    ix = index.create_in(str(directory), _schema())
+    seen: set[str] = set()
+    ix = index.create_in(str(directory), _schema(seen))
     writer = ix.writer(procs=1, limitmb=1024)
-    n = 0
     for doc in docs:
         writer.add_document(kb_id=doc.id, **doc.fields())
-        n += 1
     writer.commit(optimize=False)
-    return n
+    ix.close()
+    inv = read(directory)
+    inv.words = seen
+    return inv
 
 
 def read(directory: str | Path) -> Inverted:

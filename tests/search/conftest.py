@@ -13,9 +13,9 @@ from kbtools.search.export import Ranking, export
 
 def make_site(tmp: Path, docs: list[SearchDoc], ranking: Ranking | None = None) -> Path:
     """Index `docs` with Whoosh and export them into `tmp/site`; return the site dir."""
-    whoosh_index.build(docs, tmp / "whoosh")
+    inv = whoosh_index.build(docs, tmp / "whoosh")
     site = tmp / "site"
-    export(whoosh_index.read(tmp / "whoosh"), docs, site, ranking or Ranking(),
+    export(inv, docs, site, ranking or Ranking(),
            {"product": {"psicapture": "PSIcapture"}})
     return site
 

@@ -31,8 +31,7 @@ QUERIES = [
 
 
 def _compare(tmp: Path, docs, queries, ranking: Ranking) -> int:
-    whoosh_index.build(docs, tmp / "w")
-    export(whoosh_index.read(tmp / "w"), docs, tmp / "site", ranking)
+    export(whoosh_index.build(docs, tmp / "w"), docs, tmp / "site", ranking)
     ix = Index(tmp / "site")
     compared = 0
     for q in queries:
