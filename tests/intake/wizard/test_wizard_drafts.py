@@ -118,3 +118,20 @@ def test_deep_link_to_an_unanswered_question_goes_to_the_next_gap(wizard):
     wizard.page.goto(wizard.base + "request/#step=product")
     wizard.wait()
     assert wizard.step() == "product"  # answered pages can be linked to
+
+
+def test_draft_survives_a_closed_tab(wizard):
+    wizard.run(FLOWS["P1"], until="summary")
+    wizard.type_into("summary", "Typed, never continued")
+    ctx = wizard.page.context
+    wizard.page.close()
+    page = ctx.new_page()
+    from intake.wizard.driver import WizardDriver
+
+    again = WizardDriver(page, wizard.base)
+    page.goto(wizard.base + "request/")
+    again.wait()
+    # The typed answer was kept, so the form resumes at the first page still to do.
+    assert again.step() == "kb"
+    assert again.draft()["state"]["answers"]["summary"] == "Typed, never continued"
+    assert page.input_value("#kb-wz-q") == "Typed, never continued"

@@ -117,6 +117,9 @@ function next(app, payload, c, partner) {
   const text = (about) => (c.explanations || []).filter((e) => e.about === about).map((e) => e.text);
   const vendor = app.policy?.compiled.vendor?.short_name || "the support team";
   const items = [];
+  // Not covered or a Special Service: that comes first, before any priority.
+  const scope = [...text("eligibility"), ...text("exclusion")];
+  if (c.eligibility && c.eligibility !== "eligible") items.push(h("div", { class: "kb-wz-explain" }, scope.map((t) => h("p", null, t))));
   if (payload.kind === "escalation") items.push(h("p", null, `We will review your escalation of request ${payload.escalation?.request_id || ""} and tell you what we will do.`));
   if (c.priority) items.push(h("h3", null, `Priority ${c.priority}${pr ? `: ${pr.label}` : ""}`), ...text("priority").map((t) => h("p", null, t)));
   if (c.response_hours && c.respond_by) {
@@ -125,7 +128,7 @@ function next(app, payload, c, partner) {
   }
   items.push(h("h3", null, "Who will answer"), h("p", null, partner ? `${partner.name} gives you first-level support and will answer this request.` : `${vendor} support will answer this request.`));
   if (partner) items.push(partnerCard(app, c.route));
-  for (const t of [...text("route"), ...text("eligibility"), ...text("exclusion"), ...text("responsibility")]) items.push(h("p", null, t));
+  for (const t of [...text("route"), ...(c.eligibility === "eligible" ? scope : []), ...text("responsibility")]) items.push(h("p", null, t));
   return h("section", { class: "kb-wz-next", "aria-labelledby": "kb-wz-next-title" }, h("h2", { id: "kb-wz-next-title" }, "What happens next"), items);
 }
 
