@@ -196,3 +196,33 @@ def test_back_link_goes_to_the_previous_page(wizard):
     wizard.page.keyboard.press("Enter")
     wizard.page.wait_for_selector(".kb-wz[data-step=product]")
     assert wizard.page.is_checked(".kb-wz input[value=psicapture]")
+
+
+def test_escalating_the_last_request_starts_from_its_answers(wizard, verify_payload):
+    wizard.run(FLOWS["P2"])
+    first = wizard.payload()
+    wizard.tab_to("[data-action=download]")
+    wizard.page.keyboard.press("Enter")  # delivered (as a file): the draft is cleared
+    wizard.page.evaluate("location.hash = '#step=kind'")
+    wizard.page.reload()
+    wizard.wait()
+    plan = {"kind": "escalation", "esc_request_id": first["id"], "esc_reason": "raise_priority",
+            "esc_justification": "Now everyone is blocked.", "esc_intro": "continue",
+            "users_affected": "many_or_all", "kb": "continue"}
+    pages = []
+    for _ in range(60):  # every page shows the earlier answer; only users_affected changes
+        sid = wizard.step()
+        pages.append(sid)
+        if sid == "check":
+            break
+        if sid in plan:
+            wizard.answer(plan)
+        else:
+            wizard.press_continue()
+    assert "contact" in pages and wizard.step() == "check"
+    wizard.press_continue()
+    p = wizard.payload()
+    assert p["kind"] == "escalation" and p["escalation"]["request_id"] == first["id"]
+    assert p["classification"]["priority"] == "P1"
+    assert p["requester"] == first["requester"] and p["problem"] == first["problem"]
+    assert verify_payload(p, wizard.site).returncode == 0

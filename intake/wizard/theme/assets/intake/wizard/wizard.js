@@ -65,6 +65,7 @@ const app = {
   /** After Continue on `step`: the next page, or in change mode the first gap before Check. */
   advance(step, change) {
     if (!step.fields && !app.state.seen.includes(step.id)) app.state.seen.push(step.id);
+    if (step.id === "esc_request_id") prefillFromLast(app.state.answers.esc_request_id);
     app.save();
     const w = app.walk();
     if (change) return app.go(w.stop, w.stop !== "check");
@@ -73,6 +74,23 @@ const app = {
   },
 };
 const pages = {};
+
+// Escalating the request last sent from this browser: start from its answers (the person
+// still sees and can change every one; nothing is sent until Check your answers).
+function prefillFromLast(ref) {
+  const last = readLast("sent");
+  const p = last && last.payload;
+  if (!p || ![p.id, last.reference].includes(String(ref || "").trim())) return;
+  const get = (path) => path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), p);
+  for (const [q, v] of Object.entries(p.answers || {})) if (!(q in app.state.answers) && typeof v === "string") app.state.answers[q] = v;
+  for (const f of form.steps.flatMap((x) => x.fields || [])) {
+    if (!f.payload || f.payload.startsWith("escalation.") || f.id in app.state.answers) continue;
+    const v = get(f.payload);
+    if (typeof v === "string") app.state.answers[f.id] = v;
+    else if (typeof v === "boolean" && f.as === "boolean") app.state.answers[f.id] = v ? "yes" : "no";
+  }
+  app.notices.push("We filled in the answers of that request. Check each one: things may have changed since.");
+}
 
 // Answers as the policy engine reads them: policy questions only, and of those only the
 // ones in `ids` (the path) when given.
