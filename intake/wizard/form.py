@@ -69,7 +69,7 @@ def _line(obj: Any, key: str | None = None) -> int:
 def load(path: str | Path = FORM_FILE, policy_questions: list[str] | None = None) -> tuple[dict, list[Problem]]:
     """Read and check a form file; a YAML error is a problem at its line, never an exception."""
     path = Path(path)
-    name = _display(path)
+    name = display_path(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except OSError as exc:
@@ -82,7 +82,8 @@ def load(path: str | Path = FORM_FILE, policy_questions: list[str] | None = None
     return data, check(data, name, policy_questions)
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """The path as the writer knows it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:

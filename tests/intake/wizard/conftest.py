@@ -8,7 +8,6 @@ the same wizard code runs against a configured endpoint without a second build.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import shutil
