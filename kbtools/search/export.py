@@ -31,7 +31,7 @@ INDEX_DIR = "assets/search/index"
 TERMS_PER_SHARD = 128
 POSTINGS_FILE_BYTES = 8192
 MIN_TYPO_WORD = 4
-MAX_SECTIONS = 12  # sections kept per document for snippets and section links
+MAX_SECTIONS = 10  # sections kept per document for snippets and section links
 _ALPHA = re.compile(r"^[a-z]+$")
 
 
@@ -213,7 +213,7 @@ def utf16_key(term: str) -> bytes:
     return term.encode("utf-16-be", "surrogatepass")
 
 
-def _clip(text: str, limit: int = 400) -> str:
+def _clip(text: str, limit: int = 320) -> str:
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit)

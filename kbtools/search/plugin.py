@@ -84,6 +84,8 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         if not self.config.enabled:
             return
         started = time.monotonic()
+        if not self.docs:
+            log.warning("kb-search: no published article to index; is the `kb` plugin listed in mkdocs.yml?")
         kb = config.plugins.get("kb")
         products = getattr(kb, "products", {}) or {}
         labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in products.items()}}

@@ -42,7 +42,7 @@ def test_browser_and_cli_rank_the_same_top_10(page, serve, corpus_site, capsys):
     compared = nonempty = 0
     for q in QUERIES:
         page.goto(base + "search/?q=" + quote(q, safe=""))
-        page.wait_for_function("q => document.querySelector('[data-kb-search-page]').dataset.kbQuery === q", arg=q,
+        page.wait_for_function("q => document.querySelector('[data-kb-search-page]')?.dataset.kbQuery === q", arg=q,
                                timeout=60000)
         browser = page.eval_on_selector_all("[data-kb-results] [data-kb-result]", "els => els.map(e => e.dataset.kbId)")[:10]
         assert browser == cli_top10(corpus_site, q, capsys), q

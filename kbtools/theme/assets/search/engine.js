@@ -150,7 +150,12 @@ export class Index {
     return out;
   }
 
-  async postings(entry) {
+  postings(entry) {
+    // Decoded once per term: typing re-scores the same terms at every keystroke.
+    return this._once(`P${entry[0]}`, () => this._decodePostings(entry));
+  }
+
+  async _decodePostings(entry) {
     const buf = await this.data("p", entry[1]);
     let off = entry[2];
     const out = [];
@@ -217,10 +222,15 @@ export class Index {
         .sort((a, b) => dfOf(b) - dfOf(a) || cmp(a[0], b[0]));
       for (const e of more.slice(0, r.prefix_max)) c.variants.push([e[0], r.prefix, e]);
     }
-    for (const w of new Set(raw)) {
+    const unknown = [...new Set(raw)].filter((w) => {
       const c = ALPHA.test(w) ? byTerm.get(stem(w)) : undefined;
-      if (!c || c.variants.length || w.length < 4) continue;
-      const fixes = (await this.corrections(w)).slice(0, r.fuzzy_max);
+      return c && !c.variants.length && w.length >= 4;
+    });
+    const found = await Promise.all(unknown.map((w) => this.corrections(w)));  // in parallel
+    for (const [k, w] of unknown.entries()) {
+      const c = byTerm.get(stem(w));
+      if (c.variants.length) continue;  // two spellings of one stem: the first one's corrections win
+      const fixes = found[k].slice(0, r.fuzzy_max);
       for (const [dist, , t, e] of fixes) c.variants.push([t, dist === 1 ? r.fuzzy : r.fuzzy * r.fuzzy, e]);
       if (fixes.length) { c.word = w; c.correction = fixes[0][4]; }
     }
@@ -232,20 +242,25 @@ export class Index {
     const best = new Map();
     const files = this.manifest.word_files;
     const better = (a, b) => a[0] - b[0] || a[1] - b[1];
-    for (let n = word.length - limit; n <= word.length + limit; n++) {
-      const name = `${word[0]}${n}`;
-      if (!(name in files)) continue;
-      for (const cand of (await this.json(`w/${name}.json`)) || []) {
+    const names = [];
+    for (let n = word.length - limit; n <= word.length + limit; n++) if (`${word[0]}${n}` in files) names.push(`${word[0]}${n}`);
+    // Fetch in parallel, then walk the candidates in the same order as engine.py.
+    const lists = await Promise.all(names.map((name) => this.json(`w/${name}.json`)));
+    const close = [];
+    for (const list of lists) {
+      for (const cand of list || []) {
         const d = editDistance(word, cand, limit);
-        if (d > limit) continue;
-        const t = stem(cand);
-        const e = await this.lookup(t);
-        if (!e) continue;
-        const row = [d, -dfOf(e), t, e, cand];
-        const old = best.get(t);
-        if (!old || better(row, old) < 0 || (better(row, old) === 0 && cand < old[4])) best.set(t, row);
+        if (d <= limit) close.push([d, cand, stem(cand)]);
       }
     }
+    const entries = await Promise.all(close.map(([, , t]) => this.lookup(t)));
+    close.forEach(([d, cand, t], i) => {
+      const e = entries[i];
+      if (!e) return;
+      const row = [d, -dfOf(e), t, e, cand];
+      const old = best.get(t);
+      if (!old || better(row, old) < 0 || (better(row, old) === 0 && cand < old[4])) best.set(t, row);
+    });
     return [...best.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1] || cmp(a[2], b[2]));
   }
 
@@ -341,10 +356,20 @@ export class Index {
   /** The section that matches the most query terms, and ~200 characters of it around
    * the first match, as [text, isMatch] pieces (the caller escapes them). */
   snippet(d, terms, width = 200) {
+    const termsOf = (text) => {  // analyzed once per text: typing asks again and again
+      if (!this.textTerms) this.textTerms = new Map();
+      let set = this.textTerms.get(text);
+      if (!set) {
+        set = new Set(analyze(text, this.stops).map(([t]) => t));
+        if (this.textTerms.size > 5000) this.textTerms.clear();
+        this.textTerms.set(text, set);
+      }
+      return set;
+    };
     const matches = (text) => {
-      const found = new Set();
-      for (const [t] of analyze(text, this.stops)) if (terms.has(t)) found.add(t);
-      return found.size;
+      let n = 0;
+      for (const t of termsOf(text)) if (terms.has(t)) n += 1;
+      return n;
     };
     let best = null, bestN = 0;
     for (const [heading, anchor, text] of d.sections || []) {

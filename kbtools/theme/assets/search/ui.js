@@ -5,7 +5,7 @@
 import { openIndex, IndexFormatError } from "./engine.js";
 
 const POPUP_LIMIT = 8;
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10;
 const FACETS = [["type", "Type"], ["product", "Product"], ["version", "Version"]];
 const indexes = new Map();
 /** @type {Record<string, string>} */
