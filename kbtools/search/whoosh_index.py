@@ -14,6 +14,7 @@ from typing import Iterable, Mapping
 
 from whoosh import fields, index, query, scoring
 from whoosh.analysis import Token, Tokenizer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.util.numeric import length_to_byte
 
 from .analysis import analyze
@@ -22,16 +23,29 @@ from .inverted import Inverted, Postings
 
 
 class _KbTokenizer(Tokenizer):
-    """Feeds Whoosh the exact (term, position) stream of `analysis.analyze`, and notes
-    every raw word it saw (the typo-tolerance word lists are made of them)."""
+    """Feeds Whoosh the exact (term, position) stream of `analysis.analyze`; notes every raw
+    word it saw (the typo-tolerance word lists) and keeps each document's stream for the
+    positions (Whoosh stores term frequencies; pickling positions per posting costs more)."""
 
-    def __init__(self, seen: set[str] | None = None):
+    def __init__(self, seen: set[str] | None = None, field: str = "", sink: dict | None = None):
         self.seen = seen
+        self.field = field
+        self.sink = sink
+
+    def __getstate__(self) -> dict:
+        # Whoosh pickles the schema (with its analyzers) into the index: not the collected data.
+        return {"field": self.field}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(None, state.get("field", ""), None)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos in analyze(value, self.seen if mode == "index" else None):
+        pairs = list(analyze(value, self.seen if mode == "index" else None))
+        if self.sink is not None and mode == "index":
+            self.sink[self.field].append(pairs)
+        for text, pos in pairs:
             t.text = text
             t.boost = 1.0
             t.stopped = False
@@ -40,9 +54,12 @@ class _KbTokenizer(Tokenizer):
             yield t
 
 
-def _schema(seen: set[str] | None = None) -> fields.Schema:
-    analyzer = _KbTokenizer(seen)
-    spec = {name: fields.TEXT(analyzer=analyzer, phrase=True) for name in FIELDS}
+# The Whoosh index is a build artifact read once, right away: compressing its blocks is wasted CPU.
+_CODEC = W3Codec(compression=0)
+
+
+def _schema(seen: set[str] | None = None, sink: dict | None = None) -> fields.Schema:
+    spec = {name: fields.TEXT(analyzer=_KbTokenizer(seen, name, sink), phrase=False) for name in FIELDS}
     return fields.Schema(kb_id=fields.STORED, **spec)
 
 
@@ -52,19 +69,21 @@ def build(docs: Iterable[SearchDoc], directory: str | Path) -> Inverted:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
-    ix = index.create_in(str(directory), _schema(seen))
-    writer = ix.writer(procs=1, limitmb=1024)
+    sink: dict[str, list] = {f: [] for f in FIELDS}
+    ix = index.create_in(str(directory), _schema(seen, sink))
+    writer = ix.writer(procs=1, limitmb=1024, codec=_CODEC)
     for doc in docs:
         writer.add_document(kb_id=doc.id, **doc.fields())
     writer.commit(optimize=False)
     ix.close()
-    inv = read(directory)
+    inv = read(directory, sink)
     inv.words = seen
     return inv
 
 
-def read(directory: str | Path) -> Inverted:
-    """The whole index as plain data (terms, postings, positions, length bytes)."""
+def read(directory: str | Path, sink: dict) -> Inverted:
+    """The whole index as plain data: Whoosh's terms, term frequencies and length bytes,
+    with the positions of the token streams recorded while Whoosh indexed them."""
     ix = index.open_dir(str(directory))
     with ix.reader() as reader:
         n = reader.doc_count_all()
@@ -75,15 +94,26 @@ def read(directory: str | Path) -> Inverted:
         for f in FIELDS:
             per: dict[str, Postings] = {}
             fnorms = norms[f]
+            fpos: dict[str, dict[int, list[int]]] = {}
+            for doc, pairs in enumerate(sink[f]):
+                for text, p in pairs:
+                    at = fpos.get(text)
+                    if at is None:
+                        fpos[text] = {doc: [p]}
+                    elif doc in at:
+                        at[doc].append(p)
+                    else:
+                        at[doc] = [p]
             for btext in reader.lexicon(f):
                 m = reader.postings(f, btext)
                 p = Postings()
+                tpos = fpos[btext.decode("utf-8")]
                 while m.is_active():
                     d = m.id()
                     p.docs.append(d)
                     p.tfs.append(int(m.weight()))
                     p.norms.append(fnorms[d])
-                    p.positions.append(m.value_as("positions"))
+                    p.positions.append(tpos[d])
                     m.next()
                 per[btext.decode("utf-8")] = p
             terms[f] = per
