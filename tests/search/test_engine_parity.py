@@ -1,0 +1,43 @@
+"""engine.js (under node) and engine.py return the very same hits, scores and suggestions
+over one exported index, for queries of every feature (no corpus or browser needed)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kbtools.search.engine import Index, run
+from kbtools.search.export import INDEX_DIR
+
+from .test_engine import HOSTILE
+
+HERE = Path(__file__).parent
+CASES = [
+    {"q": "outlook crashes "}, {"q": "outlook crashes"}, {"q": "Outlok crashes "}, {"q": "pasword"}, {"q": "0x8007007A"},
+    {"q": "8007007a"}, {"q": "550 5.1.10"}, {"q": "resetting passwords "}, {"q": "configuring "}, {"q": "regis"},
+    {"q": "offline addr"}, {"q": '"offline address book"'}, {"q": '"address offline"'}, {"q": '"turn off sync"'},
+    {"q": "registyr vaule "}, {"q": "activtaoin "}, {"q": "sycn "}, {"q": "office not activated "},
+    {"q": "scanner password ", "filters": {"type": ["how-to"]}}, {"q": "scanner password ", "filters": {"version": ["6.5"]}},
+    {"q": "outlook ", "filters": {"product": ["psicapture", "outlook"]}}, {"q": "e-mail bounced"}, {"q": "email fails"},
+    {"q": "mfa login freezes "}, {"q": "system.net"}, {"q": "System.Net.Http"}, {"q": "the and of"}, {"q": "not"},
+] + [{"q": q} for q in HOSTILE if "\ud800" not in q and "\udfff" not in q]
+
+
+def test_browser_engine_matches_python_engine(small_site):
+    if shutil.which("node") is None:
+        pytest.fail("node is needed for the engine parity test")
+    out = subprocess.run(["node", str(HERE / "engine_parity.mjs"), str(Path(small_site) / INDEX_DIR)],
+                         input=json.dumps(CASES), capture_output=True, text=True, timeout=300, check=True)
+    js = json.loads(out.stdout)
+    ix = Index(small_site)
+    nonempty = 0
+    for case, got in zip(CASES, js, strict=True):
+        py = run(ix, case["q"], 10, case.get("filters"))
+        assert [[d, s] for d, s in py["hits"]] == got["hits"], case  # same documents, same float bits
+        assert (py["total"], py["did_you_mean"]) == (got["total"], got["didYouMean"]), case
+        nonempty += bool(got["hits"])
+    assert nonempty >= 25
