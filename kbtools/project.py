@@ -17,8 +17,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def make_project(dest: str | Path, categories: dict[str, str | Path] | None = None,
-                 include_shipped: bool = True, extra_config: str = "") -> Path:
-    """Lay out `dest/docs` and `dest/mkdocs.yml`; return the config path."""
+                 include_shipped: bool = True, extra_config: str = "",
+                 plugin_options: dict[str, dict] | None = None) -> Path:
+    """Lay out `dest/docs` and `dest/mkdocs.yml`; return the config path.
+
+    `plugin_options` changes options of the project's plugins (`{"kb": {"feedback_endpoint": "/x"}}`)
+    and keeps the rest of the plugin list, which a `plugins:` in `extra_config` would replace.
+    """
     dest = Path(dest)
     docs = dest / "docs"
     if docs.exists():
@@ -32,6 +37,8 @@ def make_project(dest: str | Path, categories: dict[str, str | Path] | None = No
         (docs / "index.md").write_text("---\ntype: documentation\n---\n# Help Center\n\n<!-- kb:categories -->\n")
     for name, src in (categories or {}).items():
         os.symlink(Path(src).resolve(), docs / name, target_is_directory=True)
+    if plugin_options:
+        extra_config += _plugins_with(plugin_options)
     cfg = dest / "mkdocs.yml"
     cfg.write_text(
         f"INHERIT: {REPO / 'mkdocs.yml'}\n"
@@ -50,3 +57,14 @@ def build(config_file: str | Path, strict: bool = False, timeout: float = 3000) 
         cmd.append("--strict")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def _plugins_with(options: dict[str, dict]) -> str:
+    import yaml
+
+    base = yaml.safe_load((REPO / "mkdocs.yml").read_text()).get("plugins", [])
+    plugins = []
+    for entry in base:
+        name, opts = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        plugins.append({name: {**(opts or {}), **options.get(name, {})}})
+    return yaml.safe_dump({"plugins": plugins}, sort_keys=False)

@@ -61,7 +61,7 @@ class _FeedbackHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def feedback_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("feedback")
-    cfg = make_project(root, extra_config="plugins:\n  - kb:\n      policy_file: docs/_data/support-policy.yml\n      feedback_endpoint: /api/feedback\n")
+    cfg = make_project(root, plugin_options={"kb": {"feedback_endpoint": "/api/feedback"}})
     res = build(cfg)
     assert res.returncode == 0, res.stderr
     handler = functools.partial(_FeedbackHandler, directory=str(root / "site"))
