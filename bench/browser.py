@@ -226,8 +226,11 @@ def url_id(url: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1] or "home"
 
 
-def rank_material(browser, base: str, queries: list[str], timeout_s: float = 600) -> list[list[str]]:
-    """Run mkdocs-material's own search (lunr in its web worker) for each query; top-10 ids."""
+def rank_material(browser, base: str, queries: list[str], timeout_s: float = 600,
+                  per_query_s: float = 120) -> list[list[str]]:
+    """Run mkdocs-material's own search (lunr in its web worker) for each query; top-10 ids.
+
+    A query with no answer within per_query_s counts as finding nothing."""
     ctx = browser.new_context()
     page = ctx.new_page()
     meta = ".md-search-result__meta"
@@ -242,11 +245,18 @@ def rank_material(browser, base: str, queries: list[str], timeout_s: float = 600
     for q in queries:
         box.fill("")
         box.press("End")
-        page.wait_for_function(f"!/match|No /.test(document.querySelector({meta!r}).textContent)", polling=20)
+        page.wait_for_function(f"!/match|No /.test(document.querySelector({meta!r}).textContent)", polling=20,
+                               timeout=timeout_s * 1000)
         placeholder = placeholder or page.locator(meta).text_content()
         box.fill(q)
         box.press("End")
-        page.wait_for_function(f"document.querySelector({meta!r}).textContent !== {placeholder!r}", polling=20)
+        try:
+            # lunr over a large index can take long on a long query: wait, but not forever.
+            page.wait_for_function(f"document.querySelector({meta!r}).textContent !== {placeholder!r}",
+                                   polling=20, timeout=per_query_s * 1000)
+        except Exception:  # noqa: BLE001 - no answer in time counts as no result
+            out.append([])
+            continue
         page.wait_for_timeout(30)  # let the list render after the count
         hrefs = page.eval_on_selector_all(ENGINE_UI["material"]["link"], "els => els.map(a => a.href)")
         ids: list[str] = []

@@ -197,7 +197,29 @@ def build(kb: str, engine: str, work: Path = WORK) -> Build:
         from browser import install_pagefind_page
         install_pagefind_page(site)
     measure_site(b)
+    save(b)
     return b
+
+
+def save(b: Build) -> None:
+    """Keep a build's numbers next to its site, so `run.py --reuse` can report them."""
+    import dataclasses
+    import json
+
+    data = {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(b).items()}
+    (b.site.parent / "build.json").write_text(json.dumps(data, indent=1))
+
+
+def load(kb: str, engine: str, work: Path) -> Build | None:
+    """The saved numbers of an earlier build of (kb, engine), if its site is still there."""
+    import json
+
+    f = work / f"{kb}-{engine}" / "build.json"
+    if not f.exists() or not (f.parent / "site").is_dir():
+        return None
+    data = json.loads(f.read_text())
+    data["site"] = Path(data["site"])
+    return Build(**data)
 
 
 def measure_site(b: Build) -> None:

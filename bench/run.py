@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engines", default="ours,material,pagefind")
     ap.add_argument("--relevance", action=argparse.BooleanOptionalAction, default=True)
     ap.add_argument("--keystrokes", action=argparse.BooleanOptionalAction, default=True)
-    ap.add_argument("--reuse", action="store_true", help="reuse sites built by an earlier run (no build numbers)")
+    ap.add_argument("--reuse", action="store_true", help="reuse sites (and their build numbers) from an earlier run")
     ap.add_argument("--work", type=Path, default=build_kb.WORK)
     ap.add_argument("--json", type=Path, help="also write every measurement here")
     a = ap.parse_args(argv)
@@ -150,10 +150,9 @@ def main(argv: list[str] | None = None) -> int:
             queries = relevance.load_queries(qpath) if a.relevance and qpath and qpath.exists() else []
             for engine in engines:
                 site = a.work / f"{kb}-{engine}" / "site"
-                if a.reuse and site.is_dir():
-                    b = build_kb.Build(kb, engine, 0, site, ok=True)
-                    build_kb.measure_site(b)
-                    b.wall_s = b.cpu_s = b.peak_mb = float("nan")
+                b = build_kb.load(kb, engine, a.work) if a.reuse else None
+                if b is not None:
+                    print(f"[{kb}] {engine}: reusing the build of {b.site}", file=sys.stderr, flush=True)
                 else:
                     print(f"[{kb}] building with {engine} ...", file=sys.stderr, flush=True)
                     b = build_kb.build(kb, engine, a.work)
@@ -167,11 +166,17 @@ def main(argv: list[str] | None = None) -> int:
                     rows.append([kb, engine, "FAILED"] + [""] * 7)
                     continue
                 print(f"[{kb}] {engine}: browser ...", file=sys.stderr, flush=True)
-                e["browser"] = browser_measures(browser, site, kb, engine, a.keystrokes)
-                if queries:
-                    ranked = relevance.run_engines(kb, queries, [engine], a.work, browser)[engine]
-                    e["relevance"] = ranked if isinstance(ranked, str) else relevance.score(queries, ranked)
+                try:
+                    e["browser"] = browser_measures(browser, site, kb, engine, a.keystrokes)
+                    if queries:
+                        ranked = relevance.run_engines(kb, queries, [engine], a.work, browser)[engine]
+                        e["relevance"] = ranked if isinstance(ranked, str) else relevance.score(queries, ranked)
+                except Exception as exc:  # noqa: BLE001 - one engine failing must not lose the others' numbers
+                    e["relevance"] = f"failed: {str(exc).splitlines()[0][:60]}"
+                    print(f"[{kb}] {engine}: {e['relevance']}", file=sys.stderr, flush=True)
                 rows.append(_row(kb, engine, e))
+                if a.json:
+                    a.json.write_text(json.dumps(report, indent=1, default=str))
             if queries:
                 ranked = relevance.run_engines(kb, queries, ["whoosh"], a.work)["whoosh"]
                 rep["whoosh"] = {"relevance": relevance.score(queries, ranked)}
