@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from markdown.extensions.toc import slugify as _toc_slugify
 
@@ -160,14 +160,10 @@ _TAG_RE = re.compile(r"<[^>]+>")  # toc drops inline HTML from a heading before 
 _CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
-def scan_body(body: str, first_line: int) -> tuple[list[Heading], list[Link]]:
-    """Headings and links of a Markdown body, skipping fenced code."""
-    headings: list[Heading] = []
-    links: list[Link] = []
+def prose_lines(lines: Iterable[str], first_line: int) -> Iterator[tuple[int, str]]:
+    """(file line, text) of Markdown lines outside fenced and indented code."""
     fence: str | None = None
-    seen: dict[str, int] = {}
-    for offset, line in enumerate(body.splitlines()):
-        lineno = first_line + offset
+    for offset, line in enumerate(lines):
         m = _FENCE_RE.match(line)
         if m:
             marker = m.group(1)
@@ -176,8 +172,16 @@ def scan_body(body: str, first_line: int) -> tuple[list[Heading], list[Link]]:
             elif marker.startswith(fence):
                 fence = None
             continue
-        if fence is not None or line.startswith("    "):
-            continue
+        if fence is None and not line.startswith("    "):
+            yield first_line + offset, line
+
+
+def scan_body(body: str, first_line: int) -> tuple[list[Heading], list[Link]]:
+    """Headings and links of a Markdown body, skipping fenced code."""
+    headings: list[Heading] = []
+    links: list[Link] = []
+    seen: dict[str, int] = {}
+    for lineno, line in prose_lines(body.splitlines(), first_line):
         h = _HEADING_RE.match(line)
         if h:
             raw = h.group(2)

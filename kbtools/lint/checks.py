@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from .. import articles
 from ..articles import Article, slugify
 from ..errors import Problem, did_you_mean
 from .source import is_image
@@ -24,7 +25,6 @@ from .source import is_image
 GENERATED_ROOTS = frozenset({"request", "search", "assets", "policy", "schemas"})
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _HTML_ID = re.compile(r"<[a-zA-Z][^>]*?\s(?:id|name)=[\"']([^\"']+)[\"']")
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:\s*<?([^\s>]+)>?")  # not footnotes: [^1]: text
 _TAG = re.compile(r"<[^>]+>")
@@ -50,18 +50,7 @@ class Kb:
 
 def prose_lines(art: Article, kb: Kb) -> Iterator[tuple[int, str]]:
     """(file line, text) of the body outside fenced and indented code."""
-    fence: str | None = None
-    for offset, line in enumerate(kb.body_lines(art)):
-        m = _FENCE.match(line)
-        if m:
-            marker = m.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
-            continue
-        if fence is None and not line.startswith("    "):
-            yield art.body_line + offset, line
+    return articles.prose_lines(kb.body_lines(art), art.body_line)
 
 
 # ----- duplicates ---------------------------------------------------------------------------
