@@ -257,21 +257,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engine", default="ours" if have_ours() else "none",
                     choices=ENGINES + ("none",))
     ap.add_argument("--work", type=Path, default=WORK)
+    ap.add_argument("--reuse", action="store_true", help="print the saved numbers of earlier builds where present")
     a = ap.parse_args(argv)
     WORK = a.work
     WORK.mkdir(parents=True, exist_ok=True)
     rows = []
     for kb in a.kbs.split(","):
-        print(f"building {kb} ({a.engine}) ...", file=sys.stderr, flush=True)
-        b = build(kb, a.engine, WORK)
+        b = load(kb, a.engine, WORK) if a.reuse else None
+        if b is None:
+            print(f"building {kb} ({a.engine}) ...", file=sys.stderr, flush=True)
+            b = build(kb, a.engine, WORK)
         if not b.ok:
             print(f"  FAILED: {b.error}", file=sys.stderr)
         rows.append([kb, b.articles, f"{b.wall_s:.1f}", f"{b.cpu_s:.1f}", f"{b.peak_mb:.0f}", b.pages,
-                     f"{b.site_mb:.1f}", f"{b.largest_page_kb:.1f}", "ok" if b.ok else "FAILED"])
+                     f"{b.site_mb:.1f}", f"{b.largest_page_kb:.1f}", b.largest_page[:60], "ok" if b.ok else "FAILED"])
         print(f"  {b.wall_s:.1f} s wall, {b.cpu_s:.1f} s CPU, {b.peak_mb:.0f} MB peak", file=sys.stderr, flush=True)
     print(f"Clean builds, search engine: {a.engine}")
     print(fmt_table(rows, ["KB", "articles", "wall s", "CPU s", "peak MB", "HTML pages", "site MB",
-                           "largest page KB", "result"]))
+                           "largest page KB", "largest page", "result"]))
     return 0 if all(r[-1] == "ok" for r in rows) else 1
 
 
