@@ -1,9 +1,10 @@
 """The `kb-search` MkDocs plugin: index every published article and export the static index.
 
 Owns: the plugin's options (field weights and ranking knobs in mkdocs.yml, validated at
-load with every problem reported), collecting one `SearchDoc` per published page, the
-generated search page (`search/`), adding the search script and style to every page, and
-writing the index after the build. Does not own: analysis, Whoosh, the export format or
+load with every problem reported), collecting one `SearchDoc` per published page once all
+pages are read (`on_env`), indexing them in a child process while MkDocs renders the pages
+(joined in `on_post_build`, before the `kb` plugin swaps the finished site in), the
+generated search page (`search/`), and adding the search script and style to every page. Does not own: analysis, Whoosh, the export format or
 the query engines (the other modules of this package), nor the article model (`kb`).
 Replaces mkdocs-material's `search` plugin: list `kb-search`, not `search`, in mkdocs.yml.
 """
@@ -11,6 +12,7 @@ Replaces mkdocs-material's `search` plugin: list `kb-search`, not `search`, in m
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
 import shutil
 import tempfile
 import time
@@ -21,7 +23,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
 
 from ..errors import did_you_mean
 from . import whoosh_index
@@ -48,6 +49,9 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
     def __init__(self) -> None:
         self.docs: list[SearchDoc] = []
         self.ranking = Ranking()
+        self.command = "build"
+        self.worker = None
+        self.started = 0.0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -70,34 +74,80 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
             files.append(page)
         return files
 
-    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
-        if not self.config.enabled:
-            return None
-        art = getattr(page, "kb_article", None)
-        if art is None or not art.published or page.file.src_uri == SEARCH_PAGE:
-            return None
-        crumbs = [a.title for a in reversed(page.ancestors) if a.title]
-        self.docs.append(from_article(art, page.url, crumbs))
-        return None
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """Every page is read by now: collect the articles and start indexing them, in a
+        child process while MkDocs renders the pages (a build has the CPU to spare)."""
         if not self.config.enabled:
-            return
-        started = time.monotonic()
+            return None
+        self.docs = []
+        for f in files.documentation_pages():
+            page = f.page
+            art = getattr(page, "kb_article", None) if page is not None else None
+            if art is None or not art.published or f.src_uri == SEARCH_PAGE:
+                continue
+            crumbs = [a.title for a in reversed(page.ancestors) if a.title]
+            self.docs.append(from_article(art, page.url, crumbs))
         if not self.docs:
             log.warning("kb-search: no published article to index; is the `kb` plugin listed in mkdocs.yml?")
         kb = config.plugins.get("kb")
         products = getattr(kb, "products", {}) or {}
         labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in products.items()}}
-        work = tempfile.mkdtemp(prefix="kb-search-")
-        try:
-            inv = whoosh_index.build(self.docs, work)
-            sizes = export(inv, self.docs, config.site_dir, self.ranking, labels)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        job = (self.docs, config.site_dir, self.ranking, labels)
+        self.started = time.monotonic()
+        if getattr(self, "command", "build") == "build" and "fork" in mp.get_all_start_methods():
+            ctx = mp.get_context("fork")  # the child shares the collected documents, nothing is pickled
+            self.conn, child = ctx.Pipe(duplex=False)
+            self.worker = ctx.Process(target=_index_in_child, args=(job, child), daemon=True)
+            self.worker.start()
+            child.close()
+        else:  # `mkdocs serve` (threads around) or no fork: index in this process, after the build
+            self.worker, self.job = None, job
+        return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        if self.worker is None:
+            ok, result = _index(*self.job)
+        else:
+            try:
+                ok, result = self.conn.recv()
+            except EOFError:
+                ok, result = False, f"the indexing process died (exit code {self.worker.exitcode})"
+            self.worker.join()
+            self.worker = None
+        if not ok:
+            raise PluginError(f"kb-search: could not build the search index: {result}")
         log.info(
-            f"kb-search: indexed {len(self.docs)} pages, {sizes['terms_count']} terms, "
-            f"{sizes['total'] / 1e6:.1f} MB in {time.monotonic() - started:.1f} s")
+            f"kb-search: indexed {len(self.docs)} pages, {result['terms_count']} terms, "
+            f"{result['total'] / 1e6:.1f} MB in {time.monotonic() - self.started:.1f} s")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        worker = getattr(self, "worker", None)
+        if worker is not None and worker.is_alive():
+            worker.terminate()  # our own child: the build it indexes for has failed
+            worker.join()
+        self.worker = None
+
+
+def _index(docs: list[SearchDoc], site_dir: str, ranking: Ranking, labels: dict) -> tuple[bool, dict | str]:
+    """Build the Whoosh index in a temporary folder and export it into the site."""
+    work = tempfile.mkdtemp(prefix="kb-search-")
+    try:
+        inv = whoosh_index.build(docs, work)
+        return True, export(inv, docs, site_dir, ranking, labels)
+    except Exception as exc:  # reported by the parent as a PluginError
+        return False, f"{type(exc).__name__}: {exc}"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _index_in_child(job: tuple, conn) -> None:
+    conn.send(_index(*job))
+    conn.close()
 
 
 def _type_labels() -> dict[str, str]:

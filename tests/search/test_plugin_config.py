@@ -28,3 +28,18 @@ def test_every_problem_is_reported_with_a_suggestion():
 def test_all_weights_zero_is_refused():
     with pytest.raises(PluginError, match="at least one field"):
         _ranking({f: 0 for f in ("title", "headings", "tags", "description", "body")}, {})
+
+
+def test_an_indexing_failure_fails_the_build_with_a_message(tmp_path):
+    from kbtools.search.plugin import KbSearchPlugin
+
+    from .conftest import SMALL_KB
+
+    blocker = tmp_path / "site"
+    blocker.write_text("a file where the site folder should be")
+    plugin = KbSearchPlugin()
+    plugin.load_config({})
+    plugin.docs = SMALL_KB
+    plugin.worker, plugin.job = None, (SMALL_KB, str(blocker), plugin.ranking, {})
+    with pytest.raises(PluginError, match="kb-search: could not build the search index: .*Error"):
+        plugin.on_post_build(config=None)
