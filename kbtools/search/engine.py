@@ -161,6 +161,15 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[len(b)]
 
 
+_CODE = re.compile(r"^(?=[a-z0-9._-]*[0-9])(?=[a-z0-9._-]*[a-z._-])[a-z0-9._-]{4,}$")
+
+
+def is_code(term: str) -> bool:
+    """An error code, version or product code: ASCII, digits mixed with letters or dots
+    ("e0586", "0x8007007a", "5.1.10", "kb4011090"). Generic words must not outweigh it."""
+    return bool(_CODE.match(term))
+
+
 def _df(entry: list) -> int:
     return sum(entry[4])
 
@@ -183,7 +192,7 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
     for c in clauses:
         e = ix.lookup(c.term)
         if e is not None:
-            c.variants.append((c.term, 1.0, e))
+            c.variants.append((c.term, r.get("code", 1.0) if is_code(c.term) else 1.0, e))
         for other in synonyms.get(c.term, []):
             se = ix.lookup(other)
             if se is not None:

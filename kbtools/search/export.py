@@ -49,11 +49,12 @@ class Ranking:
     prefix_max: int = 8  # completions tried for the word being typed
     fuzzy_max: int = 4  # corrections tried for an unknown word
     synonym: float = 0.5  # weight of a synonym (synonyms.txt)
+    code: float = 3.0  # weight of an error/version code typed in full ("e0586", "5.1.10")
 
     def as_json(self) -> dict:
         return {"weights": [self.weights.get(f, 0.0) for f in FIELDS], "B": self.B, "K1": self.K1,
                 "coord": self.coord, "fuzzy": self.fuzzy, "prefix": self.prefix,
-                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym}
+                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym, "code": self.code}
 
 
 def _varint(out: bytearray, n: int) -> None:

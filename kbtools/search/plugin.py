@@ -32,7 +32,7 @@ from .export import Ranking, export
 log = logging.getLogger("mkdocs.plugins.kb-search")
 SEARCH_PAGE = "search/index.md"
 _RANKING_KEYS = {"B": float, "K1": float, "coord": float, "fuzzy": float, "prefix": float,
-                 "prefix_max": int, "fuzzy_max": int, "synonym": float}
+                 "prefix_max": int, "fuzzy_max": int, "synonym": float, "code": float}
 
 
 class SearchConfig(Config):

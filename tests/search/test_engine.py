@@ -101,3 +101,10 @@ def test_edit_distance_counts_transpositions_as_one():
     assert edit_distance("recieve", "receive", 2) == 1
     assert edit_distance("kitten", "sitting", 3) == 3
     assert edit_distance("abc", "abcdef", 1) == 2
+
+
+def test_codes_are_recognized_for_their_extra_weight():
+    from kbtools.search.engine import is_code
+
+    assert [t for t in ["e0586", "0x8007007a", "5.1.10", "kb4011090", "psi-99337", "2016", "550", "e-mail", "v16", "outlook"]
+            if is_code(t)] == ["e0586", "0x8007007a", "5.1.10", "kb4011090", "psi-99337"]

@@ -23,7 +23,7 @@ CASES = [
     {"q": "registyr vaule "}, {"q": "activtaoin "}, {"q": "sycn "}, {"q": "office not activated "},
     {"q": "scanner password ", "filters": {"type": ["how-to"]}}, {"q": "scanner password ", "filters": {"version": ["6.5"]}},
     {"q": "outlook ", "filters": {"product": ["psicapture", "outlook"]}}, {"q": "e-mail bounced"}, {"q": "email fails"},
-    {"q": "mfa login freezes "}, {"q": "system.net"}, {"q": "System.Net.Http"}, {"q": "the and of"}, {"q": "not"},
+    {"q": "mfa login freezes "}, {"q": "error 001e660e "}, {"q": "error 5.1.10 recipient"}, {"q": "system.net"}, {"q": "System.Net.Http"}, {"q": "the and of"}, {"q": "not"},
 ] + [{"q": q} for q in HOSTILE if "\ud800" not in q and "\udfff" not in q]
 
 

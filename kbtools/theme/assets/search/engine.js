@@ -72,6 +72,9 @@ function readVarint(buf, off) {
   }
 }
 
+const CODE = /^(?=[a-z0-9._-]*[0-9])(?=[a-z0-9._-]*[a-z._-])[a-z0-9._-]{4,}$/;
+/** An error code, version or product code (see engine.py is_code). */
+export const isCode = (term) => CODE.test(term);
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const dfOf = (e) => e[4].reduce((s, x) => s + x, 0);
 
@@ -210,7 +213,7 @@ export class Index {
     const synEntries = await Promise.all(clauses.map((c) =>
       Promise.all((Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : []).map(async (o) => [o, await this.lookup(o)]))));
     clauses.forEach((c, i) => {
-      if (entries[i]) c.variants.push([c.term, 1.0, entries[i]]);
+      if (entries[i]) c.variants.push([c.term, isCode(c.term) ? (r.code ?? 1.0) : 1.0, entries[i]]);
       for (const [o, e] of synEntries[i]) if (e) c.variants.push([o, r.synonym, e]);
     });
     const raw = words(plain);
