@@ -219,6 +219,26 @@ def _one(table: dict[str, Any], facts: dict[str, Any], name: str) -> dict[str, A
     return rule
 
 
+def _route_of(rule: dict[str, Any], facts: dict[str, Any]) -> str:
+    return facts[rule["route"]["answer"]] if isinstance(rule["route"], dict) else rule["route"]
+
+
+def _context(policy: dict[str, Any], facts: dict[str, Any], prio: dict[str, Any] | None, route: str | None) -> dict[str, Any]:
+    """The {placeholder} values of the explanations; `prio` may be None (not decided yet)."""
+    lq = policy["lifecycle_questions"]
+    partner = next((p for p in policy["partners"]["directory"] if p["id"] == route), None)
+    product = next((p for p in policy["products"] if p["id"] == facts.get(lq["product"] or "")), None)
+    ctx: dict[str, Any] = {"priority": prio["id"], "priority_label": prio["label"], "response_hours": prio["response_hours"]} if prio else {}
+    return ctx | {
+        "partner_name": partner["name"] if partner else "", "product_name": product["name"] if product else "",
+        "version": facts.get(lq["version"] or "", ""), "timezone": policy["calendar"]["timezone"],
+    }
+
+
+def _priority_explanation(policy: dict[str, Any], rule: dict[str, Any], ctx: dict[str, Any]) -> dict[str, str]:
+    return {"about": "priority", "rule": rule["id"], "text": _fill(rule["explain"], ctx) + " " + _fill(policy["texts"]["priority"], ctx)}
+
+
 def classify(policy: dict[str, Any], answers: Any, at: Any) -> dict[str, Any]:
     """The classification of FORMATS.md §5. Raises AnswersError listing every bad answer."""
     check_policy(policy)
@@ -232,7 +252,7 @@ def classify(policy: dict[str, Any], answers: Any, at: Any) -> dict[str, Any]:
     prio_rule = _one(policy["tables"]["priority"], facts, "priority")
     prio = next(p for p in policy["priorities"] if p["id"] == prio_rule["priority"])
     route_rule = _one(policy["tables"]["route"], facts, "route")
-    route = facts[route_rule["route"]["answer"]] if isinstance(route_rule["route"], dict) else route_rule["route"]
+    route = _route_of(route_rule, facts)
 
     order = policy["eligibility"]["order"]
     excl = [e for e in policy["exclusions"] if matches(e["when"], facts)]
@@ -240,17 +260,9 @@ def classify(policy: dict[str, Any], answers: Any, at: Any) -> dict[str, Any]:
     unmet = [r for r in policy["responsibilities"] if matches(r["unmet_when"], facts)]
     clock = policy["eligibility"]["effects"][eligibility]["clock"] and route_rule["clock"]
 
-    partner = next((p for p in policy["partners"]["directory"] if p["id"] == route), None)
-    lq = policy["lifecycle_questions"]
-    product = next((p for p in policy["products"] if p["id"] == facts.get(lq["product"] or "")), None)
-    ctx: dict[str, Any] = {
-        "priority": prio["id"], "priority_label": prio["label"], "response_hours": prio["response_hours"],
-        "partner_name": partner["name"] if partner else "", "product_name": product["name"] if product else "",
-        "version": facts.get(lq["version"] or "", ""), "timezone": policy["calendar"]["timezone"],
-    }
+    ctx = _context(policy, facts, prio, route)
     texts = policy["texts"]
-    explanations = [{"about": "priority", "rule": prio_rule["id"],
-                     "text": _fill(prio_rule["explain"], ctx) + " " + _fill(texts["priority"], ctx)}]
+    explanations = [_priority_explanation(policy, prio_rule, ctx)]
     starts = due = None
     if clock:
         starts, due = response_window(policy, t, prio["response_hours"])
@@ -291,7 +303,8 @@ def outcome_so_far(policy: dict[str, Any], answers: Any, at: Any) -> dict[str, A
     A fact is settled when it is answered, or when it is not asked and everything its `when`
     refers to is settled (so it can no longer become asked). A table's outcome is decided when
     all its inputs are settled; a matched exclusion stays matched; eligibility is decided once
-    the worst effect is matched or every exclusion's facts are settled.
+    the worst effect is matched or every exclusion's facts are settled. `explanations` are the
+    classification's explanations of what is decided (priority, route, eligibility, exclusion).
     """
     check_policy(policy)
     t = to_epoch(at)
@@ -312,21 +325,33 @@ def outcome_so_far(policy: dict[str, Any], answers: Any, at: Any) -> dict[str, A
     facts = dict(facts)
     if settled("product_status"):
         facts["product_status"] = product_status(policy, facts, t)
-    out: dict[str, Any] = {"priority": None, "route": None, "eligibility": None, "exclusions": [], "rules": []}
-    for name in ("priority", "route"):
+
+    def decide(name: str) -> dict[str, Any] | None:
         table = policy["tables"][name]
-        if all(settled(i) for i in table["inputs"]):
-            rule = _one(table, facts, name)
-            out["rules"].append(rule["id"])
-            if name == "priority":
-                out["priority"] = rule["priority"]
-            else:
-                out["route"] = facts[rule["route"]["answer"]] if isinstance(rule["route"], dict) else rule["route"]
+        return _one(table, facts, name) if all(settled(i) for i in table["inputs"]) else None
+
+    prio_rule, route_rule = decide("priority"), decide("route")
+    route = _route_of(route_rule, facts) if route_rule else None
     order = policy["eligibility"]["order"]
     excl = [e for e in policy["exclusions"] if matches(e["when"], facts)]
-    out["exclusions"] = [e["id"] for e in excl]
-    out["rules"] += out["exclusions"]
     worst = max([order.index(e["effect"]) for e in excl], default=0)
-    if worst == len(order) - 1 or all(settled(f) for e in policy["exclusions"] for f in _refs(e["when"])):
-        out["eligibility"] = order[worst]
-    return out
+    decided = worst == len(order) - 1 or all(settled(f) for e in policy["exclusions"] for f in _refs(e["when"]))
+    eligibility = order[worst] if decided else None
+
+    prio = next(p for p in policy["priorities"] if p["id"] == prio_rule["priority"]) if prio_rule else None
+    ctx = _context(policy, facts, prio, route)
+    explanations = [_priority_explanation(policy, prio_rule, ctx)] if prio_rule else []
+    if route_rule:
+        explanations.append({"about": "route", "rule": route_rule["id"], "text": _fill(route_rule["explain"], ctx)})
+    if eligibility:
+        explanations.append({"about": "eligibility", "rule": eligibility,
+                             "text": _fill(policy["eligibility"]["effects"][eligibility]["explain"], ctx)})
+    explanations += [{"about": "exclusion", "rule": e["id"], "text": _fill(e["explain"], ctx)} for e in excl]
+    return {
+        "priority": prio_rule["priority"] if prio_rule else None,
+        "route": route,
+        "eligibility": eligibility,
+        "exclusions": [e["id"] for e in excl],
+        "rules": [r["id"] for r in (prio_rule, route_rule, *excl) if r],
+        "explanations": explanations,
+    }

@@ -245,6 +245,26 @@ function one(table, facts, name) {
   return rule;
 }
 
+function routeOf(rule, facts) {
+  return typeof rule.route === "object" ? facts[rule.route.answer] : rule.route;
+}
+
+// The {placeholder} values of the explanations; `prio` may be null (not decided yet).
+function context(policy, facts, prio, route) {
+  const lq = policy.lifecycle_questions;
+  const partner = policy.partners.directory.find((p) => p.id === route);
+  const product = policy.products.find((p) => p.id === facts[lq.product || ""]);
+  return {
+    ...(prio ? { priority: prio.id, priority_label: prio.label, response_hours: prio.response_hours } : {}),
+    partner_name: partner ? partner.name : "", product_name: product ? product.name : "",
+    version: facts[lq.version || ""] ?? "", timezone: policy.calendar.timezone,
+  };
+}
+
+function priorityExplanation(policy, rule, ctx) {
+  return { about: "priority", rule: rule.id, text: fill(rule.explain, ctx) + " " + fill(policy.texts.priority, ctx) };
+}
+
 /** The deep-link fragment of the wizard step that asks `questionId`. */
 export function clauseLink(questionId) {
   return `#step=${encodeURIComponent(questionId)}`;
@@ -264,7 +284,7 @@ export function classify(policy, answers, at) {
   const prioRule = one(policy.tables.priority, facts, "priority");
   const prio = policy.priorities.find((p) => p.id === prioRule.priority);
   const routeRule = one(policy.tables.route, facts, "route");
-  const route = typeof routeRule.route === "object" ? facts[routeRule.route.answer] : routeRule.route;
+  const route = routeOf(routeRule, facts);
 
   const order = policy.eligibility.order;
   const excl = policy.exclusions.filter((e) => matches(e.when, facts));
@@ -273,15 +293,9 @@ export function classify(policy, answers, at) {
   const clock = policy.eligibility.effects[eligibility].clock && routeRule.clock;
 
   const lq = policy.lifecycle_questions;
-  const partner = policy.partners.directory.find((p) => p.id === route);
-  const product = policy.products.find((p) => p.id === facts[lq.product || ""]);
-  const ctx = {
-    priority: prio.id, priority_label: prio.label, response_hours: prio.response_hours,
-    partner_name: partner ? partner.name : "", product_name: product ? product.name : "",
-    version: facts[lq.version || ""] ?? "", timezone: policy.calendar.timezone,
-  };
+  const ctx = context(policy, facts, prio, route);
   const texts = policy.texts;
-  const explanations = [{ about: "priority", rule: prioRule.id, text: fill(prioRule.explain, ctx) + " " + fill(texts.priority, ctx) }];
+  const explanations = [priorityExplanation(policy, prioRule, ctx)];
   let starts = null, due = null;
   if (clock) {
     const w = responseWindow(policy, t, prio.response_hours);
@@ -318,9 +332,11 @@ export function classify(policy, answers, at) {
 
 // ----- outcome so far (the wizard branches on it before the last answer) ------------------------
 /**
- * What the answers given so far already decide: {priority, route, eligibility, exclusions, rules};
- * a field is null until it is decided. A fact is settled when it is answered, or when it is not
- * asked and everything its `when` refers to is settled. Same algorithm as intake/engine.py.
+ * What the answers given so far already decide: {priority, route, eligibility, exclusions, rules,
+ * explanations}; a field is null until it is decided, and `explanations` holds the classification's
+ * explanations of what is decided (priority, route, eligibility, exclusion). A fact is settled when
+ * it is answered, or when it is not asked and everything its `when` refers to is settled.
+ * Same algorithm as intake/engine.py.
  */
 export function outcomeSoFar(policy, answers, at) {
   checkPolicy(policy);
@@ -337,21 +353,29 @@ export function outcomeSoFar(policy, answers, at) {
   };
   const facts = { ...valid };
   if (settled("product_status")) facts.product_status = productStatus(policy, valid, t);
-  const out = { priority: null, route: null, eligibility: null, exclusions: [], rules: [] };
-  for (const name of ["priority", "route"]) {
-    const table = policy.tables[name];
-    if (table.inputs.every(settled)) {
-      const rule = one(table, facts, name);
-      out.rules.push(rule.id);
-      if (name === "priority") out.priority = rule.priority;
-      else out.route = typeof rule.route === "object" ? facts[rule.route.answer] : rule.route;
-    }
-  }
+  const decide = (name) => (policy.tables[name].inputs.every(settled) ? one(policy.tables[name], facts, name) : null);
+  const prioRule = decide("priority");
+  const routeRule = decide("route");
+  const route = routeRule ? routeOf(routeRule, facts) : null;
   const order = policy.eligibility.order;
   const excl = policy.exclusions.filter((e) => matches(e.when, facts));
-  out.exclusions = excl.map((e) => e.id);
-  out.rules.push(...out.exclusions);
   const worst = Math.max(0, ...excl.map((e) => order.indexOf(e.effect)));
-  if (worst === order.length - 1 || policy.exclusions.every((e) => [...refs(e.when)].every(settled))) out.eligibility = order[worst];
-  return out;
+  const decided = worst === order.length - 1 || policy.exclusions.every((e) => [...refs(e.when)].every(settled));
+  const eligibility = decided ? order[worst] : null;
+
+  const prio = prioRule ? policy.priorities.find((p) => p.id === prioRule.priority) : null;
+  const ctx = context(policy, facts, prio, route);
+  const explanations = [];
+  if (prioRule) explanations.push(priorityExplanation(policy, prioRule, ctx));
+  if (routeRule) explanations.push({ about: "route", rule: routeRule.id, text: fill(routeRule.explain, ctx) });
+  if (eligibility) explanations.push({ about: "eligibility", rule: eligibility, text: fill(policy.eligibility.effects[eligibility].explain, ctx) });
+  for (const e of excl) explanations.push({ about: "exclusion", rule: e.id, text: fill(e.explain, ctx) });
+  return {
+    priority: prioRule ? prioRule.priority : null,
+    route,
+    eligibility,
+    exclusions: excl.map((e) => e.id),
+    rules: [prioRule, routeRule, ...excl].filter(Boolean).map((r) => r.id),
+    explanations,
+  };
 }

@@ -135,7 +135,8 @@ def test_js_refuses_another_format_version(policy, tmp_path):
 
 def test_outcome_so_far_agrees_and_never_contradicts_the_final_classification(policy, tmp_path):
     """Every prefix (in asking order) of 600 random answer sets: both engines agree, and what
-    a prefix already decides equals the final classification of the complete answers."""
+    a prefix already decides (explanations included) equals the final classification of the
+    complete answers."""
     vecs, finals = [], []
     for v in vectors.random_vectors(policy, 600, seed=9):
         final = engine.classify(policy, v["answers"], v["at"])
@@ -152,6 +153,11 @@ def test_outcome_so_far_agrees_and_never_contradicts_the_final_classification(po
                 decided[field] += 1
                 assert got[field] == final[field]
         assert set(got["exclusions"]) <= set(final["exclusions"])
+        # each explanation given early is the final one, word for word; one per decided part
+        assert all(e in final["explanations"] for e in got["explanations"])
+        assert [e["about"] for e in got["explanations"]] == (
+            ["priority"] * bool(got["priority"]) + ["route"] * bool(got["route"])
+            + ["eligibility"] * bool(got["eligibility"]) + ["exclusion"] * len(got["exclusions"]))
     assert all(decided[f] > 0 for f in ("priority", "route", "eligibility"))
     # complete answers decide everything
     full = [r["ok"] for r, v in zip(py, vecs) if not engine.validate_answers(policy, v["answers"])[1]]

@@ -3,6 +3,7 @@
 const dir = new URL(`file://${process.argv[2].replace(/\/?$/, "/")}`);
 const flow = await import(new URL("flow.js", dir));
 const draft = await import(new URL("draft.js", dir));
+const { buildPayload } = await import(new URL("payload.js", dir));
 
 const out = {};
 const none = () => null;
@@ -58,4 +59,9 @@ out.draft = {
 };
 const old = { answers: { a: "9", t: "ok", gone: "x" }, seen: ["b", "zz"] };
 out.migrate = { again: draft.migrate(old, [form.steps[0].fields[0], text], ["a", "b", "c"], flow.fieldError), state: old };
+// The policy's answers are placed by the compiled policy's payload_fields (any question ids).
+const placed = (answers) => buildPayload({ payload: { "attestations.information_accurate": { value: true } } }, draft.newState(),
+  { fields: [], answers }, { payload_fields: { "requester.role": "who", "requester.partner": "via", "product.id": "prod", "support_contract.active": "paid" } });
+const pick = (p) => ({ requester: p.requester, product: p.product, support_contract: p.support_contract, attestations: p.attestations });
+out.payload = { yes: pick(placed({ who: "customer", prod: "x", paid: "yes" })), no: pick(placed({ who: "reseller", via: "acme", prod: "y", paid: "no" })) };
 console.log(JSON.stringify(out));

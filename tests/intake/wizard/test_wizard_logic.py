@@ -1,5 +1,5 @@
-"""The wizard's pure modules (flow.js, draft.js) under node: conditions, messages, the path
-through the steps, the draft's checksum and migration."""
+"""The wizard's pure modules (flow.js, draft.js, payload.js) under node: conditions, messages,
+the path through the steps, the draft's checksum and migration, where answers go in the payload."""
 
 from __future__ import annotations
 
@@ -68,3 +68,16 @@ def test_migration_keeps_what_still_fits(out):
     m = out["migrate"]
     assert m["again"] == ["A"]
     assert m["state"]["answers"] == {"t": "ok"} and m["state"]["seen"] == ["b"]
+
+
+def test_policy_answers_placed_by_the_compiled_policys_payload_fields(out):
+    """The wizard names no policy question: payload_fields place the answers (true/false fields
+    are true for "yes", as `kb intake verify` reads them); unanswered ones stay null."""
+    assert out["payload"]["yes"] == {
+        "requester": {"role": "customer", "purchase_channel": None, "partner": None},
+        "product": {"id": "x", "version": None, "deployment": None},
+        "support_contract": {"active": True, "id": None},
+        "attestations": {"information_accurate": True},
+    }
+    assert out["payload"]["no"]["requester"]["partner"] == "acme"
+    assert out["payload"]["no"]["support_contract"]["active"] is False

@@ -1,10 +1,14 @@
 // The request payload (schema: schemas/request-payload.v1.json, owned by the policy work)
-// built from the answers: where each answer goes is data (form.yml: a field's `payload`,
-// and the form's `payload` map for policy answers); the classification is the engine's.
+// built from the answers: where each answer goes is data (the compiled policy's
+// `payload_fields` for policy answers; form.yml: a field's `payload`, and the form's
+// `payload` map for constants); the classification is the engine's.
 
 import { isBlank } from "./flow.js";
 
 export const SCHEMA_VERSION = 1;
+
+/** The value at a dotted path ("requester.role") of an object, or undefined. */
+export const valueAt = (obj, path) => path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
 
 function put(obj, path, value) {
   const keys = path.split(".");
@@ -24,7 +28,8 @@ const clip = (list, n, len) => list.slice(0, n).map((x) => String(x).slice(0, le
  * @param {object} form   the resolved form (its `payload` map places the policy's answers)
  * @param {object} state  the wizard state (answers, kb record, id)
  * @param {object} live   {fields: form fields on the path, answers: policy answers on the path}
- * @param {object} meta   {kind, created_at, policy_version, policy_sha256, classification}
+ * @param {object} meta   {kind, created_at, policy_version, policy_sha256, classification,
+ *                        payload_fields: the compiled policy's {payload field: question id}}
  */
 export function buildPayload(form, state, live, meta) {
   const p = {
@@ -43,6 +48,11 @@ export function buildPayload(form, state, live, meta) {
     attestations: {},
     classification: meta.classification,
   };
+  // As `kb intake verify` reads them: a true/false payload field is true when the answer is "yes".
+  for (const [path, qid] of Object.entries(meta.payload_fields || {})) {
+    const v = live.answers[qid] ?? null;
+    put(p, path, typeof valueAt(p, path) === "boolean" ? v === "yes" : v);
+  }
   for (const [path, spec] of Object.entries(form.payload || {})) {
     const v = "value" in spec ? spec.value : live.answers[spec.answer] ?? null;
     put(p, path, v === null ? null : convert(v, spec.as));

@@ -23,6 +23,7 @@ export function accept(app) {
   }
   const payload = buildPayload(app.form, app.state, { fields, answers }, {
     kind, created_at, classification, policy_version: app.policy.version, policy_sha256: app.policy.sha256,
+    payload_fields: app.policy.payloadFields,
   });
   const summary = fields.filter((f) => f.id !== "kind").map((f) => `${f.label}\n  ${plain(f, app.state.answers[f.id], app.state.answers)}`).join("\n");
   app.state.outbox = { payload, summary, status: "ready", reference: null, route: classification.route };
@@ -56,7 +57,7 @@ export function renderSent(app, step, opts) {
   const { payload } = box;
   const c = payload.classification || {};
   const cfg = app.data.delivery;
-  const partner = c.route && c.route !== "vendor" ? app.policy?.partners[c.route] : null;
+  const partner = (c.route && app.policy?.partners[c.route]) || null;
   const canPost = !!cfg.endpoint && !partner;
   const to = partner ? partner.email : cfg.mailto;
   const heading = () => (box.status === "delivered" ? (box.via === "post" ? "Request sent" : "Request ready") : canPost ? "Your request has not been sent yet" : "Your request is ready to send");

@@ -119,8 +119,10 @@ function info(app, step, opts) {
   const { main } = opts;
   title(step.title);
   main.append(h("h1", null, step.title));
-  if (step.show === "partner") main.append(partnerCard(app, app.state.answers.partner), explain(app.outcome(), "route"));
-  if (step.show === "eligibility") main.append(explain(app.outcome(), step.show));
+  const c = step.show ? app.outcome() : null;
+  // The route the engine decided is the partner's id (the policy's partner directory).
+  if (step.show === "partner") main.append(partnerCard(app, c && c.route), explain(c, "route"));
+  if (step.show === "eligibility") main.append(explain(c, step.show));
   if (step.body) main.append(h("p", null, step.body));
   if (step.options) main.append(h("h2", null, "Your options"), h("ul", null, step.options.map((o) => h("li", null, o))));
   main.append(h("form", { novalidate: true, onsubmit: (ev) => { ev.preventDefault(); app.advance(step, opts.change); } },

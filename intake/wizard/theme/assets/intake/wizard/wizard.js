@@ -7,6 +7,7 @@ import { h } from "./dom.js";
 import * as flow from "./flow.js";
 import * as draft from "./draft.js";
 import { loadPolicy } from "./policy.js";
+import { valueAt } from "./payload.js";
 import { renderStep } from "./steps.js";
 
 const root = document.getElementById("kb-request");
@@ -40,10 +41,10 @@ const app = {
   env: {
     step: (id) => app.step(id),
     asked: (qid, answers) => !!app.policy && app.policy.asked(qid, policyAnswers(answers)),
-    outcome: (fieldIds) => (app.policy ? app.policy.partial(policyAnswers(app.state.answers, fieldIds)) : null),
+    outcome: (fieldIds) => (app.policy ? app.policy.outcome(policyAnswers(app.state.answers, fieldIds)) : null),
   },
   walk: () => flow.walk(form, app.state, app.env),
-  /** What the policy says about the answers on the path so far (partial), or null. */
+  /** What the answers on the path so far already decide (the engine's outcomeSoFar), or null. */
   outcome: () => app.env.outcome(flow.liveFields(app.walk().path, app.env)),
   /** The policy answers on the current path: what the engine classifies. */
   answers() {
@@ -81,11 +82,10 @@ function prefillFromLast(ref) {
   const last = readLast("sent");
   const p = last && last.payload;
   if (!p || ![p.id, last.reference].includes(String(ref || "").trim())) return;
-  const get = (path) => path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), p);
   for (const [q, v] of Object.entries(p.answers || {})) if (!(q in app.state.answers) && typeof v === "string") app.state.answers[q] = v;
   for (const f of form.steps.flatMap((x) => x.fields || [])) {
     if (!f.payload || f.payload.startsWith("escalation.") || f.id in app.state.answers) continue;
-    const v = get(f.payload);
+    const v = valueAt(p, f.payload);
     if (typeof v === "string") app.state.answers[f.id] = v;
     else if (typeof v === "boolean" && f.as === "boolean") app.state.answers[f.id] = v ? "yes" : "no";
   }
