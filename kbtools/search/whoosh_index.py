@@ -95,15 +95,17 @@ def read(directory: str | Path, sink: dict) -> Inverted:
             per: dict[str, Postings] = {}
             fnorms = norms[f]
             fpos: dict[str, dict[int, list[int]]] = {}
-            for doc, pairs in enumerate(sink[f]):
-                for text, p in pairs:
+            streams, sink[f] = sink[f], []  # dropped field by field: a 10,000-article build is big
+            for doc, pairs in enumerate(streams):
+                for text, where in pairs:
                     at = fpos.get(text)
                     if at is None:
-                        fpos[text] = {doc: [p]}
+                        fpos[text] = {doc: [where]}
                     elif doc in at:
-                        at[doc].append(p)
+                        at[doc].append(where)
                     else:
-                        at[doc] = [p]
+                        at[doc] = [where]
+            del streams
             for btext in reader.lexicon(f):
                 m = reader.postings(f, btext)
                 p = Postings()
