@@ -30,13 +30,13 @@ from .stemmer import stem
 ANALYZER_ID = "kb-porter-1"  # change when any rule changes: the browser refuses other ids
 MAX_TOKEN = 64
 
-# Support text: drop the glue words of questions ("how do I ..."), keep the words that
-# change an answer's meaning: not, no, cannot, can, will, off, on/off states.
+# Support text: drop the glue words of questions ("do I ..."), keep the words that change
+# an answer's meaning (not, no, cannot, can, will, off) and "how", which asks for a how-to.
 STOP_WORDS = frozenset("""
 a an the and or but if then else of to in at by for with from as into onto about over
 than that this these those there here it its is are was were be been being am do does did
 doing done have has had having i me my mine we us our ours you your yours he him his she her
-they them their theirs what which who whom whose when where why how so such too very just
+they them their theirs what which who whom whose when where why so such too very just
 also any each some all both few more most other same only own etc via may might would should
 could shall must let lets please want wants need needs try trying tried get gets got getting
 im ive youre thats whats
