@@ -174,23 +174,25 @@ def first_results(browser, base: str, engine: str, q: str, timeout_s: float = 18
     return result
 
 
-# Times each keystroke (keydown) to the last change of the results container it caused.
+# Records every DOM change of the results container (page time).
 _KEYSTROKE_JS = """
 (sel) => {
   const box = document.querySelector(sel);
-  window.__kbKeys = [];
-  document.addEventListener("keydown", () => window.__kbKeys.push({t0: performance.now(), t1: null}), true);
-  new MutationObserver(() => {
-    const k = window.__kbKeys[window.__kbKeys.length - 1];
-    if (k) k.t1 = performance.now();
-  }).observe(box, {childList: true, subtree: true, characterData: true, attributes: true});
+  window.__kbMut = [];
+  window.__kbKey = null;
+  document.addEventListener("keydown", () => { window.__kbKey = performance.now(); }, true);
+  new MutationObserver(() => window.__kbMut.push(performance.now()))
+    .observe(box, {childList: true, subtree: true, characterData: true, attributes: true});
 }
 """
 
 
 def keystroke_latency(browser, base: str, engine: str, first_q: str, typed: str,
-                      gap_s: float = 0.35, timeout_s: float = 180) -> dict:
-    """Show results for first_q, then type `typed` one key at a time: median keydown -> results updated."""
+                      quiet_ms: float = 250, max_wait_ms: float = 5000, timeout_s: float = 180) -> dict:
+    """Show results for first_q, then type `typed` one key at a time; per key, the time from the
+    key press to the last change of the results it caused (the results settle: no change for
+    quiet_ms). The next key is pressed only then, so a slow engine's late update is not credited
+    to the next key. A key whose results do not change within max_wait_ms counts as "no update"."""
     ui = ENGINE_UI[engine]
     ctx = browser.new_context()
     page = ctx.new_page()
@@ -201,15 +203,28 @@ def keystroke_latency(browser, base: str, engine: str, first_q: str, typed: str,
         box = page.locator(ui["input"]).first
         box.focus()
         page.keyboard.press("End")
+        page.wait_for_timeout(quiet_ms)
         page.evaluate(f"({_KEYSTROKE_JS})({ui['results']!r})")
+        lat: list[float] = []
         for ch in typed:
             page.keyboard.type(ch)
-            time.sleep(gap_s)
-        keys = page.evaluate("window.__kbKeys")
-        lat = [k["t1"] - k["t0"] for k in keys if k["t1"] is not None]
-        out = {"ok": True, "keys": len(keys), "updated": len(lat),
+            # From the key's keydown (page time): wait for the first change after it, then for quiet.
+            t0, last = page.evaluate(f"""async ([quiet, maxWait]) => {{
+                const sleep = ms => new Promise(r => setTimeout(r, ms));
+                const t0 = window.__kbKey;
+                for (;;) {{
+                  await sleep(10);
+                  const now = performance.now(), after = window.__kbMut.filter(t => t > t0);
+                  if (!after.length) {{ if (now - t0 > maxWait) return [t0, null]; continue; }}
+                  const end = after[after.length - 1];
+                  if (now - end >= quiet) return [t0, end];
+                }}
+            }}""", [quiet_ms, max_wait_ms])
+            if last is not None:
+                lat.append(last - t0)
+        out = {"ok": True, "keys": len(typed), "updated": len(lat),
                "median_ms": statistics.median(lat) if lat else None,
-               "p90_ms": sorted(lat)[int(len(lat) * 0.9) - 1] if len(lat) >= 2 else None}
+               "p90_ms": sorted(lat)[max(0, int(len(lat) * 0.9) - 1)] if lat else None}
     except Exception as exc:  # noqa: BLE001
         out = {"ok": False, "error": str(exc).splitlines()[0]}
     ctx.close()
