@@ -120,6 +120,18 @@ def slug_to_id(kb: str) -> dict[str, str]:
     return out
 
 
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"<[^>]+>|[*_`#>|]+|^\s*[-+]\s|^\s*\d+\.\s|^(!!!|\?\?\?)\s*\w+", re.M)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as a reader sees it: link text kept, emphasis/code/heading/table marks dropped.
+
+    Whoosh's default tokenizer would otherwise index `**Deskew**` as one token '**deskew**'.
+    """
+    return _MD_MARKS.sub(" ", _MD_LINK.sub(r"\1", markdown))
+
+
 def whoosh_baseline(kb: str, work: Path):
     """Open (building once) the untuned Whoosh index for a KB; return a ranking function."""
     from whoosh import index
@@ -128,14 +140,14 @@ def whoosh_baseline(kb: str, work: Path):
 
     from build_kb import kb_sources
 
-    where = work / f"whoosh-baseline-{kb}"
+    where = work / f"whoosh-baseline-v2-{kb}"
     if not (where / ".complete").exists():
         where.mkdir(parents=True, exist_ok=True)
         schema = Schema(id=ID(stored=True, unique=True), title=TEXT, body=TEXT)
         ix = index.create_in(str(where), schema)
         w = ix.writer(limitmb=256)
         for aid, title, body in _source_articles(*kb_sources(kb)):
-            w.add_document(id=aid, title=title, body=body)
+            w.add_document(id=aid, title=title, body=plain_text(body))
         w.commit()
         (where / ".complete").write_text("ok")
     ix = index.open_dir(str(where))

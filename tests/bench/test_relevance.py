@@ -86,3 +86,10 @@ def test_shipped_queries_point_at_shipped_articles():
     docs = REPO / "docs"
     ids = {load_article(p.relative_to(docs).as_posix(), p.read_bytes()).id for p in docs.rglob("*.md")}
     _check_set(path, ids, 20)
+
+
+def test_whoosh_baseline_indexes_markdown_as_the_reader_sees_it():
+    text = rel.plain_text("## Fix\n1. Run **Deskew** then [open the log](a/b.md#x) `LIC-4003`")
+    words = text.split()
+    assert "Deskew" in words and "LIC-4003" in words and "open" in words
+    assert not any(c in text for c in "*#`[]()") and "a/b.md" not in text
