@@ -55,9 +55,11 @@ def test_results_link_to_the_matching_section(page, serve, shipped_site):
     href = page.get_attribute("[data-kb-results] [data-kb-result]", "href")
     section = page.inner_text("[data-kb-results] .kb-result__section")
     assert "#" in href and section.startswith("Section: ")
-    page.click("[data-kb-results] [data-kb-result]")
+    with page.expect_navigation():
+        page.click("[data-kb-results] [data-kb-result]")
     anchor = href.split("#", 1)[1]
-    assert page.locator(f"[id='{anchor}']").count() == 1  # the anchor exists on the article page
+    page.wait_for_selector(f"[id='{anchor}']", state="attached")  # the anchor exists on the article page
+    assert page.locator(f"[id='{anchor}']").count() == 1
 
 
 def test_header_box_shows_results_as_you_type_with_prefix_matching(page, serve, shipped_site):
