@@ -331,29 +331,35 @@ class KbPlugin(BasePlugin[KbConfig]):
             "is_landing": bool(art and PurePosixPath(art.src_uri).stem in ("index", "README")),
             "updated": (art.updated.isoformat() if art and art.updated else _mtime(page)),
         }
-        self._window_nav(page)
+        self._window_nav(page, nav)
         return context
 
-    def _window_nav(self, page: Page) -> None:
-        """Cap the active section's listing in the sidebar: a page never carries the whole KB."""
-        self._restore: list[tuple[Section, list]] = []
-        parent = page.parent
+    def _window_nav(self, page: Page, nav: Navigation) -> None:
+        """Cap every list on the page's path in the sidebar (the top level included) to
+        `nav_window` entries around the active one: a page never carries the whole KB."""
+        self._restore: list[tuple[Any, str, list]] = []
         limit = self.config.nav_window
+        lists: list[tuple[Any, str]] = []
+        parent = page.parent
         while parent is not None:
-            kids = parent.children
-            if len(kids) > limit:
-                idx = next((i for i, k in enumerate(kids) if k is page or getattr(k, "active", False)), 0)
-                lo = max(0, min(idx - limit // 2, len(kids) - limit))
-                window = kids[lo:lo + limit]
-                if kids[0] not in window and getattr(kids[0], "is_index", False):
-                    window = [kids[0]] + window[1:]
-                self._restore.append((parent, kids))
-                parent.children = window
+            lists.append((parent, "children"))
             parent = parent.parent
+        lists.append((nav, "items"))
+        for owner, attr in lists:
+            kids = getattr(owner, attr)
+            if len(kids) <= limit:
+                continue
+            idx = next((i for i, k in enumerate(kids) if k is page or getattr(k, "active", False)), 0)
+            lo = max(0, min(idx - limit // 2, len(kids) - limit))
+            window = kids[lo:lo + limit]
+            if kids[0] not in window and getattr(kids[0], "is_index", False):
+                window = [kids[0]] + window[1:]  # keep the section's own landing page
+            self._restore.append((owner, attr, kids))
+            setattr(owner, attr, window)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        for section, kids in getattr(self, "_restore", []):
-            section.children = kids
+        for owner, attr, kids in getattr(self, "_restore", []):
+            setattr(owner, attr, kids)
         self._restore = []
         self.built += 1
         step = max(500, self.total // 10)

@@ -176,3 +176,15 @@ def test_missing_image_fails_the_build_at_its_line_and_broken_links_warn(project
     res = build(cfg)
     assert res.returncode == 0, res.stderr
     assert "WARNING" in res.stderr and "guides/setup/pictures.md:7: KB203" in res.stderr
+
+
+def test_top_level_navigation_is_bounded_too(tmp_path):
+    cfg = make_project(tmp_path, include_shipped=False, extra_config="plugins:\n  - kb:\n      nav_window: 10\n")
+    for i in range(30):
+        write(tmp_path, f"c{i:02d}/s/a.md", article(f"Article in category {i:02d}", type_="faq", extra=f"id: a{i:02d}\n"))
+    assert build(cfg).returncode == 0
+    page = (tmp_path / "site" / "c15" / "s" / "a" / "index.html").read_text()
+    top = set(re.findall(r'href="(?:\.\./)+(c\d\d)/"', page))
+    assert 5 <= len(top) <= 10 and "c00" not in top and "c29" not in top
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert len(set(re.findall(r'href="(c\d\d)/"', home.split('class="md-content"')[0]))) <= 10
