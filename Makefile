@@ -3,6 +3,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: serve build test setup browser-deps lint bench screenshots
 
@@ -16,7 +17,7 @@ setup: $(VENV)/.installed
 
 # Debian's chromium for browser tests, and axe-core from npm for accessibility checks.
 browser-deps:
-	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	@test -f node_modules/axe-core/axe.min.js || npm install --no-save --no-audit --no-fund axe-core@4 >/dev/null
 
 serve: setup
