@@ -1,5 +1,5 @@
 // Runs the browser engine (assets/search/engine.js) under node over an exported index.
-// argv[2]: the index folder; stdin: [{q, filters}]; stdout: [{hits: [[doc, score]], total, didYouMean}]
+// argv[2]: the index folder; stdin: [{q, filters, limit}]; stdout: [{hits: [[doc, score]], total, didYouMean}]
 import { readFile } from "node:fs/promises";
 import { openIndex } from "../../kbtools/theme/assets/search/engine.js";
 
@@ -12,8 +12,8 @@ const ix = await openIndex(root, {
   bytes: async (rel) => new Uint8Array(await readFile(root + rel)),
 });
 const out = [];
-for (const { q, filters } of JSON.parse(input)) {
-  const res = await ix.run(q, 10, filters || {});
+for (const { q, filters, limit } of JSON.parse(input)) {
+  const res = await ix.run(q, limit ?? 10, filters || {});
   out.push({ hits: res.hits, total: res.total, didYouMean: res.didYouMean });
 }
 process.stdout.write(JSON.stringify(out));

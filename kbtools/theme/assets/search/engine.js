@@ -78,6 +78,21 @@ export const isCode = (term) => CODE.test(term);
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const dfOf = (e) => e[4].reduce((s, x) => s + x, 0);
 
+/** The best `limit` of `docs` as [[doc, score]], by score then document number: the first
+ * `limit` of a full sort (the order is total), without sorting every matching document. */
+export function topK(docs, score, limit) {
+  const better = (a, b) => score[b] - score[a] || a - b;
+  const top = [];
+  for (const d of docs) {
+    if (top.length >= limit && (limit <= 0 || better(d, top[top.length - 1]) >= 0)) continue;
+    let i = top.length;
+    while (i > 0 && better(d, top[i - 1]) < 0) i -= 1;
+    top.splice(i, 0, d);
+    if (top.length > limit) top.pop();
+  }
+  return top.map((d) => [d, score[d]]);
+}
+
 /** Browser loader: fetch relative to the index folder. */
 function httpLoader(base) {
   const get = async (rel) => {
@@ -176,6 +191,24 @@ export class Index {
       out.push(rows);
     }
     return out;
+  }
+
+  /** One term's weighted BM25F sum per document, over all fields (before the variant's
+   * weight): it depends only on the term, so it is computed once and reused at every key. */
+  termScores(entry) {
+    return this._once(`S${entry[0]}`, async () => {
+      const m = this.manifest, { weights, B, K1 } = m.ranking;
+      const per = new Map();
+      (await this.postings(entry)).forEach((rows, f) => {
+        const w = weights[f];
+        if (!rows.length || !w) return;
+        const idf = ln(m.doc_count / (rows.length + 1)) + 1;
+        for (const [doc, tf, norm] of rows) {
+          per.set(doc, (per.get(doc) || 0.0) + bm25(idf, tf, m.length_table[norm], m.avgfl[f], B, K1) * w);
+        }
+      });
+      return { docs: Int32Array.from(per.keys()), sums: Float64Array.from(per.values()) };
+    });
   }
 
   async positions(entry) {
@@ -290,48 +323,44 @@ export class Index {
   /** Ranked documents: {hits: [[doc, score]], total, didYouMean, terms, clauses}. */
   async run(query, limit = 10, filters = {}) {
     const m = this.manifest, r = m.ranking;
-    const { weights, B, K1 } = r;
     const { clauses, phrases } = await this.parse(query);
     const active = clauses.filter((c) => c.variants.length);
-    let scores = new Map();
-    const matched = new Map();
+    // Dense arrays indexed by document number: the same float operations in the same order
+    // as engine.py's dicts, without a Map lookup per posting (typing re-runs this every key).
+    const total = new Float64Array(m.doc_count), best = new Float64Array(m.doc_count);
+    const matched = new Uint32Array(m.doc_count);
+    const seen = [];
     for (const c of active) {
-      const best = new Map();
+      const touched = [];
       for (const [, vw, e] of c.variants) {
-        const per = new Map();
-        const rowsByField = await this.postings(e);
-        rowsByField.forEach((rows, f) => {
-          const w = weights[f];
-          if (!rows.length || !w) return;
-          const idf = ln(m.doc_count / (rows.length + 1)) + 1;
-          for (const [doc, tf, norm] of rows) {
-            per.set(doc, (per.get(doc) || 0.0) + bm25(idf, tf, m.length_table[norm], m.avgfl[f], B, K1) * w);
-          }
-        });
-        for (let [doc, s] of per) {
-          s *= vw;
-          if (s > (best.get(doc) || 0.0)) best.set(doc, s);
+        const { docs, sums } = await this.termScores(e);
+        for (let i = 0; i < docs.length; i++) {
+          const doc = docs[i], s = sums[i] * vw;
+          if (s > best[doc]) { if (best[doc] === 0) touched.push(doc); best[doc] = s; }
         }
       }
-      for (const [doc, s] of best) {
-        scores.set(doc, (scores.get(doc) || 0.0) + s);
-        matched.set(doc, (matched.get(doc) || 0) + 1);
+      for (const doc of touched) {
+        if (!matched[doc]) seen.push(doc);
+        total[doc] = total[doc] + best[doc];
+        matched[doc] += 1;
+        best[doc] = 0;
       }
     }
     if (r.coord && active.length) {
-      for (const [doc, s] of scores) scores.set(doc, s * power(matched.get(doc) / active.length, r.coord));
+      for (const doc of seen) total[doc] = total[doc] * power(matched[doc] / active.length, r.coord);
     }
+    let kept = seen;
     for (const ph of phrases) {
       const keep = await this.phraseDocs(ph);
-      scores = new Map([...scores].filter(([d]) => keep.has(d)));
+      kept = kept.filter((d) => keep.has(d));
     }
     for (const [name, values] of Object.entries(filters || {})) {
       if (!values || !values.length) continue;
       const lists = (await this.json(`f/${name}.json`)) || {};
       const allowed = new Set(values.flatMap((v) => (Object.hasOwn(lists, v) ? lists[v] : [])));
-      scores = new Map([...scores].filter(([d]) => allowed.has(d)));
+      kept = kept.filter((d) => allowed.has(d));
     }
-    const ranked = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const ranked = topK(kept, total, limit);
     let didYouMean = "";
     const fixes = clauses.filter((c) => c.correction);
     if (fixes.length) {
@@ -341,7 +370,7 @@ export class Index {
       }
     }
     const terms = new Set(active.flatMap((c) => c.variants.map((v) => v[0])));
-    return { hits: ranked.slice(0, limit), total: ranked.length, didYouMean, terms };
+    return { hits: ranked, total: kept.length, didYouMean, terms };
   }
 
   /** Results ready to show: document data, the best section, a snippet. */
