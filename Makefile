@@ -18,7 +18,7 @@ setup: $(VENV)/.installed
 # Debian's chromium for browser tests, and axe-core from npm for accessibility checks.
 browser-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
-	@test -f node_modules/axe-core/axe.min.js || npm install --no-save --no-audit --no-fund axe-core@4 >/dev/null
+	@test -f node_modules/axe-core/axe.min.js || npm install --prefix . --no-save --no-audit --no-fund axe-core@4 >/dev/null
 
 serve: setup
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
