@@ -3,7 +3,8 @@
 Owns: checking the form definition (form.yml) against the policy's questions, adding the
 one `request/` page (template `request.html`, the wizard's ES modules and CSS from
 `theme/`), embedding the resolved form and the delivery options in it, and writing
-`assets/intake/wizard/articles.json` (article id -> title, for `request/?article=<id>`).
+`assets/intake/wizard/articles/<bucket>.json` (article id -> title, for `request/?article=<id>`,
+split by a hash of the id so the page fetches ~64 entries, not one file that grows with the KB).
 Does not own: the compiled policy and the engine (the `kb-intake` plugin publishes them;
 the page loads them at run time), the search index (the `kb-search` plugin).
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -27,7 +27,16 @@ from . import form as formdef
 
 log = logging.getLogger("mkdocs.plugins.kb-request")
 THEME_DIR = Path(__file__).parent / "theme"
-ARTICLES_JSON = "assets/intake/wizard/articles.json"
+ARTICLES_DIR = "assets/intake/wizard/articles/"
+ARTICLES_PER_BUCKET = 64
+
+
+def article_bucket(article_id: str, buckets: int) -> int:
+    """FNV-1a (32-bit) of the id's UTF-8 bytes, mod `buckets`; wizard.js computes the same."""
+    h = 0x811C9DC5
+    for b in article_id.encode("utf-8"):
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h % buckets
 
 
 class RequestConfig(Config):
@@ -78,6 +87,7 @@ class RequestPlugin(BasePlugin[RequestConfig]):
             raise PluginError(f"{len(errors)} error(s) in the request form; nothing was written:\n" + "\n".join(str(p) for p in sorted(errors)))
         self.form = formdef.resolve(form)
         self.articles: dict[str, list[str]] = {}
+        self.buckets = 1
         config.theme.dirs.insert(0, str(THEME_DIR))
         return config
 
@@ -107,6 +117,8 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         content = f"---\ntemplate: request.html\ntitle: {json.dumps(self.config.title)}\nsearch:\n  exclude: true\n---\n"
         f = File.generated(config, src, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
         files.append(f)
+        # fixed before any page renders: the request page embeds it
+        self.buckets = max(1, -(-len(files.documentation_pages()) // ARTICLES_PER_BUCKET))
         return files
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
@@ -126,8 +138,9 @@ class RequestPlugin(BasePlugin[RequestConfig]):
             "paths": {
                 "compiled_policy": self.config.compiled_policy, "engine": self.config.engine,
                 "search": self.config.search_module, "search_index": self.config.search_index,
-                "articles": ARTICLES_JSON,
+                "articles": ARTICLES_DIR,
             },
+            "article_buckets": self.buckets,
         }
         context["kb_request"] = {"title": self.config.title, "mailto": self.config.mailto, "data_json": script_json(data)}
         return context
@@ -135,11 +148,14 @@ class RequestPlugin(BasePlugin[RequestConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        out = Path(config.site_dir) / ARTICLES_JSON
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": 1, "articles": self.articles}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, out)
+        shards: list[dict[str, list[str]]] = [{} for _ in range(self.buckets)]
+        for article_id, entry in self.articles.items():
+            shards[article_bucket(article_id, self.buckets)][article_id] = entry
+        folder = Path(config.site_dir) / ARTICLES_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        for k, shard in enumerate(shards):
+            text = json.dumps({"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":"))
+            (folder / f"{k}.json").write_text(text, encoding="utf-8")
 
 
 def script_json(data: object) -> str:

@@ -7,16 +7,18 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
 from intake.wizard import form as formdef
-from intake.wizard.plugin import script_json
+from intake.wizard.plugin import article_bucket, script_json
 from kbtools.project import REPO, build, make_project
 
 HERE = Path(__file__).parent
+WIZARD_JS_DIR = REPO / "intake" / "wizard" / "theme" / "assets" / "intake" / "wizard"
 POLICY = REPO / "docs" / "_data" / "support-policy.yml"
 
 
@@ -105,8 +107,26 @@ def test_page_embeds_the_form_and_delivery_options(shipped_site):
     for rel in data["paths"].values():
         if not rel.endswith("/"):
             assert (shipped_site / rel).is_file(), rel  # what the page loads was published
-    articles = json.loads((shipped_site / "assets/intake/wizard/articles.json").read_text())
-    assert articles["version"] == 1 and len(articles["articles"]) >= 10
+    shards = sorted((shipped_site / "assets/intake/wizard/articles").glob("*.json"))
+    assert len(shards) == data["article_buckets"]
+    found = 0
+    for shard in shards:
+        doc = json.loads(shard.read_text())
+        assert doc["version"] == 2
+        for article_id in doc["articles"]:
+            assert article_bucket(article_id, len(shards)) == int(shard.stem)  # where wizard.js looks
+            found += 1
+    assert found >= 10
+
+
+def test_article_buckets_agree_between_python_and_the_wizard(tmp_path):
+    ids = ["scanner-not-detected", "a", "x" * 128, "0x8007007a", "email-export-550-5-1-10", "é-ü"]
+    src = (WIZARD_JS_DIR / "wizard.js").read_text()
+    fn = src[src.index("function bucketOf"):src.index("async function fromArticle")]
+    script = tmp_path / "b.mjs"
+    script.write_text(fn + f"console.log(JSON.stringify({json.dumps(ids)}.map((i) => [3, 7, 160].map((n) => bucketOf(i, n)))));")
+    got = json.loads(subprocess.run(["node", str(script)], capture_output=True, text=True, check=True).stdout)
+    assert got == [[article_bucket(i, n) for n in (3, 7, 160)] for i in ids]
 
 
 WIZARD_BUDGET = 30 * 1024  # bytes, gzip: the wizard's own JS and CSS (issue 5)

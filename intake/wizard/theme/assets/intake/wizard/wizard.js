@@ -159,11 +159,17 @@ export function readLast(kind) {
 }
 app.readLast = readLast;
 
-// `?article=<id>`: the article's title (from the build's id -> title list) names it on the
-// KB step and seeds the one-line summary, which the KB step searches for.
+// `?article=<id>`: the article's title (from the build's id -> title list, split in buckets
+// by FNV-1a of the id as plugin.py does) names it on the KB step and seeds the summary.
+function bucketOf(id, buckets) {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(id)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h % buckets;
+}
+
 async function fromArticle(id) {
   try {
-    const res = await fetch(new URL(data.paths.articles, base));
+    const res = await fetch(new URL(`${data.paths.articles}${bucketOf(id, data.article_buckets || 1)}.json`, base));
     const a = (await res.json()).articles?.[id];
     if (!Array.isArray(a)) return;
     app.articleTitle = String(a[0]).slice(0, 200);
