@@ -115,8 +115,17 @@ class KbPlugin(BasePlugin[KbConfig]):
             return load_products(path)
         except FileNotFoundError:
             raise PluginError(f"{self.config.policy_file}: policy file not found (plugins.kb.policy_file in mkdocs.yml)")
-        except Exception as exc:  # the policy loader reports details; here: say which file
-            raise PluginError(f"{self.config.policy_file}: cannot read products: {exc}")
+        except Exception as exc:
+            # The policy's own checks say what is wrong, at file:line; fall back to the bare error.
+            from intake.checks import check_policy
+
+            try:
+                problems = [p for p in check_policy(path, display=self.config.policy_file) if p.severity == "error"]
+            except Exception:
+                problems = []
+            if problems:
+                raise PluginError(f"{len(problems)} error(s) in the policy file; nothing was written:\n" + "\n".join(map(str, problems)))
+            raise PluginError(f"{self.config.policy_file}: cannot read products: {exc!r}")
 
     def _stage(self, config: MkDocsConfig) -> None:
         # Build into a sibling folder and swap it in only when the whole build succeeded.

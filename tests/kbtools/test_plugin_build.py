@@ -188,3 +188,16 @@ def test_top_level_navigation_is_bounded_too(tmp_path):
     assert 5 <= len(top) <= 10 and "c00" not in top and "c29" not in top
     home = (tmp_path / "site" / "index.html").read_text()
     assert len(set(re.findall(r'href="(c\d\d)/"', home.split('class="md-content"')[0]))) <= 10
+
+
+def test_broken_products_in_the_policy_are_reported_at_their_line(tmp_path):
+    cfg = make_project(tmp_path)
+    policy = tmp_path / "docs" / "_data" / "support-policy.yml"
+    text = policy.read_text()
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if '{version: "7.2"' in l)
+    policy.write_text(text.replace('{version: "7.2"', '{versoin: "7.2"', 1))
+    res = build(cfg)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0 and "Traceback" not in out
+    assert f"support-policy.yml:{line}: POL101" in out and "did you mean 'version'" in out
+    assert "cannot read products" not in out
