@@ -85,8 +85,6 @@ def test_partner_request_is_offered_to_the_partner_not_posted(wizard):
 
 
 def test_deflected_by_an_article(wizard, page_errors):
-    if not (wizard.site / "assets" / "search" / "engine.js").exists():
-        pytest.skip("the search helper's browser engine is not in the site yet")
     pages = wizard.run(FLOWS["deflected"])
     assert pages[-1] == "deflected"
     assert "Glad that helped" in wizard.page.inner_text(".kb-wz")
@@ -99,8 +97,6 @@ def test_deflected_by_an_article(wizard, page_errors):
 
 
 def test_kb_step_records_queries_suggestions_and_opened_articles(wizard, verify_payload):
-    if not (wizard.site / "assets" / "search" / "engine.js").exists():
-        pytest.skip("the search helper's browser engine is not in the site yet")
     wizard.run(FLOWS["P1"], until="kb")
     wizard.page.wait_for_selector(".kb-wz-articles a")
     first = wizard.page.get_attribute(".kb-wz-articles a", "data-kb-id")
