@@ -15,11 +15,11 @@ _renderers: dict[str, Renderer] = {}
 
 
 def register(name: str, render: Renderer) -> None:
+    """Register (or, on a rebuild under `mkdocs serve`, replace) the renderer of a block.
+
+    Plugins register in their `on_config`, in any order; nothing clears the registry, so one
+    plugin cannot drop another's blocks."""
     _renderers[name] = render
-
-
-def clear() -> None:
-    _renderers.clear()
 
 
 def known() -> list[str]:

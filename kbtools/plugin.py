@@ -95,7 +95,6 @@ class KbPlugin(BasePlugin[KbConfig]):
         if str(THEME_DIR) not in config.theme.dirs:  # `mkdocs serve` may reuse the config
             config.theme.dirs.insert(0, str(THEME_DIR))
         self.products = self._load_products(config)
-        blocks.clear()
         blocks.register("lifecycle", lambda: lifecycle_page.render(self.products))
         blocks.register("categories", self._categories)
         if self.command in ("build", "gh-deploy"):

@@ -201,3 +201,15 @@ def test_broken_products_in_the_policy_are_reported_at_their_line(tmp_path):
     assert res.returncode != 0 and "Traceback" not in out
     assert f"support-policy.yml:{line}: POL101" in out and "did you mean 'version'" in out
     assert "cannot read products" not in out
+
+
+def test_generated_blocks_do_not_depend_on_plugin_order(tmp_path):
+    import yaml
+
+    plugins = yaml.safe_load((REPO / "mkdocs.yml").read_text())["plugins"]
+    cfg = make_project(tmp_path, extra_config=yaml.safe_dump({"plugins": plugins[::-1]}, sort_keys=False))
+    res = build(cfg)
+    assert res.returncode == 0, res.stderr[-2000:]
+    html = (tmp_path / "site" / "policies" / "product-support-commitment" / "index.html").read_text()
+    assert "2 Business Hours" in html or "2 business hours" in html
+    assert "kb-lifecycle" in (tmp_path / "site" / "policies" / "product-lifecycle" / "index.html").read_text()
