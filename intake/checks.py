@@ -14,13 +14,13 @@ import itertools
 from pathlib import Path as FsPath
 from typing import Any, Iterable
 
-from kbtools.errors import Problem, did_you_mean, has_errors
+from kbcore.problems import Problem, did_you_mean, has_errors
 
 from . import engine
 from .compiler import PRODUCT_STATUSES, compile_policy, norm_value, norm_when, resolve_questions
 from .errors import AnswersError, KbError, PolicyError
 from .schema import Ctx, validate
-from .yamlines import load
+from kbcore.yamlines import load
 
 NOT_ASKED = "(not asked)"
 

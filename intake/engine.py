@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from kbtools.errors import did_you_mean
+from kbcore.problems import did_you_mean
 
 from .errors import AnswersError, CalendarRangeError, KbError
 

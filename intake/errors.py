@@ -7,7 +7,7 @@ schema violation with its JSON path) and exits 2, as `kb intake verify` promises
 
 from __future__ import annotations
 
-from kbtools.errors import KbError, Problem, ProblemsError
+from kbcore.problems import KbError, Problem, ProblemsError
 
 
 class PolicyError(ProblemsError):

@@ -13,9 +13,9 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbtools.errors import Problem, did_you_mean
+from kbcore.problems import Problem, did_you_mean
 
-from .yamlines import Path, line_of
+from kbcore.yamlines import Path, line_of
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PRIORITY_ID = re.compile(r"^P[0-9]+$")

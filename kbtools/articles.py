@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from markdown.extensions.toc import slugify as _toc_slugify
 
 from . import frontmatter
-from .errors import Problem, did_you_mean
+from kbcore.problems import Problem, did_you_mean
 
 TYPES: dict[str, str] = {
     "documentation": "Documentation",

@@ -1,6 +1,7 @@
 """The `kb` command: one place that turns errors into messages and exit codes.
 
-Subcommands live in `kbtools.commands.*` and `intake.cli`; they raise `KbError` for
+Subcommands live in `kbtools.commands.*` and in the packages that register a `kb.commands`
+entry point (`intake.cli`); they raise `KbError` for
 anything a person got wrong, and this module prints `ERROR: ...` to stderr with the
 error's exit code. A traceback is printed only with `--verbose` (or for a real bug).
 """
@@ -8,10 +9,11 @@ error's exit code. A traceback is printed only with `--verbose` (or for a real b
 from __future__ import annotations
 
 import sys
+from importlib.metadata import entry_points
 
 import click
 
-from .errors import KbError
+from kbcore.problems import KbError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,13 +27,16 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 def _register() -> None:
     from .commands import init_ci, lint, new, search
-    from intake import cli as intake_cli
 
     cli.add_command(new.new)
     cli.add_command(lint.lint)
     cli.add_command(init_ci.init_ci)
     cli.add_command(search.search)
-    cli.add_command(intake_cli.intake)
+    # Higher layers (`kb intake`, `kb desk`) add their groups through the `kb.commands` entry
+    # points: this package never imports them.
+    for ep in entry_points(group="kb.commands"):
+        if ep.name not in cli.commands:
+            cli.add_command(ep.load(), ep.name)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,7 +33,7 @@ from mkdocs.structure.pages import Page
 
 from . import blocks, lifecycle_page
 from .articles import TYPES, Article, load_article
-from .errors import Problem
+from kbcore.problems import Problem
 from .lint import checks as lint_checks
 from .related import related_articles
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from kbtools.errors import Problem, did_you_mean
+from kbcore.problems import Problem, did_you_mean
 
 FORM_FILE = Path(__file__).parent / "form.yml"
 FORMAT_VERSION = 1

@@ -17,7 +17,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from kbtools.errors import KbError
+from kbcore.problems import KbError
 
 from .driver import FLOWS, WizardDriver
 

@@ -11,7 +11,7 @@ import datetime as dt
 import click
 
 from .. import lint as kblint
-from ..errors import KbError
+from kbcore.problems import KbError
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:

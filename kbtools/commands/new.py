@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 from ..articles import FIELDS, TYPES, default_id, load_article
-from ..errors import KbError, ProblemsError, did_you_mean
+from kbcore.problems import KbError, ProblemsError, did_you_mean
 from ..frontmatter import decode, parse
 from ..lint import locate, products_of
 from ..lint.source import KbSource, walk

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import KbError
+from kbcore.problems import KbError
 
 
 @click.command()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..articles import load_article
-from ..errors import Problem
+from kbcore.problems import Problem
 from . import checks
 from .source import KbSource, locate, walk
 

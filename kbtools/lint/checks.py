@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from .. import articles
 from ..articles import Article, slugify
-from ..errors import Problem, did_you_mean
+from kbcore.problems import Problem, did_you_mean
 from .source import is_image
 
 # Pages other plugins add to the site (see /work/briefs/contracts.md): not files in docs/.

@@ -15,7 +15,7 @@ from typing import Any
 
 import pathspec
 
-from ..errors import KbError, Problem
+from kbcore.problems import KbError, Problem
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"})
 DEFAULT_POLICY = "_data/support-policy.yml"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import KbError
+from kbcore.problems import KbError
 from .analysis import analyze, normalize, stem, words
 from .export import FORMAT, INDEX_DIR, VERSION, utf16_key
 

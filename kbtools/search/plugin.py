@@ -24,7 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from ..errors import did_you_mean
+from kbcore.problems import did_you_mean
 from . import whoosh_index
 from .documents import FIELDS, SearchDoc, from_article
 from .export import Ranking, export

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kbtools.cli import main
-from kbtools.errors import Problem
+from kbcore.problems import Problem
 from kbtools.project import REPO
 
 CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "office-support" / "articles"))

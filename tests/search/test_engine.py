@@ -8,7 +8,7 @@ import pytest
 
 from kbtools.search import search
 from kbtools.search.engine import Index, edit_distance, run
-from kbtools.errors import KbError
+from kbcore.problems import KbError
 
 
 def ids(site, q, **kw):

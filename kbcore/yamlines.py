@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from kbtools.errors import Problem
+from .problems import Problem
 
 Path = tuple[Any, ...]
 
