@@ -66,6 +66,7 @@ class _Walk:
     problems: list[Problem] = field(default_factory=list)
     nodes: int = 0
     seen: set[int] = field(default_factory=set)
+    aliased: bool = False
 
     def line(self, node: yaml.Node) -> int:
         return node.start_mark.line + self.first_line
@@ -79,7 +80,10 @@ class _Walk:
             raise _TooBig
         if not self.allow_aliases:  # an alias is the anchored node itself, met a second time
             if id(node) in self.seen:
-                self.problem(node, "YAML aliases (*name) are not allowed here: write the value out", path)
+                if not self.aliased:  # once per file: one alias is as wrong as a thousand
+                    self.aliased = True
+                    self.problem(node, "YAML anchors and aliases (&name, *name) are not allowed here: "
+                                       "write the value out", path)
                 return None
             self.seen.add(id(node))
         if depth > self.max_depth:
