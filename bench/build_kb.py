@@ -28,9 +28,9 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
-from kbtools.project import make_project  # noqa: E402
+from testkit.project import make_project  # noqa: E402
+from testkit.paths import CORPUS
 
-CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "office-support" / "articles"))
 WORK = Path(os.environ.get("KB_BENCH_WORK", REPO / "bench" / "out"))  # gitignored
 ENGINES = ("ours", "material", "pagefind")
 # Where each engine's index lives in the built site (for "total index size").

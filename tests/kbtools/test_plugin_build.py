@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtools.project import REPO, build, make_project
+from testkit.project import REPO, build, make_project
 
 
 def write(root: Path, rel: str, text: str | bytes) -> None:
