@@ -7,6 +7,7 @@ Does not own: the payload schema (intake) or what is stored (receive).
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from typing import Any, AsyncIterator
@@ -42,7 +43,7 @@ def check_depth(value: Any, limit: int) -> None:
 
 
 def check_text(value: Any, path: str = "$") -> list[tuple[str, str]]:
-    """Problems with strings no database or help desk takes: NUL characters, lone surrogates."""
+    """Values no database or help desk takes: NUL characters, lone surrogates, NaN/Infinity."""
     problems: list[tuple[str, str]] = []
     stack: list[tuple[str, Any]] = [(path, value)]
     while stack:
@@ -52,6 +53,8 @@ def check_text(value: Any, path: str = "$") -> list[tuple[str, str]]:
                 problems.append((where, "contains a NUL character"))
             elif any("\ud800" <= ch <= "\udfff" for ch in v):
                 problems.append((where, "contains a lone UTF-16 surrogate (not valid Unicode text)"))
+        elif isinstance(v, float) and not math.isfinite(v):
+            problems.append((where, f"{v} is not a JSON number"))
         elif isinstance(v, dict):
             for k, item in v.items():
                 if isinstance(k, str) and any("\ud800" <= ch <= "\udfff" or ch == "\x00" for ch in k):

@@ -61,12 +61,14 @@ def site_dir(policy, tmp_path_factory) -> Path:
 
 @pytest.fixture
 def make_payload(policy) -> Callable[..., dict[str, Any]]:
-    """make_payload(**changes) -> a fresh valid payload (new id) the desk takes, classified now."""
-    answers = desk_harness.vendor_answers(policy)[0]
+    """make_payload(answers=None, **changes) -> a fresh valid payload (new id), classified now.
 
-    def make(**changes: Any) -> dict[str, Any]:
+    Default answers: the policy's first example (P1); `answers` changes some of them."""
+    base = desk_harness.vendor_answers(policy)[0]
+
+    def make(answers: dict[str, str] | None = None, **changes: Any) -> dict[str, Any]:
         at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        p = build(policy, answers, at, id=str(uuid.uuid4()))
+        p = build(policy, {**base, **(answers or {})}, at, id=str(uuid.uuid4()))
         p.update(changes)
         return p
 
@@ -134,20 +136,33 @@ class Served:
         self.thread.join(20)
 
 
+def _start(db: str, site_dir: Path, outbox=None, **kw: Any) -> Served:
+    kw.setdefault("site_dir", site_dir)
+    kw.setdefault("site_origins", ("http://127.0.0.1:8000",))
+    settings = config.load(db, **kw)
+    store = Store(db)
+    return Served(create_app(settings, store, outbox), store)
+
+
 @pytest.fixture
 def serve_desk(site_dir) -> Iterator[Callable[..., Served]]:
     """serve_desk(db_url, **settings) -> a running desk (stopped after the test)."""
     running: list[Served] = []
 
     def start(db: str, outbox=None, **kw: Any) -> Served:
-        kw.setdefault("site_dir", site_dir)
-        kw.setdefault("site_origins", ("http://127.0.0.1:8000",))
-        settings = config.load(db, **kw)
-        store = Store(db)
-        served = Served(create_app(settings, store, outbox), store)
-        running.append(served)
-        return served
+        running.append(_start(db, site_dir, outbox, **kw))
+        return running[-1]
 
     yield start
     for s in running:
         s.close()
+
+
+@pytest.fixture(scope="module")
+def module_desk(site_dir, tmp_path_factory) -> Iterator[Served]:
+    """One desk on SQLite for a whole test module (no rate limit)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('desk') / 'desk.sqlite3'}"
+    upgrade(url)
+    served = _start(url, site_dir, limits=config.Limits(rate=0))
+    yield served
+    served.close()
