@@ -45,7 +45,8 @@ class Email:
                     smtp.starttls()
                 if self.login:
                     smtp.login(*self.login)
-                smtp.sendmail(self.sender, to, text.encode("utf-8"))
+                # bytes go out as they are: SMTP wants CRLF line ends (the export writes LF)
+                smtp.sendmail(self.sender, to, text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8"))
         except smtplib.SMTPResponseException as exc:
             if 400 <= exc.smtp_code < 500:
                 raise Retry(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}")

@@ -1,6 +1,6 @@
 """Jira Service Management: create a customer request labelled with the payload id.
 
-JSM has no external id, so every request carries the label `kb-<payload id>` and a retry
+JSM has no external id, so every request carries the label `kb-request-<payload id>` and a retry
 first searches for it (JQL over the Jira platform API) before creating another. API:
 POST /rest/servicedeskapi/request (body from `intake.exports.jira`), GET /rest/api/2/search.
 Auth: `KB_DESK_JIRA_EMAIL` + API token `KB_DESK_JIRA_TOKEN`.
@@ -18,7 +18,7 @@ from .http import call, client
 
 
 def label(payload: dict[str, Any]) -> str:
-    return f"kb-{payload['id'].lower()}"
+    return f"kb-request-{payload['id'].lower()}"
 
 
 class Jira:

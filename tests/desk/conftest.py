@@ -24,6 +24,7 @@ from intake.payload import build
 from kbtools.project import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(Path(__file__).parent))  # fakes.py
 import desk_harness  # noqa: E402
 
 from desk import config  # noqa: E402
