@@ -16,10 +16,10 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import desk_harness  # noqa: E402
+import desk_harness
 
-import intake  # noqa: E402
-from intake.compiler import to_bytes  # noqa: E402
+import intake
+from intake.compiler import to_bytes
 
 
 def run(kind: str, n: int, clients: int, work: Path, policy: dict) -> dict:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
+import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -65,7 +67,7 @@ def create_app(settings: Settings, store: Store | None = None, outbox: Outbox | 
     async def health(request: Request) -> Response:
         try:
             await run_in_threadpool(store.ping)
-        except Exception as exc:  # any driver error means "not reachable"
+        except (sa.exc.SQLAlchemyError, OSError) as exc:  # any driver error means "not reachable"
             log.warning("health: database not reachable: %s", exc)
             return _errors(503, [("$", "the database is not reachable")])
         return JSONResponse({"status": "ok", "database": "reachable"})

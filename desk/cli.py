@@ -124,10 +124,10 @@ def _atomic(path: Path, write: Any) -> int:
 
 def _redact(url: str) -> str:
     """A database URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
+    import sqlalchemy as sa
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
         return url.split("@")[-1]
 

@@ -8,9 +8,9 @@ site or a file in the repository). Does not own: what the options do (app, outbo
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
@@ -122,8 +122,8 @@ def _check_db(url: str) -> list[str]:
 def _check_origin(origin: str) -> list[str]:
     parts = urlsplit(origin)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("",) or parts.query:
-        return [f"--site-origin: '{origin}' is not an origin like https://help.example.com (scheme, host, "
-                "optional port; no path, no trailing slash)"]
+        return [(f"--site-origin: '{origin}' is not an origin like https://help.example.com (scheme, host, "
+                "optional port; no path, no trailing slash)")]
     return []
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 from .errors import Refused
 

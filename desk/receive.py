@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +84,8 @@ class Receiver:
 
     def _replay(self, stored: dict[str, Any], digest: str) -> Answer:
         if stored["body_sha256"] != digest:
-            raise Refused(409, [("$.id", f"request {stored['id']} was already received with a different body "
-                                 f"(reference {stored['reference']}); a new request needs a new id")])
+            raise Refused(409, [("$.id", (f"request {stored['id']} was already received with a different body "
+                                 f"(reference {stored['reference']}); a new request needs a new id"))])
         return Answer(200, json.loads(stored["response"]))
 
     def _accept(self, payload: dict[str, Any], raw: bytes, digest: str) -> Answer:
@@ -96,8 +96,8 @@ class Receiver:
         except AnswersError as exc:
             raise Refused(422, exc.problems)
         except CalendarRangeError as exc:
-            raise Refused(503, [("$", f"the desk's policy calendar does not cover now ({exc}); "
-                                 "the owner must update the desk's policy. Try again later.")])
+            raise Refused(503, [("$", (f"the desk's policy calendar does not cover now ({exc}); "
+                                 "the owner must update the desk's policy. Try again later."))])
         if desk["route"] != self.vendor:
             raise Refused(422, [("$.answers", self._partner_message(desk["route"]))])
         differences = self._differences(payload, desk, received)
@@ -135,8 +135,8 @@ class Receiver:
             return self._replay(stored, digest)
         other = self.store.request_by_reference(reference)
         if other is not None:
-            raise Refused(409, [("$.id", f"the reference {reference} of this id is already used by another request; "
-                                 "send the request again with a new id")])
+            raise Refused(409, [("$.id", (f"the reference {reference} of this id is already used by another request; "
+                                 "send the request again with a new id"))])
         raise Refused(503, [("$", "the request could not be stored; try again")])
 
     def _partner_message(self, route: str) -> str:
@@ -220,7 +220,7 @@ class Receiver:
         return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(name: str) -> dict[str, Any]:
     return json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
 
@@ -239,7 +239,7 @@ def _instant(text: str | None) -> dt.datetime | None:
     if not text:
         return None
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+        return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
     except ValueError:
         return None
 

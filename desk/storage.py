@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -111,14 +112,14 @@ counters = sa.Table(
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite gives back naive datetimes; everything stored is UTC."""
     if value is None or value.tzinfo is not None:
         return value
-    return value.replace(tzinfo=dt.timezone.utc)
+    return value.replace(tzinfo=dt.UTC)
 
 
 def make_engine(url: str) -> Engine:

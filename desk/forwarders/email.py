@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email
 import smtplib
-import socket
 from typing import Any
 
 from intake import exports
@@ -53,7 +52,7 @@ class Email:
             raise Reject(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}")
         except smtplib.SMTPRecipientsRefused as exc:
             raise Reject(f"SMTP refused the recipients: {exc.recipients!r}")
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise Retry(f"SMTP {self.host}:{self.port}: {type(exc).__name__}: {exc}")
         return str(msg["Message-ID"])
 

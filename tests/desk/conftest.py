@@ -11,8 +11,9 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -25,12 +26,12 @@ from kbtools.project import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(Path(__file__).parent))  # fakes.py
-import desk_harness  # noqa: E402
+import desk_harness
 
-from desk import config  # noqa: E402
-from desk.app import create_app  # noqa: E402
-from desk.migrations import upgrade  # noqa: E402
-from desk.storage import Store  # noqa: E402
+from desk import config
+from desk.app import create_app
+from desk.migrations import upgrade
+from desk.storage import Store
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +69,7 @@ def make_payload(policy) -> Callable[..., dict[str, Any]]:
     base = desk_harness.vendor_answers(policy)[0]
 
     def make(answers: dict[str, str] | None = None, **changes: Any) -> dict[str, Any]:
-        at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         p = build(policy, {**base, **(answers or {})}, at, id=str(uuid.uuid4()))
         p.update(changes)
         return p

@@ -82,7 +82,7 @@ class FakeHelpDesk:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the desk gave up waiting: expected for "timeout"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 fake.auth.add(self.headers.get("Authorization", ""))
                 url = urlsplit(self.path)
                 q = parse_qs(url.query)
@@ -96,7 +96,7 @@ class FakeHelpDesk:
                 else:
                     self._send(404, {"error": "not found"})
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 fake.auth.add(self.headers.get("Authorization", ""))
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
                 if fake.kind == "zendesk" and self.path == "/api/v2/tickets.json":

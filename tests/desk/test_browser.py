@@ -52,7 +52,7 @@ def exported(url: str, payload_id: str) -> dict:
 
 
 def test_p1_request_arrives_verified_and_the_page_shows_the_desks_reference(page, desk_and_site):
-    base, desk, url = desk_and_site
+    base, _desk, url = desk_and_site
     drv = WizardDriver(page, base)
     drv.open()
     drv.run(FLOWS["P1"])
@@ -69,7 +69,7 @@ def test_p1_request_arrives_verified_and_the_page_shows_the_desks_reference(page
 
 
 def test_tampered_page_gets_the_desks_priority_and_is_not_verified(page, desk_and_site):
-    base, desk, url = desk_and_site
+    base, _desk, url = desk_and_site
     sent: list[dict] = []
 
     def tamper(route):

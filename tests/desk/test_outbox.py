@@ -148,7 +148,7 @@ def test_email_one_message_per_request_with_the_json_attached(tmp_path, serve_de
     received: list[tuple[str, list[str], bytes]] = []
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        async def handle_DATA(self, server, session, envelope):
             received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
             return "250 OK"
 
