@@ -16,6 +16,7 @@ import argparse
 import gzip
 import os
 import subprocess
+import tempfile
 import sys
 import time
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ sys.path.insert(0, str(REPO))
 from kbtools.project import make_project  # noqa: E402
 
 CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "office-support" / "articles"))
-WORK = Path(os.environ.get("KB_BENCH_WORK", "/tmp/kb-bench"))
+WORK = Path(os.environ.get("KB_BENCH_WORK", REPO / "bench" / "out"))  # gitignored
 ENGINES = ("ours", "material", "pagefind")
 # Where each engine's index lives in the built site (for "total index size").
 INDEX_PATHS = {"ours": ["assets/search"], "material": ["search/search_index.json"], "pagefind": ["pagefind"]}
@@ -67,8 +68,9 @@ def run_measured(cmd: list[str], timeout: float = 3600) -> tuple[float, float, f
     over every child this process ever waited for).
     """
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    out_f = (WORK / ".last-stdout").open("w+")
-    err_f = (WORK / ".last-stderr").open("w+")
+    # Anonymous files, not a folder of WORK: a test calls this with its own tmp_path.
+    out_f = tempfile.TemporaryFile("w+")
+    err_f = tempfile.TemporaryFile("w+")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env)
     deadline = t0 + timeout

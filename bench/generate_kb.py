@@ -14,7 +14,7 @@ Article i depends only on (seed, i): the first 1,000 articles of a 10,000-articl
 same files as a 1,000-article KB, and links only point to earlier articles, so one judged
 query set (`--queries FILE`) about the first articles holds for every size.
 
-    python bench/generate_kb.py --articles 10000 --out /tmp/gen10k [--seed 1] [--queries q.jsonl]
+    python bench/generate_kb.py --articles 10000 --out bench/out/gen10k [--seed 1] [--queries q.jsonl]
 """
 
 from __future__ import annotations
