@@ -56,6 +56,7 @@ def create_app(settings: Settings, store: Store | None = None, outbox: Outbox | 
         return _json(answer)
 
     async def get_request(request: Request) -> Response:
+        limiter.check(request.client.host if request.client else "?")  # no guessing references
         return _json(await run_in_threadpool(receiver.status, request.path_params["reference"]))
 
     async def post_feedback(request: Request) -> Response:

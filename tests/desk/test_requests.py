@@ -156,6 +156,7 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path, serve_desk, make_payl
     assert statuses[:3] == [201, 201, 201] and statuses[3:] == [429, 429]
     res = desk.post(make_payload())
     assert int(res.headers["Retry-After"]) >= 1 and "too many requests" in res.json()["errors"][0]["message"]
+    assert desk.http.get("/api/requests/0000-0000").status_code == 429   # nor guessing references
 
 
 def test_votes_and_deflections_are_stored_unknown_articles_flagged(db_url, serve_desk):
