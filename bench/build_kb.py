@@ -95,7 +95,9 @@ def run_measured(cmd: list[str], timeout: float = 3600) -> tuple[float, float, f
 
 def repo_plugins() -> list:
     """The plugins list of the project's mkdocs.yml (what a real build of ours uses)."""
-    return yaml.safe_load((REPO / "mkdocs.yml").read_text())["plugins"]
+    from mkdocs.utils.yaml import yaml_load  # resolves mkdocs.yml's !ENV tags (the desk endpoints)
+
+    return yaml_load((REPO / "mkdocs.yml").read_text())["plugins"]
 
 
 def _name(p) -> str:

@@ -69,8 +69,9 @@ def build(config_file: str | Path, strict: bool = False, timeout: float = 3000) 
 
 def _plugins_with(options: dict[str, dict]) -> str:
     import yaml
+    from mkdocs.utils.yaml import yaml_load  # resolves mkdocs.yml's !ENV tags (the desk endpoints)
 
-    base = yaml.safe_load((REPO / "mkdocs.yml").read_text()).get("plugins", [])
+    base = yaml_load((REPO / "mkdocs.yml").read_text()).get("plugins", [])
     plugins = []
     for entry in base:
         name, opts = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
