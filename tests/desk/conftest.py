@@ -22,7 +22,7 @@ import uvicorn
 import intake
 from intake.compiler import to_bytes
 from intake.payload import build
-from kbtools.project import REPO
+from testkit.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(Path(__file__).parent))  # fakes.py

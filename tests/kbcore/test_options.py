@@ -3,17 +3,12 @@ through a real `mkdocs build` (no traceback, no site)."""
 
 from __future__ import annotations
 
-import yaml
-
-from testkit.project import REPO, build, make_project
+from testkit.project import build, make_project
 
 
 def test_every_bad_kb_option_is_reported_at_once(tmp_path):
-    plugins = yaml.safe_load((REPO / "mkdocs.yml").read_text())["plugins"]
-    for p in plugins:
-        if isinstance(p, dict) and "kb" in p:
-            p["kb"].update({"section_page_size": 0, "nav_window": 0, "related_count": -3, "navv_window": 5})
-    cfg = make_project(tmp_path, include_shipped=False, extra_config=yaml.safe_dump({"plugins": plugins}))
+    bad = {"section_page_size": 0, "nav_window": 0, "related_count": -3, "navv_window": 5}
+    cfg = make_project(tmp_path, include_shipped=False, plugin_options={"kb": bad})
     res = build(cfg)
     err = res.stdout + res.stderr
     assert res.returncode != 0
@@ -25,11 +20,7 @@ def test_every_bad_kb_option_is_reported_at_once(tmp_path):
 
 
 def test_a_misspelt_option_is_named_with_a_did_you_mean(tmp_path):
-    plugins = yaml.safe_load((REPO / "mkdocs.yml").read_text())["plugins"]
-    for p in plugins:
-        if isinstance(p, dict) and "kb" in p:
-            p["kb"]["navv_window"] = 5
-    cfg = make_project(tmp_path, include_shipped=False, extra_config=yaml.safe_dump({"plugins": plugins}))
+    cfg = make_project(tmp_path, include_shipped=False, plugin_options={"kb": {"navv_window": 5}})
     res = build(cfg, strict=True)
     err = res.stdout + res.stderr
     assert res.returncode != 0  # under --strict the warning fails the build
