@@ -184,8 +184,14 @@ def load_article(
         valid[key] = value
 
     title = valid.get("title")
+    h1 = next((h for h in headings if h.level == 1), None)
+    if title and h1 and _disagree(str(title), h1.text):
+        problems.append(Problem(
+            src_uri, lines.get("title", 1), "KB218",
+            f"the title '{title}' and the heading '# {h1.text}' (line {h1.line}) disagree: navigation "
+            "and search show the title, the page shows the heading; make them the same",
+            "warning", key="title"))
     if not title:
-        h1 = next((h for h in headings if h.level == 1), None)
         if h1:
             title = h1.text
         else:
@@ -224,6 +230,13 @@ def load_article(
         if missing:
             art.problems.append(Problem(src_uri, art.line_of("type"), "KB107", f"a solution needs the sections {', '.join(SOLUTION_SECTIONS)}; missing: {', '.join(missing)}"))
     return art
+
+
+def _disagree(title: str, heading: str) -> bool:
+    """True when the title and the H1 are different texts; one written shorter than the other
+    ("Error 42" and "Error 42: the scanner is offline") is a choice, not a slip."""
+    a, b = " ".join(title.lower().split()), " ".join(heading.lower().split())
+    return a not in b and b not in a
 
 
 def _check_products(art: Article, products: Mapping[str, Iterable[str]]) -> None:

@@ -74,7 +74,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             return None
         products = self._products()
         docs_dir = config.docs_dir
-        read = reading.read_articles(files, docs_dir, products, self.show_drafts, config.use_directory_urls)
+        read = reading.read_articles(files, docs_dir, products, self.show_drafts,
+                                     config.use_directory_urls, preview=self.command == "serve")
         if read.errors:
             raise PluginError(f"{len(read.errors)} error(s) in the articles; nothing was written:\n"
                               + "\n".join(map(str, read.errors)))
@@ -129,6 +130,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.config.enabled:
             escape_theme_text(page)
         return None
+
+    def on_template_context(self, context: dict[str, Any], *, template_name: str,
+                            config: MkDocsConfig) -> dict[str, Any] | None:
+        if self.config.enabled and template_name == "404.html":
+            context["kb"] = {"request_page": self.config.request_page}  # our 404.html's call-out
+        return context
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> dict[str, Any] | None:

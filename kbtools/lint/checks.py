@@ -256,20 +256,21 @@ def review_overdue(kb: Kb, today: dt.date) -> list[Problem]:
 
 
 def placeholders(kb: Kb) -> list[Problem]:
-    """KB212: a published article still has a `TODO:` from its `kb new` template (warning).
-
-    Drafts may: `kb new` writes drafts full of TODOs on purpose.
-    """
+    """KB212: an article that ships (published or archived) still has a `TODO:` placeholder
+    from its `kb new` template (error). Drafts may: `kb new` writes drafts full of TODOs on
+    purpose, and the production build leaves drafts out."""
     out = []
     for uri, art in sorted(kb.articles.items()):
-        if not art.published:
+        if art.status == "draft":
             continue
         if _PLACEHOLDER.search(art.description or ""):
-            out.append(Problem(uri, art.line_of("description"), "KB212", "placeholder 'TODO:' left in the description", "warning", key="description"))
+            out.append(Problem(uri, art.line_of("description"), "KB212", "placeholder 'TODO:' left in "
+                               "the description of a published article", key="description"))
         if "TODO:" in art.body:
             first = next((n for n, line in prose_lines(art, kb) if _PLACEHOLDER.search(_CODE_SPAN.sub("", line))), None)
             if first is not None:
-                out.append(Problem(uri, first, "KB212", "placeholder 'TODO:' left in a published article", "warning"))
+                out.append(Problem(uri, first, "KB212", "placeholder 'TODO:' left in a published "
+                                   "article; finish it or set 'status: draft'"))
     return out
 
 

@@ -18,7 +18,8 @@ def only_own_host(requests: list[str], base: str) -> list[str]:
     return [u for u in requests if not (u.startswith(base) or u.startswith("data:") or u.startswith("blob:"))]
 
 
-@pytest.mark.parametrize("path", ["", ARTICLE, "policies/product-lifecycle/", "troubleshooting/"])
+@pytest.mark.parametrize("path", ["", ARTICLE, "policies/product-lifecycle/", "troubleshooting/",
+                                  "404.html"])
 def test_pages_request_only_their_own_host_and_log_nothing(page, serve, shipped_site, path):
     base = serve(shipped_site)
     page.goto(base + path, wait_until="networkidle")
@@ -27,10 +28,26 @@ def test_pages_request_only_their_own_host_and_log_nothing(page, serve, shipped_
     assert page.kb_log.console == [] and page.kb_log.errors == []
 
 
-@pytest.mark.parametrize("path", ["", ARTICLE, "policies/product-lifecycle/"])
+@pytest.mark.parametrize("path", ["", ARTICLE, "policies/product-lifecycle/", "404.html"])
 def test_pages_have_no_wcag_violations(page, serve, shipped_site, axe, path):
     page.goto(serve(shipped_site) + path, wait_until="networkidle")
     assert axe(page) == []
+
+
+def test_the_404_page_searches_with_the_keyboard_and_offers_a_request(page, serve, shipped_site):
+    base = serve(shipped_site)
+    page.goto(base + "404.html", wait_until="networkidle")  # what a static host shows for a miss
+    page.locator("#kb-404-q").focus()
+    page.keyboard.type("scanner not detected")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=scanner+not+detected")
+    first = page.locator("[data-kb-results] a").first
+    first.wait_for()
+    assert "scanner" in first.inner_text().lower()
+    page.goto(base + "404.html", wait_until="networkidle")
+    page.get_by_role("link", name="Submit a request").click()
+    page.wait_for_url(base + "request/")
+    assert page.kb_log.errors == []
 
 
 def test_feedback_without_endpoint_makes_no_request(page, serve, shipped_site):

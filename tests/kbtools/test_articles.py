@@ -26,7 +26,7 @@ owner: docs
 status: published
 aliases: [old/scanner/]
 ---
-# Heading
+# Scanner not found
 ## Symptoms
 ## Cause
 ## Resolution
@@ -35,8 +35,21 @@ aliases: [old/scanner/]
     assert (art.id, art.title, art.type) == ("scanner-not-found", "Scanner not found", "solution")
     assert art.updated == dt.date(2026, 1, 2) and art.review_by == dt.date(2027, 1, 2)
     assert art.versions == ["8.1"] and art.aliases == ["old/scanner/"]
-    assert [h.anchor for h in art.headings] == ["heading", "symptoms", "cause", "resolution"]
+    assert [h.anchor for h in art.headings] == ["scanner-not-found", "symptoms", "cause", "resolution"]
     assert art.headings[1].line == 16
+
+
+def test_a_title_and_a_heading_that_disagree_are_a_warning_naming_both():
+    def kb218(title: str, heading: str) -> list[str]:
+        art = load_article("a.md", f"---\ntitle: {title}\ntype: faq\n---\n\n# {heading}\n".encode())
+        return [f"{p.line}: {p.message} ({p.severity})" for p in art.problems if p.code == "KB218"]
+
+    assert kb218("Renew a licence", "Extend your *subscription*") == [
+        "2: the title 'Renew a licence' and the heading '# Extend your subscription' (line 6) disagree: "
+        "navigation and search show the title, the page shows the heading; make them the same (warning)"]
+    assert kb218("Renew a licence", "Renew a  licence") == []  # the same words
+    assert kb218("Error 42", "Error 42: the scanner is offline") == []  # a shortened form, on purpose
+    assert kb218("Scanner offline (error 42)", "Error 42") == []
 
 
 def test_no_front_matter_takes_title_from_first_heading_and_defaults():

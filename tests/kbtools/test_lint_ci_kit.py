@@ -35,7 +35,7 @@ def test_the_workflow_installs_lints_and_builds_strictly():
     data = yaml.safe_load((KIT / "github-workflow.yml").read_text())
     runs = workflow_runs(KIT / "github-workflow.yml")
     assert list(runs) == ["Install the kb tools", "Lint the articles", "Build the site (strict)"]
-    assert runs["Lint the articles"].split()[:2] == ["kb", "lint"]
+    assert runs["Lint the articles"].split()[:3] == ["kb", "lint", "--strict"]
     assert runs["Build the site (strict)"].strip() == "mkdocs build --strict"
     assert data["jobs"]["check"]["env"]["KB_TOOLS"].startswith("kb-helpcenter @ ")
     uses = [s["uses"].split("@")[0] for s in data["jobs"]["check"]["steps"] if "uses" in s]
@@ -44,7 +44,7 @@ def test_the_workflow_installs_lints_and_builds_strictly():
 
 def test_the_hooks_and_the_example_config_agree():
     defined = hooks()
-    assert defined["kb-lint"]["entry"] == "kb lint"
+    assert defined["kb-lint"]["entry"] == "kb lint --strict"
     assert defined["kb-build"]["entry"].startswith("mkdocs build --strict")
     assert all(h["language"] == "python" and h["pass_filenames"] is False for h in defined.values())
     example = yaml.safe_load((KIT / "pre-commit-config.example.yaml").read_text())
@@ -88,6 +88,12 @@ def test_the_kit_commands_pass_on_a_clean_kb_and_fail_on_a_broken_one(tmp_path):
     for cmd in commands:
         res = sh(cmd)
         assert res.returncode == 0, f"{cmd}\n{res.stdout}\n{res.stderr}"
+    # A warning fails the lint step too (kb lint --strict).
+    (tmp_path / "docs" / "guide" / "start.md").write_text(
+        "---\ntitle: Start here\ntype: how-to\ndescription: The first steps.\n---\n\n# Begin\n\n1. Begin.\n")
+    lint = sh(runs["Lint the articles"])
+    assert lint.returncode == 1
+    assert "::warning file=docs/guide/start.md,line=2,title=KB218::the title 'Start here' and the heading '# Begin'" in lint.stdout
     (tmp_path / "docs" / "guide" / "start.md").write_text(
         "---\ntitle: Start here\ntype: how-to\n---\n\n# Start here\n\nSee [setup](setup.md).\n")
     lint = sh(runs["Lint the articles"])

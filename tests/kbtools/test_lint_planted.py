@@ -23,8 +23,9 @@ PLANTED = [
     ("docs/faq/empty.md", 1, "KB106", "no 'type'"),
     ("docs/faq/latin1.md", 6, "KB101", "invalid UTF-8 (byte 0xe9"),
     ("docs/faq/no-front-matter.md", 1, "KB106", "no 'type'"),
-    ("docs/faq/published-todo.md", 4, "KB212", "placeholder 'TODO:' left in the description"),
-    ("docs/faq/published-todo.md", 12, "KB212", "placeholder 'TODO:' left in a published article"),
+    ("docs/faq/published-todo.md", 4, "KB212", "placeholder 'TODO:' left in the description of a published article"),
+    ("docs/faq/published-todo.md", 12, "KB212", "placeholder 'TODO:' left in a published article; finish it or set 'status: draft'"),
+    ("docs/faq/title-differs.md", 2, "KB218", "the title 'Renew a licence' and the heading '# Extend your subscription' (line 7) disagree"),
     ("docs/faq/unknown-product.md", 4, "KB108", "unknown product 'psicaptur' (did you mean 'psicapture'?)"),
     ("docs/guides/broken-links.md", 9, "KB203", "missing page 'instal.md' (did you mean 'install.md'?)"),
     ("docs/guides/broken-links.md", 10, "KB204", "'install.md' has no heading or id '#install-step' (did you mean 'install-steps'?)"),
@@ -47,11 +48,11 @@ PLANTED = [
     ("docs/troubleshooting/typos.md", 7, "KB109", "unknown version '8.2' of psicapture (did you mean '8.1'?)"),
     ("docs/troubleshooting/unclosed.md", 1, "KB102", "no closing '---' line"),
 ]
-WARNINGS = {"KB105", "KB106", "KB202", "KB206", "KB208", "KB210", "KB211", "KB212", "KB213"}
+WARNINGS = {"KB105", "KB106", "KB202", "KB206", "KB208", "KB210", "KB211", "KB213", "KB218"}
 # Published, not an index page, and no other article links to them (see the fixture's links).
 ORPHANS = [
     "docs/faq/empty.md", "docs/faq/latin1.md", "docs/faq/no-front-matter.md", "docs/faq/published-todo.md",
-    "docs/faq/unknown-product.md", "docs/guides/dup-id.md", "docs/guides/dup-title.md",
+    "docs/faq/title-differs.md", "docs/faq/unknown-product.md", "docs/guides/dup-id.md", "docs/guides/dup-title.md",
     "docs/troubleshooting/bad-front-matter.md", "docs/troubleshooting/scanner-jams.md",
     "docs/troubleshooting/typos.md", "docs/troubleshooting/unclosed.md",
 ]
@@ -107,7 +108,7 @@ def test_summary_line_counts_errors_and_warnings(in_fixture, capsys):
     _, out, _ = run(capsys, "lint", "--today", TODAY)
     rows = parsed(out)
     errors = sum(not r["message"].endswith("(warning)") for r in rows)
-    assert out.splitlines()[-1] == f"kb lint: 16 article(s), {errors} error(s), {len(rows) - errors} warning(s)"
+    assert out.splitlines()[-1] == f"kb lint: 17 article(s), {errors} error(s), {len(rows) - errors} warning(s)"
 
 
 def test_output_is_sorted_by_path_then_line(in_fixture, capsys):
@@ -126,7 +127,7 @@ def test_json_format_lists_the_same_problems(in_fixture, capsys):
     assert set(items[0]) == {"path", "line", "code", "message", "severity", "key"}
     dup = next(i for i in items if i["code"] == "KB201")
     assert (dup["severity"], dup["key"]) == ("error", "id")
-    assert err.startswith("kb lint: 16 article(s)")
+    assert err.startswith("kb lint: 17 article(s)")
 
 
 def test_orphans_are_reported_only_when_asked(in_fixture, capsys):

@@ -64,18 +64,22 @@ def test_a_solution_has_symptoms_cause_and_resolution(kb, capsys):
     assert [h.text for h in art.headings if h.level == 2][:3] == list(SOLUTION_SECTIONS)
 
 
-def test_publishing_with_placeholders_left_is_warned(kb, capsys):
-    """The warnings a new article is meant to get: once published, its TODOs are flagged."""
+def test_publishing_with_placeholders_left_is_an_error(kb, capsys):
+    """A new article is a draft full of TODOs (lint is clean); once published, each TODO left
+    is an error, and setting it back to draft makes lint clean again."""
     run(capsys, "new", "-t", "how-to", "Reset a password", "-d", "docs", "--owner", "Ann")
     path = kb / "docs" / "reset-a-password.md"
-    path.write_text(path.read_text().replace("status: draft", "status: published"))
+    draft = path.read_text()
+    path.write_text(draft.replace("status: draft", "status: published"))
     rc, out, _ = run(capsys, "lint")
-    assert rc == 0
+    assert rc == 1
     assert out.splitlines() == [
-        "docs/reset-a-password.md:5: KB212 placeholder 'TODO:' left in the description (warning)",
-        "docs/reset-a-password.md:15: KB212 placeholder 'TODO:' left in a published article (warning)",
-        "kb lint: 2 article(s), 0 error(s), 2 warning(s)",
+        "docs/reset-a-password.md:5: KB212 placeholder 'TODO:' left in the description of a published article",
+        "docs/reset-a-password.md:15: KB212 placeholder 'TODO:' left in a published article; finish it or set 'status: draft'",
+        "kb lint: 2 article(s), 2 error(s), 0 warning(s)",
     ]
+    path.write_text(draft)
+    assert run(capsys, "lint", "--strict")[0] == 0
 
 
 def test_default_folder_is_the_docs_dir(kb, capsys):
