@@ -64,6 +64,10 @@ def _choice(choices: Iterable[str]) -> Callable[[Any], str | None]:
     return check
 
 
+def _bool(v: Any) -> str | None:
+    return None if isinstance(v, bool) else "true or false"
+
+
 def _id(v: Any) -> str | None:
     if isinstance(v, str) and ID_PATTERN.match(v):
         return None
@@ -84,6 +88,7 @@ FIELDS: dict[str, Callable[[Any], str | None]] = {
     "owner": _str,
     "status": _choice(STATUSES),
     "aliases": _str_list,
+    "promoted": _bool,  # shown on the home page
 }
 # Keys the theme (mkdocs-material) reads; allowed so writers can hide a sidebar and such.
 THEME_FIELDS = frozenset({"hide", "icon", "template", "search", "subtitle"})
@@ -119,6 +124,7 @@ class Article:
     owner: str = ""
     status: str = "published"
     aliases: list[str] = field(default_factory=list)
+    promoted: bool = False
     body: str = ""
     body_line: int = 1
     key_lines: dict[str, int] = field(default_factory=dict)
@@ -260,6 +266,7 @@ def load_article(
         owner=valid.get("owner", ""),
         status=valid.get("status", "published"),
         aliases=valid.get("aliases", []),
+        promoted=valid.get("promoted", False),
         body=fm.body,
         body_line=fm.body_line,
         key_lines=lines,
