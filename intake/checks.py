@@ -20,29 +20,16 @@ from . import engine
 from .compiler import PRODUCT_STATUSES, compile_policy, norm_value, norm_when, resolve_questions
 from .errors import AnswersError, KbError, PolicyError
 from .schema import Ctx, validate
-from kbcore.yamlines import load
+from kbcore.yamlines import load_file
 
 NOT_ASKED = "(not asked)"
 
 
 def read_policy(path: str | FsPath, display: str | None = None) -> tuple[Any, Ctx]:
     """Parse the file; returns (data or None, context holding lines and problems)."""
-    name = display or str(path)
-    try:
-        raw = FsPath(path).read_bytes()
-    except OSError as exc:
-        ctx = Ctx(name, None, {})
-        ctx.problems.append(Problem(name, 1, "POL100", f"cannot read the policy file: {exc.strerror}"))
-        return None, ctx
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        ctx = Ctx(name, None, {})
-        ctx.problems.append(Problem(name, raw[: exc.start].count(b"\n") + 1, "POL100", "invalid UTF-8; save the file as UTF-8"))
-        return None, ctx
-    data, lines, problems = load(text, name)
-    ctx = Ctx(name, data, lines, list(problems))
-    if data is not None and not isinstance(data, dict):
+    loaded = load_file(path, display, code="POL100", allow_aliases=True)  # the policy shares option lists
+    ctx = Ctx(display or str(path), loaded.data, loaded.lines, list(loaded.problems))
+    if loaded.data is not None and not isinstance(loaded.data, dict):
         ctx.add((), "POL103", "the policy file must be a mapping of keys to values")
         ctx.data = None
     return ctx.data, ctx

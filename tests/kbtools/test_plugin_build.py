@@ -51,7 +51,7 @@ def test_bad_articles_fail_with_every_problem_and_keep_the_previous_site(project
     assert res.returncode != 0
     assert "Traceback" not in out
     assert "guides/setup/malformed.md:2: KB102 malformed front matter" in out
-    assert "guides/setup/wrong-type.md:3: KB104 'type' must be one of" in out and "did you mean 'solution'" in out
+    assert "guides/setup/wrong-type.md:3: KB104 type: 'sollution' is not one of" in out and "did you mean 'solution'" in out
     assert "guides/setup/unknown-key.md:4: KB103 unknown key 'authr'" in out
     assert "guides/setup/bad-utf8.md:7: KB101 invalid UTF-8" in out
     assert "guides/setup/install.md:4: KB201 duplicate id 'install' (also guides/setup/dup.md:4)" in out
