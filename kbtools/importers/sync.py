@@ -102,6 +102,7 @@ class Sync:
         self.actions: list[Action] = []
         self.findings: list[Finding] = []
         self.new_items: dict[str, dict[str, dict[str, str]]] = {}
+        self._dirs: dict[Path, Path | None] = {}  # folder -> its real path when inside --to
 
     def _finding(self, code: str, path: str, message: str, owner: str, severity: str = "warning") -> None:
         kind, _, zid = owner.partition(":")
@@ -116,20 +117,27 @@ class Sync:
         """`to/rel` when every existing folder on the way stays inside --to and rel is no link."""
         if not _relative_ok(rel):
             return None
-        cur = self.real
+        cur: Path | None = self.real
         for part in PurePosixPath(rel).parent.parts:
-            cur = cur / part
-            if os.path.lexists(cur):
-                real = Path(os.path.realpath(cur))
-                if real != self.real and self.real not in real.parents:
-                    return None
-                if not real.is_dir():
-                    return None
-                cur = real
+            cur = self._dir(cur / part)  # type: ignore[operator]
+            if cur is None:
+                return None
+        assert cur is not None
         target = cur / PurePosixPath(rel).name
         if target.is_symlink():
             return None
         return target
+
+    def _dir(self, path: Path) -> Path | None:
+        """The real folder `path` (or `path` itself if it does not exist yet), None when it leads out."""
+        if path not in self._dirs:
+            real: Path | None = path
+            if os.path.lexists(path):
+                real = Path(os.path.realpath(path))
+                if (real != self.real and self.real not in real.parents) or not real.is_dir():
+                    real = None
+            self._dirs[path] = real
+        return self._dirs[path]
 
     def _local_sha(self, target: Path) -> str | None:
         try:

@@ -36,7 +36,7 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from kbcore.problems import Problem, Severity
 
-from ..articles import SOLUTION_SECTIONS, TYPES, load_article
+from ..articles import SOLUTION_SECTIONS, TYPES, Article, load_article
 from ..commands.new import slug as title_slug
 from ..lint import checks
 from .html_to_markdown import Note, html_to_markdown, plain_text, well_formed_problems
@@ -307,12 +307,16 @@ def _yaml(value: Any) -> str:
     return text
 
 
+PLAIN_KEYS = frozenset({"id", "type", "status", "updated"})
+
+
 def front_matter(fields: list[tuple[str, Any]]) -> str:
     lines = ["---"]
     for key, value in fields:
         if value in (None, "", []):
             continue
-        plain = isinstance(value, str) and re.fullmatch(r"[a-z0-9][a-z0-9._-]*|\d{4}-\d{2}-\d{2}", value)
+        # ids, types, statuses and dates unquoted; any text quoted ("true", "null", "1.0" stay texts)
+        plain = key in PLAIN_KEYS and isinstance(value, str) and re.fullmatch(r"[a-z0-9][a-z0-9._-]*", value)
         lines.append(f"{key}: {value if plain else _yaml(value)}")
     return "\n".join(lines) + "\n---\n"
 
@@ -566,7 +570,7 @@ class Importer:
     def build(self) -> Plan:
         self.read()
         self.layout()
-        planned_md: dict[str, bytes] = {}
+        planned_md: dict[str, Article] = {}  # each converted file, read back as `kb lint` reads it
         for cat in self.categories.values():
             self._index(cat, "categories", planned_md)
         for sec in self.sections.values():
@@ -581,7 +585,8 @@ class Importer:
         out = []
         if item.html_url:
             path = unquote(urlsplit(item.html_url).path).strip("/")
-            if _HC_ITEM.match("/" + path):
+            # a slug with blanks, quotes or control characters would make a strange file name: skip it
+            if _HC_ITEM.match("/" + path) and not re.search(r"[\x00-\x20\x7f\"<>`\\]", path):
                 out.append(path)
         if item.id:
             short = f"hc/{self.locale}/{kind}/{item.id}"
@@ -589,7 +594,7 @@ class Importer:
                 out.append(short)
         return out
 
-    def _index(self, item: _Item, kind: str, planned: dict[str, bytes]) -> None:
+    def _index(self, item: _Item, kind: str, planned: dict[str, Article]) -> None:
         path = f"{item.folder}/index.md"
         item.path = path
         fm = front_matter([
@@ -607,14 +612,14 @@ class Importer:
         else:
             self.plan.sections += 1
 
-    def _add_file(self, pf: PlannedFile, planned: dict[str, bytes]) -> None:
+    def _add_file(self, pf: PlannedFile, planned: dict[str, Article]) -> None:
         if not pf.sha256:
             pf.sha256 = sha256(pf.data) if pf.data is not None else file_sha256(pf.source)  # type: ignore[arg-type]
         if pf.data is not None and pf.slot == "md":
-            planned[pf.path] = pf.data
+            planned[pf.path] = load_article(pf.path, pf.data)
         self.plan.files.append(pf)
 
-    def _article(self, art: _Item, planned: dict[str, bytes]) -> None:
+    def _article(self, art: _Item, planned: dict[str, Article]) -> None:
         ex = self.export
         owner = f"article:{art.id}"
         self.plan.owners[owner] = f"article {art.id} '{art.title}'"
@@ -652,7 +657,7 @@ class Importer:
         self.plan.articles += 1
         self.plan.drafts += draft
         self.plan.promoted += promoted and not draft
-        errors = [p for p in load_article(art.path, data).problems if p.severity == "error"]
+        errors = [p for p in planned[art.path].problems if p.severity == "error"]
         for p in errors:
             ex.problem(art.file, art.line, "ZD299", f"article {art.id}: the converted file does not pass the article "
                        f"model: {p}", "error", "article", art.id, art.path)
@@ -671,11 +676,10 @@ class Importer:
                 out.append(f"[{plain_text(posixpath.basename(target))}]({target})")
         return out
 
-    def _check_links(self, planned: dict[str, bytes]) -> None:
+    def _check_links(self, arts: dict[str, Article]) -> None:
         """The same link and anchor checks as `kb lint`, on the converted files, before writing."""
-        arts = {p: load_article(p, data) for p, data in planned.items()}
         assets = {f.path for f in self.plan.files if f.slot != "md"}
-        folders = {str(a) for p in planned for a in PurePosixPath(p).parents}
+        folders = {str(a) for p in arts for a in PurePosixPath(p).parents}
         kb = checks.Kb(arts, assets, folders)
         by_path = {a.path: a for a in self.articles.values()}
         for p in checks.links(kb)[0]:

@@ -104,6 +104,19 @@ def test_merged_cells_and_block_content_keep_the_table_as_html_with_markdown_cel
     assert [td.get_text(strip=True) for td in html.find_all("td")] == ["Productiondown", "2 h", "3 h"]
 
 
+def test_a_merged_table_inside_a_list_or_callout_becomes_a_simple_table_and_says_so():
+    got = html_to_markdown("<ul><li>Item<table><tr><td rowspan=2>a</td><td>b</td></tr><tr><td>c</td></tr></table></li>"
+                           "<li>Two</li></ul><div class='callout'><table><tr><th>x</th><th>y</th></tr><tr><td colspan=2>"
+                           "<p>p</p><ul><li>l</li></ul><pre>code</pre></td></tr></table></div>")
+    html = render(got.markdown)
+    assert [li.get_text(" ").split()[0] for li in html.find("ul").find_all("li", recursive=False)] == ["Item", "Two"]
+    first, second = html.find_all("table")
+    assert [[td.get_text() for td in tr.find_all("td")] for tr in first.find("tbody").find_all("tr")] == [["a", "b"], ["", "c"]]
+    assert second.find_parent("div")["class"] == ["admonition", "note"]
+    assert second.find("td").decode_contents() == "p<br/>- l<br/><code>code</code>"
+    assert [n.code for n in got.notes] == ["ZD212", "ZD212"]
+
+
 def test_callouts_and_details_become_admonitions():
     md = html_to_markdown('<div class="callout callout--warning"><strong>Warning:</strong> unplug <em>it</em>.'
                           '<p>Second</p></div><p class="note">A note</p>'
