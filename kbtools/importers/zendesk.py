@@ -422,7 +422,9 @@ class Importer:
         ex = self.export
         zid = _int_id(data.get("id"))
         if zid is None:
-            ex.problem(rel, line, "ZD102", f"a {kind} without a numeric 'id' ({str(data.get('id'))[:40]!r}): skipped", kind=kind)
+            ex.problem(rel, line, "ZD102", f"{'an' if kind == 'article' else 'a'} {kind} without a numeric 'id' "
+                       f"({str(data.get('id'))[:40]!r}): skipped", kind=kind)
+            self.plan.skipped += kind == "article"
             return
         if zid in into:
             first = into[zid]

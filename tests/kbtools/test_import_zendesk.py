@@ -557,7 +557,7 @@ def test_an_export_with_nothing_usable_exits_non_zero_and_writes_nothing(tmp_pat
     (export / "articles.json").write_text('{"articles": [{"id": "x"}, {"title": "no id"}, 7]}')
     rc, out, _err = kb("import", "zendesk", export, "--to", tmp_path / "docs")
     assert rc == 1 and not (tmp_path / "docs").exists()
-    assert "ZD102 a article without a numeric 'id' ('x'): skipped" in out
+    assert "ZD102 an article without a numeric 'id' ('x'): skipped" in out
     assert "ZD102 articles[2] is not an object: skipped" in out
 
 
