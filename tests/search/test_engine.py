@@ -93,7 +93,7 @@ def test_an_index_of_another_format_version_is_refused_with_a_message(small_site
     data = json.loads(mf.read_text())
     data["version"] = 99
     mf.write_text(json.dumps(data))
-    with pytest.raises(KbError, match="v99 is not the one this kb understands"):
+    with pytest.raises(KbError, match=r"v99 \(kb-porter-2\) is not the one this kb understands"):
         search(copy, "outlook")
 
 
