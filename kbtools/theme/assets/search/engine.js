@@ -545,6 +545,7 @@ export class Index {
       const keep = await this.phraseDocs(ph);
       kept = kept.filter((d) => keep.has(d));
     }
+    const matches = kept;
     for (const [name, values] of Object.entries(filters || {})) {
       if (!values || !values.length) continue;
       const allowed = new Set(await this.facetDocs(name, values));
@@ -560,7 +561,38 @@ export class Index {
       }
     }
     const terms = new Set(active.flatMap((c) => c.variants.map((v) => v[0])));
-    return { hits: ranked, total: kept.length, didYouMean, terms, docs: kept };
+    return { hits: ranked, total: kept.length, didYouMean, terms, docs: kept, matches };
+  }
+
+  /** For each facet, value -> how many of `matches` (a query's documents before filters) have it,
+   * counting only documents that pass the filters set on the other facets (the search page's
+   * counts are for the current query, not for the whole KB). */
+  async facetCounts(matches, filters = {}) {
+    const names = Object.keys(this.manifest.facets);
+    const lists = await Promise.all(names.map((name) => this.json(`f/${name}.json`)));
+    const byName = new Map();
+    names.forEach((name, i) => {
+      const l = lists[i];
+      if (l !== null && (typeof l !== "object" || Array.isArray(l))) throw damaged(`f/${name}.json`, "expected an object of value -> documents");
+      byName.set(name, l || {});
+    });
+    const allowed = new Map();
+    for (const [name, values] of Object.entries(filters)) {
+      if (values && values.length && byName.has(name)) allowed.set(name, new Set(values.flatMap((v) => (Object.hasOwn(byName.get(name), v) ? byName.get(name)[v] : []))));
+    }
+    const out = {};
+    for (const name of names) {
+      const pass = matches.filter((d) => [...allowed].every(([other, set]) => other === name || set.has(d)));
+      const here = new Set(pass), counts = {};
+      for (const [value, docs] of Object.entries(byName.get(name))) {
+        if (!Array.isArray(docs)) throw damaged(`f/${name}.json`, `${value}: expected document numbers`);
+        let k = 0;
+        for (const d of docs) if (here.has(d)) k += 1;
+        counts[value] = k;
+      }
+      out[name] = counts;
+    }
+    return out;
   }
 
   /** Results ready to show: document data, the best section, a snippet. */
@@ -574,7 +606,7 @@ export class Index {
       return { doc: n, score, id, title, url, type, crumbs, section: null, snippet: [] };
     });
     if (snippets) await this.fillSnippets(hits, res.terms);
-    return { hits, total: res.total, didYouMean: res.didYouMean, terms: res.terms, docs: res.docs };
+    return { hits, total: res.total, didYouMean: res.didYouMean, terms: res.terms, docs: res.docs, matches: res.matches };
   }
 
   /** Adds each hit's best section and snippet (from d/<n>.json). */
