@@ -90,7 +90,7 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
     for i, x in enumerate(r["weights"]):
         _num(x, rel, f"ranking.weights[{i}]", 0, 1e6)
     for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3),
-                    ("code", 1e3), ("min_cover", 1), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
+                    ("code", 1e3), ("min_cover", 1), ("min_info", 1e3), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
         _num(r.get(key), rel, f"ranking.{key}", 0, hi)
     for key in ("prefix_max", "fuzzy_max"):
         _num(r.get(key), rel, f"ranking.{key}", 0, 1000, True)
@@ -538,8 +538,8 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
     active = [c for c in clauses if c.variants]
     info = [information(n_docs, c) for c in clauses]
     total_info = 0.0
-    for x in info:
-        total_info += x
+    for c, x in zip(clauses, info):  # a word only corrected or completed counts as surely as its best expansion
+        total_info += x * max([1.0 if v[0] == c.term else v[1] for v in c.variants] or [1.0])
     weak = [c.own is not None and _dfmax(c.own) > r["weak_df"] * n_docs for c in clauses]
     any_strong = not all(weak[i] for i, c in enumerate(clauses) if c.variants) if active else False
     scores: dict[int, float] = {}
@@ -550,7 +550,9 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
         if not c.variants:
             continue
         best: dict[int, float] = {}
-        for _term, vw, e in c.variants:
+        credit: dict[int, float] = {}  # how surely the document has this word: 1 itself, else the variant's weight
+        for term, vw, e in c.variants:
+            cw = 1.0 if term == c.term else vw
             per: dict[int, float] = {}
             for f, rows in enumerate(ix.postings(e)):
                 w = weights[f]
@@ -563,18 +565,22 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
                 s *= vw
                 if s > best.get(doc, 0.0):
                     best[doc] = s
+                if cw > credit.get(doc, 0.0):
+                    credit[doc] = cw
         for doc, s in best.items():
             scores[doc] = scores.get(doc, 0.0) + s
             matched[doc] = matched.get(doc, 0) + 1
-            covered[doc] = covered.get(doc, 0.0) + info[i]
+            covered[doc] = covered.get(doc, 0.0) + info[i] * credit[doc]
             if not weak[i]:
                 strong.add(doc)
     if r["coord"] and active:
         for doc in scores:
             scores[doc] *= power(matched[doc] / len(active), r["coord"])
     if r["min_cover"] and scores:
-        floor = r["min_cover"] * total_info
-        scores = {d: s for d, s in scores.items() if covered[d] >= floor and (d in strong or not any_strong)}
+        # Enough of the query's information, or more than one word the KB lacks would carry.
+        floor, enough = r["min_cover"] * total_info, r["min_info"] * (ln(n_docs) + 1)
+        scores = {d: s for d, s in scores.items()
+                  if (covered[d] >= floor or covered[d] >= enough) and (d in strong or not any_strong)}
     if r["lift"] and kind:
         code = "h" if kind == "how-to" else "s"
         kinds = m["kinds"]

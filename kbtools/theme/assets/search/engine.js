@@ -113,7 +113,7 @@ export function checkManifest(m, rel = "manifest.json") {
   const r = m.ranking;
   need(r && Array.isArray(r.weights) && r.weights.length === m.fields.length && r.weights.every((x) => isNum(x, 0, 1e6)), "ranking.weights must have one number per field");
   for (const [k, hi] of [["B", 1], ["K1", 100], ["coord", 16], ["fuzzy", 1e3], ["prefix", 1e3], ["synonym", 1e3], ["code", 1e3],
-    ["min_cover", 1], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
+    ["min_cover", 1], ["min_info", 1e3], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
   for (const k of ["prefix_max", "fuzzy_max"]) need(isNum(r[k], 0, 1000, true), `ranking.${k} out of range`);
   need(isStrs(m.stop_words), "stop_words must be texts");
   need(Array.isArray(m.framing) && m.framing.length <= 1000 && m.framing.every((e) => Array.isArray(e) && e.length === 3
@@ -502,31 +502,36 @@ export class Index {
       return ln(n / ((e ? dfMax(e) : 0) + 1)) + 1;
     });
     let totalInfo = 0.0;
-    for (const x of info) totalInfo += x;
+    clauses.forEach((c, i) => {  // a word only corrected or completed counts as surely as its best expansion
+      totalInfo += info[i] * (c.variants.length ? Math.max(...c.variants.map((v) => (v[0] === c.term ? 1.0 : v[1]))) : 1.0);
+    });
     const weak = clauses.map((c) => c.own !== null && dfMax(c.own) > r.weak_df * n);
     const anyStrong = active.length ? !clauses.every((c, i) => !c.variants.length || weak[i]) : false;
     // Dense arrays indexed by document number: the same float operations in the same order
     // as engine.py's dicts, without a Map lookup per posting (typing re-runs this every key).
-    const total = new Float64Array(n), best = new Float64Array(n), covered = new Float64Array(n);
+    const total = new Float64Array(n), best = new Float64Array(n), covered = new Float64Array(n), credit = new Float64Array(n);
     const matched = new Uint32Array(n), strong = new Uint8Array(n);
     const seen = [];
     for (const [ci, c] of clauses.entries()) {
       if (!c.variants.length) continue;
       const touched = [];
-      for (const [, vw, e] of c.variants) {
+      for (const [term, vw, e] of c.variants) {
+        const cw = term === c.term ? 1.0 : vw;  // how surely the document has this word (engine.py)
         const { docs, sums } = await this.termScores(e);
         for (let i = 0; i < docs.length; i++) {
           const doc = docs[i], s = sums[i] * vw;
-          if (s > best[doc]) { if (best[doc] === 0) touched.push(doc); best[doc] = s; }
+          if (s > best[doc]) { if (best[doc] === 0 && credit[doc] === 0) touched.push(doc); best[doc] = s; }
+          if (cw > credit[doc]) credit[doc] = cw;
         }
       }
       for (const doc of touched) {
         if (!matched[doc]) seen.push(doc);
         total[doc] = total[doc] + best[doc];
         matched[doc] += 1;
-        covered[doc] = covered[doc] + info[ci];
+        covered[doc] = covered[doc] + info[ci] * credit[doc];
         if (!weak[ci]) strong[doc] = 1;
         best[doc] = 0;
+        credit[doc] = 0;
       }
     }
     if (r.coord && active.length) {
@@ -534,8 +539,9 @@ export class Index {
     }
     let kept = seen;
     if (r.min_cover && kept.length) {
-      const floor = r.min_cover * totalInfo;
-      kept = kept.filter((d) => covered[d] >= floor && (strong[d] || !anyStrong));
+      // Enough of the query's information, or more than one word the KB lacks would carry.
+      const floor = r.min_cover * totalInfo, enough = r.min_info * (ln(n) + 1);
+      kept = kept.filter((d) => (covered[d] >= floor || covered[d] >= enough) && (strong[d] || !anyStrong));
     }
     if (r.lift && kind) {
       const code = kind === "how-to" ? "h" : "s";
