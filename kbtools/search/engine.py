@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kbcore.problems import KbError
+
 from .analysis import ANALYZER_ID, analyze, frame, normalize, stem, words
 from .export import BLOCK_MAGIC, FORMAT, INDEX_DIR, POSITIONS_MAGIC, VERSION, utf16_key
 

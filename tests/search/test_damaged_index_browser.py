@@ -38,7 +38,7 @@ def test_each_damaged_index_file_leaves_a_responsive_tab_that_says_search_is_una
         ctx = browser.new_context()  # a cold cache: the damaged files are fetched
         page = ctx.new_page()
         errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
         page.add_init_script(TIMER)
         params = {"q": q, **{k: v[0] for k, v in filters.items()}}
         page.goto(base + "search/?" + urlencode(params))
