@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from kbtools.project import REPO
+from testkit.paths import REPO
 from kbtools.search import search
 
 pytestmark = pytest.mark.corpus
