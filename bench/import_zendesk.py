@@ -27,11 +27,11 @@ import markdown
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-sys.path.insert(0, str(REPO / "tests" / "kbtools"))
+sys.path.insert(0, str(REPO))
 
-import zendesk_export as zx  # noqa: E402  (the tests' export writer: one format, one writer)
+from testkit import zendesk_export as zx  # noqa: E402  (the tests' export writer: one format, one writer)
+from testkit.paths import CORPUS  # noqa: E402
 
-CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "office-support" / "articles"))
 WORK = Path(os.environ.get("KB_BENCH_WORK", REPO / "bench" / "out")) / "zendesk"
 KB = Path(sys.executable).parent / "kb"
 

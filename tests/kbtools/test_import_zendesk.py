@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote, urljoin
@@ -26,10 +25,9 @@ from kbtools.articles import load_article
 from kbtools.cli import main
 from kbtools.importers.html_to_markdown import html_to_markdown, well_formed_problems
 from kbtools.importers.sync import MANIFEST, REPORT
-from kbtools.project import REPO, build, make_project
-
-sys.path.insert(0, str(Path(__file__).parent))
-import zendesk_export as zx
+from testkit import zendesk_export as zx
+from testkit.paths import REPO
+from testkit.project import build, make_project
 
 EXTENSIONS = ["toc", "admonition", "attr_list", "tables", "md_in_html", "pymdownx.details",
               "pymdownx.superfences", "pymdownx.highlight", "pymdownx.inlinehilite"]

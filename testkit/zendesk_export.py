@@ -1,4 +1,4 @@
-"""A Zendesk Help Center export, written by the tests into a folder (tmp_path).
+"""A Zendesk Help Center export, written by the tests (into tmp_path) and the benchmark.
 
 JSON in the Help Center API's shapes (categories, sections with `parent_section_id`, article
 pages linked by `next_page`, translations, article attachments) plus downloaded attachment
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 HOST = "psigen.zendesk.com"
-SEED = Path(__file__).parent.parent / "fixtures" / "zendesk" / "seed-product-support-commitment.txt"
+SEED = Path(__file__).parent / "seed-product-support-commitment.txt"  # a copy of shared/seed
 LOCALE = "en-us"
 
 
