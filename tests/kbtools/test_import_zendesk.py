@@ -185,6 +185,8 @@ def imported(tmp_path_factory):
     export = zx.realistic_export(root / "export")
     cfg = make_project(root / "project", include_shipped=False)
     docs = root / "project" / "docs"
+    (docs / "index.md").write_text("---\ntype: documentation\n---\n# Help Center\n\n<!-- kb:promoted -->\n\n"
+                                   "<!-- kb:categories -->\n")
     rc, out, err = kb("import", "zendesk", export, "--to", docs)
     assert (rc, err) == (0, ""), out
     res = build(cfg, strict=True)
@@ -258,6 +260,13 @@ def test_every_old_url_redirects_to_its_article_in_the_built_site(imported):
         assert page.find("h1").get_text().strip().rstrip("¶") == fm["title"], md
         checked += 1
     assert checked == 11 + 7 + 4  # published articles, sections, categories
+    draft = front(project / "docs" / zx.PATHS[zx.A_UPCOMING])["aliases"][0]
+    assert not (site / draft).exists()  # a draft's old URL leads nowhere until it is published
+
+
+def test_promoted_articles_are_listed_on_the_home_page(imported):
+    home = BeautifulSoup((imported[0] / "site/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert [a.get_text() for a in home.select("ul.kb-promoted a")] == ["Install PSIcapture", "Product Support Commitment"]
 
 
 def test_old_url_in_a_browser_lands_on_the_article_with_its_anchor(imported, page, serve):
