@@ -266,7 +266,7 @@ def test_every_old_url_redirects_to_its_article_in_the_built_site(imported):
 
 def test_promoted_articles_are_listed_on_the_home_page(imported):
     home = BeautifulSoup((imported[0] / "site/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert [a.get_text() for a in home.select("ul.kb-promoted a")] == ["Install PSIcapture", "Product Support Commitment"]
+    assert [a.get_text() for a in home.select(".kb-promoted a")] == ["Install PSIcapture", "Product Support Commitment"]
 
 
 def test_old_url_in_a_browser_lands_on_the_article_with_its_anchor(imported, page, serve):
