@@ -53,4 +53,4 @@ bench: setup browser-deps
 	$(PY) bench/run.py
 
 screenshots: setup browser-deps
-	$(PY) -m intake.wizard.screenshots screenshots
+	$(PY) -m testkit.wizard_screenshots screenshots
