@@ -71,6 +71,9 @@ class IntakePlugin(BasePlugin[IntakeConfig]):
         except PolicyError as exc:
             raise PluginError(f"{exc}\nNothing was written: fix the policy file and build again.")
         ctx.compiled_policy = self.compiled
+        # The incremental preview has nothing to ask of this plugin: its outputs come from the
+        # policy file alone, and a change of that file rebuilds the whole site.
+        ctx.preview_hooks["kb-intake"] = lambda update: []
         for name, render in RENDERERS.items():
             ctx.blocks.register(name, lambda _uri, render=render: render(self.compiled, self.config.request_url))
         return config

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from .blocks import Blocks
 from .lifecycle import Product
 from .policyfile import PolicyFile, read
+from .preview import Hook
 
 
 class ArticleInfo(Protocol):
@@ -39,6 +40,12 @@ class BuildContext:
     articles: dict[str, Any] = field(default_factory=dict)  # src_uri -> article, set by `kb`
     blocks: Blocks = field(default_factory=Blocks)
     compiled_policy: dict[str, Any] | None = None  # set by `kb-intake`
+    # The incremental preview (`kbcore.preview`): True while `kb` rebuilds only what a change
+    # affects (a plugin then skips its whole-site work in the build events), and the hook each
+    # plugin registers to update its own outputs instead.
+    incremental: bool = False
+    preview_hooks: dict[str, Hook] = field(default_factory=dict)
+    preview_dirty: set[str] = field(default_factory=set)  # pages a plugin needs written again
     _policy: PolicyFile | None = None
 
     def use_policy_file(self, option: str) -> None:

@@ -52,35 +52,93 @@ def _bag(a: Article) -> Counter:
     return bag
 
 
-def related_articles(articles: Sequence[Article], count: int = 5) -> dict[str, list[str]]:
-    """Map each article id to the ids of up to `count` related articles, best first."""
-    n = len(articles)
-    if n < 2 or count <= 0:
-        return {a.id: [] for a in articles}
-    bags = [_bag(a) for a in articles]
-    df: Counter = Counter()
-    for bag in bags:
-        df.update(bag.keys())
-    max_df = max(3, int(n * MAX_DF_SHARE))
-    idf = {t: math.log(1 + n / d) for t, d in df.items() if 1 < d <= max_df}
-    vectors: list[dict[str, float]] = []
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for i, bag in enumerate(bags):
-        vec = {t: (1 + math.log(tf)) * idf[t] for t, tf in bag.items() if t in idf and tf > 0}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        vec = {t: v / norm for t, v in vec.items()}
-        vectors.append(vec)
-        for t, v in vec.items():
-            postings[t].append((i, v))
-    out: dict[str, list[str]] = {}
-    for i, vec in enumerate(vectors):
+def _vector(bag: Counter, idf: dict[str, float]) -> dict[str, float]:
+    vec = {t: (1 + math.log(tf)) * idf[t] for t, tf in bag.items() if t in idf and tf > 0}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
+
+
+class RelatedIndex:
+    """The TF-IDF vectors of a set of articles and an inverted index over them, from which one
+    article's related list (`row`) or every list (`rows`) is computed. `replace` swaps one
+    article's content in place (what `mkdocs serve` does after a save): document frequencies,
+    idf and the vectors that depend on a changed idf are updated, nothing else; a row computed
+    afterwards is bit for bit the row a new index of the same articles gives.
+
+    `bags` may hold the term bags of earlier builds by source path (reused while the article
+    object is the same)."""
+
+    def __init__(self, articles: Sequence[Article], count: int = 5,
+                 bags: dict[str, tuple[Article, Counter]] | None = None) -> None:
+        self.articles = list(articles)
+        self.count = count
+        self.position = {a.src_uri: i for i, a in enumerate(self.articles)}
+        cache = bags if bags is not None else {}
+        self.bags: list[Counter] = []
+        for a in self.articles:
+            hit = cache.get(a.src_uri)
+            bag = hit[1] if hit is not None and hit[0] is a else _bag(a)
+            cache[a.src_uri] = (a, bag)
+            self.bags.append(bag)
+        self.df: Counter = Counter()
+        for bag in self.bags:
+            self.df.update(bag.keys())
+        n = self.n = len(self.articles)
+        self.max_df = max(3, int(n * MAX_DF_SHARE))
+        self.idf = {t: math.log(1 + n / d) for t, d in self.df.items() if 1 < d <= self.max_df}
+        self.vectors = [_vector(bag, self.idf) for bag in self.bags]
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for i, vec in enumerate(self.vectors):
+            for t, v in vec.items():
+                self.postings[t][i] = v
+
+    def row(self, i: int) -> list[str]:
+        """The ids of up to `count` articles related to article `i`, best first."""
+        if self.n < 2 or self.count <= 0:
+            return []
         scores: dict[int, float] = defaultdict(float)
-        for t, v in vec.items():
-            for j, w in postings[t]:
+        for t, v in self.vectors[i].items():
+            for j, w in self.postings[t].items():
                 if j != i:
                     scores[j] += v * w
-        best = heapq.nlargest(count, scores.items(), key=lambda kv: (kv[1], -kv[0]))
-        out[articles[i].id] = [articles[j].id for j, s in best if s > 0.05]
-    return out
+        # (score, -position): a tie goes to the article earlier in path order
+        best = heapq.nlargest(self.count, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+        return [self.articles[j].id for j, s in best if s > 0.05]
+
+    def rows(self) -> dict[str, list[str]]:
+        return {a.id: self.row(i) for i, a in enumerate(self.articles)}
+
+    def replace(self, article: Article) -> None:
+        """Take a new version of an article already in the index (same source path)."""
+        i = self.position[article.src_uri]
+        old, new = self.bags[i], _bag(article)
+        self.articles[i], self.bags[i] = article, new
+        for t in old:
+            self.df[t] -= 1
+            if not self.df[t]:
+                del self.df[t]
+        self.df.update(new.keys())
+        touched = set()
+        for t in set(old).symmetric_difference(new):  # the terms whose document frequency moved
+            d = self.df.get(t, 0)
+            value = math.log(1 + self.n / d) if 1 < d <= self.max_df else None
+            if self.idf.get(t) != value:
+                touched.add(t)
+                if value is None:
+                    self.idf.pop(t, None)
+                else:
+                    self.idf[t] = value
+        redo = {i} | {j for j, bag in enumerate(self.bags) if touched and not touched.isdisjoint(bag)}
+        for j in redo:
+            for t in self.vectors[j]:
+                del self.postings[t][j]
+            self.vectors[j] = _vector(self.bags[j], self.idf)
+            for t, v in self.vectors[j].items():
+                self.postings[t][j] = v
 
 
+def related_articles(articles: Sequence[Article], count: int = 5) -> dict[str, list[str]]:
+    """Map each article id to the ids of up to `count` related articles, best first."""
+    if len(articles) < 2 or count <= 0:
+        return {a.id: [] for a in articles}
+    return RelatedIndex(articles, count).rows()

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from kbcore import context as build_context
+from kbcore.preview import Job, Update
 from kbcore.options import Endpoint, MailAddress, Number, PluginConfig
 
 from . import form as formdef
@@ -77,7 +78,9 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         if errors:
             raise PluginError(f"{len(errors)} error(s) in the request form; nothing was written:\n" + "\n".join(str(p) for p in sorted(errors)))
         self.form = formdef.resolve(form)
-        self.articles: dict[str, list[str]] = {}
+        # The incremental preview (kbcore.preview): the article lookup is rewritten by the hook.
+        ctx = build_context.of(config)
+        ctx.preview_hooks["kb-request"] = lambda update: self._preview_update(update, ctx)
         self.buckets = 1
         config.theme.dirs.insert(0, str(THEME_DIR))
         return config
@@ -104,15 +107,15 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         f = File.generated(config, src, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
         files.append(f)
         # fixed before any page renders: the request page embeds it
-        self.buckets = max(1, -(-len(files.documentation_pages()) // ARTICLES_PER_BUCKET))
+        buckets = max(1, -(-len(files.documentation_pages()) // ARTICLES_PER_BUCKET))
+        if buckets != getattr(self, "buckets", buckets):
+            build_context.of(config).preview_dirty.add(src)  # the preview must write it again
+        self.buckets, self.files = buckets, files
         return files
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
         if not self.config.enabled:
             return None
-        art = build_context.of(config).article(page.file.src_uri)
-        if art is not None and art.published:
-            self.articles[str(art.id)] = [str(art.title), page.url]
         if page.file.src_uri != self.config.page:
             return None
         data = {
@@ -132,16 +135,31 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.enabled:
-            return
+        if not self.config.enabled or build_context.of(config).incremental:
+            return  # in the incremental preview, `_preview_update` writes them
+        self._write_articles(config.site_dir, build_context.of(config))
+
+    def _write_articles(self, site_dir: str, ctx: build_context.BuildContext) -> None:
+        """Article id -> [title, URL] of every published page, in `buckets` files."""
         shards: list[dict[str, list[str]]] = [{} for _ in range(self.buckets)]
-        for article_id, entry in self.articles.items():
-            shards[article_bucket(article_id, self.buckets)][article_id] = entry
-        folder = Path(config.site_dir) / ARTICLES_DIR
+        for f in self.files.documentation_pages():
+            art = ctx.article(f.src_uri)
+            if art is not None and art.published and f.page is not None:
+                shards[article_bucket(str(art.id), self.buckets)][str(art.id)] = [str(art.title), f.page.url]
+        folder = Path(site_dir) / ARTICLES_DIR
         folder.mkdir(parents=True, exist_ok=True)
         for k, shard in enumerate(shards):
             text = json.dumps({"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":"))
-            (folder / f"{k}.json").write_text(text, encoding="utf-8")
+            path = folder / f"{k}.json"
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+        for extra in folder.glob("*.json"):  # fewer buckets than before (the preview)
+            if not extra.stem.isdigit() or int(extra.stem) >= self.buckets:
+                extra.unlink()
+
+    def _preview_update(self, update: Update, ctx: build_context.BuildContext) -> list[Job]:
+        self._write_articles(update.site_dir, ctx)
+        return []
 
 
 def script_json(data: object) -> str:

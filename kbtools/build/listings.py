@@ -76,16 +76,25 @@ class Listings:
     def add_pages(self, files: Files, config: MkDocsConfig) -> None:
         """A landing page for every folder without one, and the continuation pages."""
         present = {f.src_uri for f in files.documentation_pages()}
+        for uri, content in self.generated(present).items():
+            inclusion = InclusionLevel.NOT_IN_NAV if PurePosixPath(uri).stem.startswith(PAGE_PREFIX) \
+                else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+
+    def generated(self, present: set[str] | None = None) -> dict[str, str]:
+        """The pages `add_pages` makes: source path -> Markdown. `present`: the documentation
+        pages of the build (default: the articles), whose folders have a landing page."""
+        present = set(self.articles) if present is None else present
+        out: dict[str, str] = {}
         for folder in sorted(self.folders):
             if folder == ".":
                 continue
             title, pages = self.title(folder), self.pages(folder)
             for k in range(2, pages + 1):
-                files.append(File.generated(config, f"{folder}/{PAGE_PREFIX}{k}.md",
-                                            content=_page(f"{title} (page {k} of {pages})"),
-                                            inclusion=InclusionLevel.NOT_IN_NAV))
+                out[f"{folder}/{PAGE_PREFIX}{k}.md"] = _page(f"{title} (page {k} of {pages})")
             if f"{folder}/index.md" not in present and f"{folder}/README.md" not in present:
-                files.append(File.generated(config, f"{folder}/index.md", content=_page(title)))
+                out[f"{folder}/index.md"] = _page(title)
+        return out
 
     # ----- blocks -------------------------------------------------------------------------------
     def section_listing(self, src_uri: str) -> str:

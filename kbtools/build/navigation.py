@@ -67,14 +67,21 @@ class Window:
             if len(kids) <= self.size:
                 continue
             idx = next((i for i, k in enumerate(kids) if k is page or getattr(k, "active", False)), 0)
-            lo = max(0, min(idx - self.size // 2, len(kids) - self.size))
-            window = kids[lo:lo + self.size]
-            if kids[0] not in window and getattr(kids[0], "is_index", False):
-                window = [kids[0]] + window[1:]  # keep the section's own landing page
             self._saved.append((owner, attr, kids))
-            setattr(owner, attr, window)
+            setattr(owner, attr, window(kids, idx, self.size))
 
     def restore(self) -> None:
         for owner, attr, kids in self._saved:
             setattr(owner, attr, kids)
         self._saved = []
+
+
+def window(kids: list[Any], idx: int, size: int) -> list[Any]:
+    """The `size` entries of a navigation list shown around entry `idx` (the active one)."""
+    if len(kids) <= size:
+        return kids
+    lo = max(0, min(idx - size // 2, len(kids) - size))
+    shown = kids[lo:lo + size]
+    if kids[0] not in shown and getattr(kids[0], "is_index", False):
+        shown = [kids[0]] + shown[1:]  # keep the section's own landing page
+    return shown

@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from kbcore.lifecycle import Product
 
 from ..articles import TYPES, Article
-from ..related import related_articles
+from ..related import RelatedIndex
 from .listings import is_landing
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -47,16 +47,34 @@ class PageContext:
     related_count: int
     feedback_endpoint: str
     request_page: str
-    _related: dict[str, list[str]] | None = field(default=None, init=False)
+    # Related lists: every one computed at once (a build), or, in the incremental preview
+    # (`on_demand`), each rendered page's computed afresh from the kept-up-to-date index and
+    # the others kept from the previous build until the background work recomputes them.
+    rows: dict[str, list[str]] | None = None
+    index: RelatedIndex | None = None
+    bags: dict[str, Any] = field(default_factory=dict)  # term bags by source path, across builds
+    on_demand: bool = False
+    fresh: set[str] = field(default_factory=set)  # ids whose row is computed for this build
+
+    def related_index(self) -> RelatedIndex:
+        if self.index is None:
+            published = [a for a in self.by_id.values() if a.published and not is_landing(a.src_uri)]
+            self.index = RelatedIndex(published, self.related_count, self.bags)
+        return self.index
 
     def related(self, art: Article) -> list[dict[str, str]]:
-        if self._related is None:  # first article page: once per build, after every page is read
-            published = [a for a in self.by_id.values() if a.published and not is_landing(a.src_uri)]
+        if self.rows is None:  # first article page: once per build, after every page is read
             t0 = time.monotonic()
-            self._related = related_articles(published, self.related_count)
-            log.info(f"kb: related articles for {len(published)} articles in {time.monotonic() - t0:.1f} s")
+            index = self.related_index()
+            self.rows = {} if self.on_demand else index.rows()
+            log.info(f"kb: related articles for {index.n} articles in {time.monotonic() - t0:.1f} s")
+        if self.on_demand and art.id not in self.fresh:
+            index = self.related_index()
+            at = index.position.get(art.src_uri)
+            self.rows[art.id] = index.row(at) if at is not None and index.articles[at] is art else []
+            self.fresh.add(art.id)
         out = []
-        for rid in self._related.get(art.id, []):
+        for rid in self.rows.get(art.id, []):
             other = self.by_id.get(rid)
             f = self.files.get_file_from_path(other.src_uri) if other is not None else None
             if other is not None and f is not None and f.inclusion.is_in_nav():

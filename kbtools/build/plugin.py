@@ -28,7 +28,8 @@ from .config import KbConfig
 from .fragments import Fragments
 from .listings import Listings
 from .page import PageContext, escape_theme_text
-from .redirects import write_redirects
+from .preview import Preview
+from .redirects import redirect_pages, write_redirects
 from .staging import Staging
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -43,9 +44,18 @@ class KbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.staging: Staging | None = None
+        self.preview: Preview | None = None  # under `mkdocs serve`: the incremental preview
+        self.bags: dict[str, Any] = {}  # related-articles term bags, kept across serve rebuilds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        if command == "serve":
+            self.preview = Preview(self)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.config.enabled and self.preview is not None:
+            self.preview.install(server, config, builder)
+        return server
 
     @event_priority(100)  # first: the other help-center plugins read what this sets up
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -63,19 +73,23 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.ctx.blocks.register("categories", lambda uri: self.listings.categories(uri))
         self.ctx.blocks.register("section-listing", lambda uri: self.listings.section_listing(uri))
         self.ctx.blocks.register("promoted", lambda uri: self.listings.promoted(uri))
+        self.nav: Navigation | None = None
         if self.command in ("build", "gh-deploy"):
             self.staging = Staging(config.site_dir, bool(config.strict))
             config.site_dir = self.staging.staging_dir
+        if self.preview is not None:
+            self.preview.on_config(config)
         return config
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
-        products = self._products()
-        docs_dir = config.docs_dir
-        read = reading.read_articles(files, docs_dir, products, self.show_drafts,
-                                     config.use_directory_urls, preview=self.command == "serve")
+        self.products = self._products()
+        reuse = self.preview.reuse() if self.preview is not None else {}
+        read = reading.read_articles(files, config.docs_dir, self.products, self.show_drafts,
+                                     config.use_directory_urls, preview=self.command == "serve",
+                                     reuse=reuse)
         if read.errors:
             raise PluginError(f"{len(read.errors)} error(s) in the articles; nothing was written:\n"
                               + "\n".join(map(str, read.errors)))
@@ -84,18 +98,40 @@ class KbPlugin(BasePlugin[KbConfig]):
         if read.drafts_left_out:
             shown = ", ".join(read.drafts_left_out[:5]) + (" ..." if len(read.drafts_left_out) > 5 else "")
             log.info(f"kb: {len(read.drafts_left_out)} draft(s) left out of the build: {shown}")
-        self.ctx.articles.update(read.articles)
-        self.by_id = reading.by_id(read.articles)
-        self.listings = Listings(read.articles, products, self.config.section_page_size, self.fragments,
-                                 self.show_drafts)
+        self.take_articles(read.articles, files, config)
+        self.files = files
         self.listings.add_pages(files, config)
-        self.pages = PageContext(self.by_id, products, files, self.config.related_count,
-                                 self.config.feedback_endpoint, self.config.request_page)
         self.window = navigation.Window(self.config.nav_window)
-        self.built, self.total, self.started = 0, len(files.documentation_pages()), time.monotonic()
+        self.start_pages(len(files.documentation_pages()))
         for dest, src in SCHEMAS.items():
             files.append(File.generated(config, dest, abs_src_path=str(src)))
         return files
+
+    def take_articles(self, articles: dict[str, Article], files: Files, config: MkDocsConfig) -> None:
+        """The articles of this build (all of them, or after an edit in the preview) and what
+        is computed from them: ids, listings, what article pages get."""
+        self.ctx.articles.clear()
+        self.ctx.articles.update(articles)
+        self.by_id = reading.by_id(articles)
+        self.listings = Listings(articles, self.products, self.config.section_page_size, self.fragments,
+                                 self.show_drafts)
+        previous = getattr(self, "pages", None)
+        self.pages = PageContext(self.by_id, self.products, files, self.config.related_count,
+                                 self.config.feedback_endpoint, self.config.request_page, bags=self.bags)
+        if previous is not None and self.preview is not None and self.preview.valid:
+            # The preview: keep the related lists of pages it does not render again.
+            self.pages.rows = dict(previous.rows or {})
+            self.pages.on_demand = True
+            if previous.index is not None and previous.files is files:
+                self.pages.index = previous.index  # the same pages: updated in place (`replace`)
+
+    def start_pages(self, total: int) -> None:
+        self.built, self.total, self.started = 0, total, time.monotonic()
+
+    def redirect_pages(self, config: MkDocsConfig) -> dict[str, str]:
+        pairs = [(alias, art.src_uri) for art in self.by_id.values() for alias in art.aliases
+                 if art.status != "draft" or self.show_drafts]
+        return redirect_pages(pairs, config.use_directory_urls, self.fragments)
 
     def _products(self) -> dict[str, Any]:
         policy = self.ctx.policy()
@@ -114,7 +150,17 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.enabled:
             return None
         navigation.title_sections(nav, self.listings.title)
+        self.nav = nav
+        if self.preview is not None:
+            self.preview.on_nav(config, files, nav)
         return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.config.enabled:
+            self.env = env  # the theme's templates: the preview renders pages with them later
+            if self.preview is not None:
+                self.preview.on_env()
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
@@ -160,9 +206,13 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        pairs = [(alias, art.src_uri) for art in self.by_id.values() for alias in art.aliases
-                 if art.status != "draft" or self.show_drafts]
-        write_redirects(pairs, config.site_dir, config.use_directory_urls, self.fragments)
+        if self.preview is not None and self.ctx.incremental:  # writes what changed, and more
+            self.preview.on_post_build(config, self.files, self.nav, self.env)
+        else:
+            redirects = self.redirect_pages(config)
+            write_redirects(redirects, config.site_dir)
+            if self.preview is not None:
+                self.preview.on_full_build(config, self.files, self.nav, self.env, redirects)
         if self.staging is not None and self.staging.commit():
             config.site_dir = self.staging.site_dir
 
@@ -173,3 +223,5 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_shutdown(self) -> None:
         if self.staging is not None:
             self.staging.close()
+        if self.preview is not None:
+            self.preview.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -40,16 +41,23 @@ class Reading:
 
 
 def read_articles(files: Files, docs_dir: str, products: dict[str, Product] | None,
-                  show_drafts: bool, use_directory_urls: bool, preview: bool = False) -> Reading:
+                  show_drafts: bool, use_directory_urls: bool, preview: bool = False,
+                  reuse: Mapping[str, Article] | None = None,
+                  link_sources: Collection[str] | None = None) -> Reading:
     """`preview` (`mkdocs serve`): a `TODO:` left in a published article only warns, so the
-    page stays visible while it is written; every other build refuses to publish it."""
+    page stays visible while it is written; every other build refuses to publish it.
+    `reuse`: articles read by the previous build whose files have not changed since (the
+    incremental preview); `link_sources`: check only these articles' links (None: all)."""
     t0 = time.monotonic()
     out = Reading()
     problems: list[Problem] = []
-    versions = {pid: [v.version for v in p.versions] for pid, p in products.items()} if products else None
+    versions = product_versions(products)
+    reuse = reuse or {}
     docs_root = os.path.abspath(docs_dir)
     links: dict[str, str] = {}
     for f in list(files):
+        if f.src_uri in reuse:
+            continue  # read and checked by the previous build, unchanged since
         from_docs = f.src_dir is not None and os.path.abspath(f.src_dir) == docs_root
         if from_docs and f.abs_src_path and escapes(f.abs_src_path, docs_dir):
             # Never followed: the target is not read, and the file is not copied into the site.
@@ -60,13 +68,15 @@ def read_articles(files: Files, docs_dir: str, products: dict[str, Product] | No
         problems.append(Problem(link, 1, "KB214", f"is a symbolic link to '{target}', outside the docs "
                                 "folder: content is read only from inside it; copy it in instead"))
     for f in files.documentation_pages():
-        try:
-            raw = Path(f.abs_src_path).read_bytes() if f.abs_src_path else f.content_bytes
-        except OSError as exc:
-            problems.append(Problem(f.src_uri, 1, "KB100", f"cannot read: {exc.strerror}"))
-            continue
-        art = load_article(f.src_uri, raw, versions)
-        problems += art.problems
+        art = reuse.get(f.src_uri)
+        if art is None:
+            try:
+                raw = Path(f.abs_src_path).read_bytes() if f.abs_src_path else f.content_bytes
+            except OSError as exc:
+                problems.append(Problem(f.src_uri, 1, "KB100", f"cannot read: {exc.strerror}"))
+                continue
+            art = load_article(f.src_uri, raw, versions)
+            problems += art.problems
         out.articles[f.src_uri] = art
         if art.status == "draft":
             if show_drafts:
@@ -76,14 +86,26 @@ def read_articles(files: Files, docs_dir: str, products: dict[str, Product] | No
                 out.drafts_left_out.append(f.src_uri)
         elif art.status == "archived":
             f.inclusion = InclusionLevel.NOT_IN_NAV
-    kb = lint_checks.Kb(
-        out.articles,
-        assets={f.src_uri for f in files if not f.is_documentation_page()},
-        folders={str(a) for u in out.articles for a in PurePosixPath(u).parents},
-    )
-    problems += lint_checks.duplicates(kb)
-    problems += lint_checks.aliases(kb, use_directory_urls)
-    for p in lint_checks.links(kb)[0]:
+    assets = {f.src_uri for f in files if not f.is_documentation_page()}
+    problems += check_across(out.articles, assets, use_directory_urls, preview, link_sources)
+    out.errors = sorted(p for p in problems if p.severity == "error")
+    out.warnings = len(problems) - len(out.errors)
+    log.info(f"kb: read and checked {len(out.articles) - len(reuse)} articles in {time.monotonic() - t0:.1f} s")
+    return out
+
+
+def product_versions(products: Mapping[str, Product] | None) -> dict[str, list[str]] | None:
+    return {pid: [v.version for v in p.versions] for pid, p in products.items()} if products else None
+
+
+def check_across(articles: dict[str, Article], assets: set[str], use_directory_urls: bool,
+                 preview: bool, link_sources: Collection[str] | None = None) -> list[Problem]:
+    """The checks across articles that a build makes (the rest of `kb lint`'s are lint-only):
+    problems that fail the build are returned; the others are logged as warnings."""
+    kb = lint_checks.Kb(articles, assets=assets,
+                        folders={str(a) for u in articles for a in PurePosixPath(u).parents})
+    problems = lint_checks.duplicates(kb) + lint_checks.aliases(kb, use_directory_urls)
+    for p in lint_checks.links(kb, link_sources)[0]:
         if p.severity == "error" and p.code not in BUILD_ERRORS:
             log.warning(str(p))
         else:
@@ -93,10 +115,7 @@ def read_articles(files: Files, docs_dir: str, products: dict[str, Product] | No
             log.warning(str(p))
         else:
             problems.append(p)
-    out.errors = sorted(p for p in problems if p.severity == "error")
-    out.warnings = len(problems) - len(out.errors)
-    log.info(f"kb: read and checked {len(out.articles)} articles in {time.monotonic() - t0:.1f} s")
-    return out
+    return problems
 
 
 def by_id(articles: dict[str, Article]) -> dict[str, Article]:

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -130,14 +130,34 @@ def _suggest(art: Article, wanted: str, choices: list[str]) -> tuple[str, int]:
     return "", compared
 
 
-def links(kb: Kb) -> tuple[list[Problem], set[str], dict[str, int]]:
+def targets(art: Article, kb: Kb) -> set[str]:
+    """The source paths an article's relative links may resolve to (broken ones included):
+    who must be rendered again when a page appears, moves or goes away."""
+    out: set[str] = set()
+    here = posixpath.dirname(art.src_uri)
+    for target, _, _ in _all_links(art, kb):
+        if _SCHEME.match(target) or target.startswith("//"):
+            continue
+        try:
+            path = unquote(urlsplit(target).path)
+        except ValueError:
+            continue
+        if not path or path.startswith(("/", "\\")):
+            continue
+        resolved = posixpath.normpath(posixpath.join(here, path))
+        out.update((resolved, resolved + ".md", resolved + "/index.md", resolved + "/README.md"))
+    return out
+
+
+def links(kb: Kb, sources: Collection[str] | None = None) -> tuple[list[Problem], set[str], dict[str, int]]:
     """Check every relative link; return problems, the files used, and inbound link counts.
 
     KB203 link to a page or file that does not exist (error); KB204 anchor that the target
     page does not have (error); KB205 image that does not exist (error); KB209 link that
     leaves the docs folder (error); KB210 absolute link (warning); KB211 link to a folder
     instead of its index.md, which the build cannot check (warning); KB213 link from a page
-    that will be published to a draft, which will not (warning).
+    that will be published to a draft, which will not (warning). `sources`: check only the
+    links of these articles (the preview, after a save); None: every article's.
     """
     problems: list[Problem] = []
     used: set[str] = set()
@@ -164,7 +184,8 @@ def links(kb: Kb) -> tuple[list[Problem], set[str], dict[str, int]]:
             anchor_cache[target.src_uri] = anchors_of(target, kb)
         return anchor_cache[target.src_uri]
 
-    for art in kb.articles.values():
+    for art in (kb.articles.values() if sources is None
+                else [kb.articles[u] for u in sorted(sources) if u in kb.articles]):
         here = posixpath.dirname(art.src_uri)
         for target, line, image in _all_links(art, kb):
             if _SCHEME.match(target) or target.startswith("//"):

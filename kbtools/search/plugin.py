@@ -26,6 +26,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kbcore import context as build_context
+from kbcore.preview import Job, Update
 from kbcore.problems import did_you_mean
 
 from . import whoosh_index
@@ -63,6 +64,8 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
             return None
         self.docs = []
         self.ranking = _ranking(self.config.weights, self.config.ranking)
+        ctx = build_context.of(config)
+        ctx.preview_hooks["kb-search"] = lambda update: self.preview_update(update, ctx)
         if "search" in config.plugins or "material/search" in config.plugins:
             log.warning("kb-search replaces mkdocs-material's search plugin: remove `search` from plugins in mkdocs.yml")
         config.extra_css.append("assets/search/search.css")
@@ -85,34 +88,70 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         """Every page is read by now: collect the articles and start indexing them, in a
         child process while MkDocs renders the pages (a build has the CPU to spare)."""
-        if not self.config.enabled:
-            return None
-        self.docs = []
         ctx = build_context.of(config)
-        for f in files.documentation_pages():
-            page = f.page
-            art = ctx.articles.get(f.src_uri) if page is not None else None
-            if art is None or page is None or not art.published or f.src_uri == SEARCH_PAGE:
-                continue
-            crumbs = [a.title for a in reversed(page.ancestors) if a.title]
-            self.docs.append(from_article(art, page.url, crumbs))
+        if not self.config.enabled or ctx.incremental:
+            return None  # the incremental preview calls `preview_update` instead
+        self.docs = self._collect(files, ctx)
         if not self.docs:
             log.warning("kb-search: no published article to index; is the `kb` plugin listed in mkdocs.yml?")
-        labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in ctx.products().items()}}
-        job = (self.docs, config.site_dir, self.ranking, labels)
+        job = self._job(config.site_dir, ctx)
         self.started = time.monotonic()
         if getattr(self, "command", "build") == "build" and "fork" in mp.get_all_start_methods():
-            ctx = mp.get_context("fork")  # the child shares the collected documents, nothing is pickled
-            self.conn, child = ctx.Pipe(duplex=False)
-            self.worker = ctx.Process(target=_index_in_child, args=(job, child), daemon=True)
+            fork = mp.get_context("fork")  # the child shares the collected documents, nothing is pickled
+            self.conn, child = fork.Pipe(duplex=False)
+            self.worker = fork.Process(target=_index_in_child, args=(job, child), daemon=True)
             self.worker.start()
             child.close()
         else:  # `mkdocs serve` (threads around) or no fork: index in this process, after the build
             self.worker, self.job = None, job
         return None
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _collect(self, files: Files, ctx: build_context.BuildContext) -> list[SearchDoc]:
+        """One document per published page; a page whose article, address and breadcrumbs are
+        those of the previous build keeps its document (`mkdocs serve` rebuilds)."""
+        cache = getattr(self, "_docs_by_page", {})
+        docs, self._docs_by_page = [], {}
+        for f in files.documentation_pages():
+            page = f.page
+            art = ctx.articles.get(f.src_uri) if page is not None else None
+            if art is None or page is None or not art.published or f.src_uri == SEARCH_PAGE:
+                continue
+            crumbs = [a.title for a in reversed(page.ancestors) if a.title]
+            hit = cache.get(f.src_uri)
+            if hit is not None and hit[0] is art and hit[1] == page.url and hit[2] == crumbs:
+                doc = hit[3]
+            else:
+                doc = from_article(art, page.url, crumbs)
+            self._docs_by_page[f.src_uri] = (art, page.url, crumbs, doc)
+            docs.append(doc)
+        return docs
+
+    def _job(self, site_dir: str, ctx: build_context.BuildContext) -> tuple:
+        labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in ctx.products().items()}}
+        return (self.docs, site_dir, self.ranking, labels)
+
+    def preview_update(self, update: Update, ctx: build_context.BuildContext) -> list[Job]:
+        """The incremental preview (kbcore.preview): the documents of this build, and, when
+        one changed, the whole index again in the background (same code as a build, so the
+        files are the ones a full build writes)."""
         if not self.config.enabled:
+            return []
+        docs = self._collect(update.files, ctx)
+        if docs == self.docs:
+            return []
+        self.docs = docs
+        job = self._job(update.site_dir, ctx)
+
+        def done(result: tuple[bool, dict | str]) -> set[str]:
+            ok, summary = result
+            if not ok:
+                log.warning(f"kb-search: the search index was not updated: {summary}")
+            return set()
+
+        return [Job("search index", lambda: _index(*job), done)]
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or build_context.of(config).incremental:
             return
         if self.worker is None:
             ok, result = _index(*self.job)
