@@ -8,6 +8,7 @@ help-center plugins (`kb-search`, `kb-intake`, `kb-request`) read the articles a
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,19 @@ log = logging.getLogger("mkdocs.plugins.kb")
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 # Published with the site so editors can complete front matter (and the lifecycle it refers to).
 SCHEMAS = {"schemas/article-front-matter.schema.json": SCHEMA_FILE}
+
+
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+
+
+def drop_blank_lines_before_content(html_: str) -> str:
+    """Remove the whitespace-only lines of the header and sidebars (everything before the
+    article's `md-content`, where there is no <pre>). The theme's navigation loops print a
+    blank line for every entry of every section they pass, so without this a page's bytes
+    change whenever any section it shows gains or loses an article, which the preview would
+    have to render again; it also makes every page smaller."""
+    head, sep, rest = html_.partition('<div class="md-content"')
+    return _BLANK_LINES.sub("\n", head) + sep + rest if sep else html_
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -196,11 +210,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.enabled:
             return None
         self.window.restore()
+        output = drop_blank_lines_before_content(output)
         self.built += 1
         step = max(500, self.total // 10)
         if self.total >= 500 and (self.built % step == 0 or self.built == self.total):
             log.info(f"kb: built {self.built}/{self.total} pages ({time.monotonic() - self.started:.0f} s)")
-        return None
+        return output
 
     @event_priority(-100)  # last: after every other plugin wrote its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
