@@ -27,6 +27,9 @@ class Update:
     changed: frozenset[str]  # pages whose source was re-read (edited or new)
     removed: frozenset[str]  # pages that are gone
     rendered: frozenset[str]  # pages written again by this rebuild
+    # False when no page was added, removed or moved and no title shown in the navigation or
+    # the breadcrumbs changed: only the `changed` pages' own content is new.
+    navigation: bool = True
 
 
 @dataclass

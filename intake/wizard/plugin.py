@@ -11,6 +11,7 @@ the page loads them at run time), the search index (the `kb-search` plugin).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from pathlib import Path
@@ -34,6 +35,7 @@ ARTICLES_DIR = "assets/intake/wizard/articles/"
 ARTICLES_PER_BUCKET = 64
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the preview asks again for every page after each save
 def article_bucket(article_id: str, buckets: int) -> int:
     """FNV-1a (32-bit) of the id's UTF-8 bytes, mod `buckets`; wizard.js computes the same."""
     h = 0x811C9DC5
@@ -62,6 +64,10 @@ class RequestConfig(PluginConfig):
 
 class RequestPlugin(BasePlugin[RequestConfig]):
     supports_multiple_instances = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this instance across the rebuilds of `mkdocs serve`
+        (it keeps only plugins with this event): the preview compares with the last build."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -140,26 +146,42 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         self._write_articles(config.site_dir, build_context.of(config))
 
     def _write_articles(self, site_dir: str, ctx: build_context.BuildContext) -> None:
-        """Article id -> [title, URL] of every published page, in `buckets` files."""
+        """Article id -> [title, URL] of every published page, in `buckets` files; a file whose
+        text is the one already written is left alone (the preview writes after every save)."""
         shards: list[dict[str, list[str]]] = [{} for _ in range(self.buckets)]
+        self._entries: dict[str, tuple[str, str, str] | None] = {}
         for f in self.files.documentation_pages():
-            art = ctx.article(f.src_uri)
-            if art is not None and art.published and f.page is not None:
-                shards[article_bucket(str(art.id), self.buckets)][str(art.id)] = [str(art.title), f.page.url]
+            entry = self._entries[f.src_uri] = self._entry(f.src_uri, ctx)
+            if entry is not None:
+                shards[article_bucket(entry[0], self.buckets)][entry[0]] = [entry[1], entry[2]]
         folder = Path(site_dir) / ARTICLES_DIR
         folder.mkdir(parents=True, exist_ok=True)
+        written = getattr(self, "_written", {})
+        self._written = {}
         for k, shard in enumerate(shards):
             text = json.dumps({"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":"))
             path = folder / f"{k}.json"
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
+            if written.get(path) != text or not path.exists():
                 path.write_text(text, encoding="utf-8")
+            self._written[path] = text
         for extra in folder.glob("*.json"):  # fewer buckets than before (the preview)
             if not extra.stem.isdigit() or int(extra.stem) >= self.buckets:
                 extra.unlink()
 
     def _preview_update(self, update: Update, ctx: build_context.BuildContext) -> list[Job]:
-        self._write_articles(update.site_dir, ctx)
+        """The incremental preview: write the lookup again only when a page's id, title or
+        address in it may have changed."""
+        entries = getattr(self, "_entries", None)
+        if entries is None or update.removed or \
+                any(self._entry(uri, ctx) != entries.get(uri) for uri in update.changed):
+            self._write_articles(update.site_dir, ctx)
         return []
+
+    def _entry(self, uri: str, ctx: build_context.BuildContext) -> tuple[str, str, str] | None:
+        art, f = ctx.article(uri), self.files.get_file_from_path(uri)
+        if art is None or not art.published or f is None or f.page is None:
+            return None
+        return (str(art.id), str(art.title), f.page.url)
 
 
 def script_json(data: object) -> str:

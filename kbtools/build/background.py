@@ -48,23 +48,33 @@ class Background:
         self._lock = threading.Lock()
         self._generation = 0
         self._process: Any = None
+        self._working = -1  # the generation a child works for, until it has ended
         self._results: list[tuple[int, Job, bool, Any, float]] = []
 
     def start(self, jobs: Sequence[Job]) -> None:
-        """Run `jobs` in a new child, after stopping one still working for an older save."""
+        """Run `jobs` in a new child, after stopping one still working for an older save. The
+        fork itself happens in a helper thread: copying a large builder's page tables takes a
+        moment that the browser's reload need not wait for."""
         self.stop()
         if not jobs or "fork" not in mp.get_all_start_methods():
             return
+        with self._lock:
+            self._generation += 1
+            generation = self._working = self._generation
+        threading.Thread(target=self._fork, args=(generation, list(jobs)), daemon=True,
+                         name="kb-preview-fork").start()
+
+    def _fork(self, generation: int, jobs: list[Job]) -> None:
         ctx = mp.get_context("fork")
         reader, writer = ctx.Pipe(duplex=False)
         with self._lock:
-            self._generation += 1
-            generation = self._generation
-        self._process = ctx.Process(target=_child, args=(list(jobs), writer), daemon=True)
-        self._process.start()
+            if generation != self._generation:
+                return  # a newer save came first
+            process = ctx.Process(target=_child, args=(jobs, writer), daemon=True)
+            process.start()
+            self._process = process
         writer.close()
-        threading.Thread(target=self._collect, args=(generation, list(jobs), reader, self._process),
-                         daemon=True, name="kb-preview-results").start()
+        self._collect(generation, jobs, reader, process)
 
     def _collect(self, generation: int, jobs: list[Job], reader: Any, process: Any) -> None:
         woke = False
@@ -77,12 +87,18 @@ class Background:
                 if generation != self._generation:
                     break
                 self._results.append((generation, jobs[k], ok, result, seconds))
+                if k == len(jobs) - 1:
+                    self._working = -1  # the last result: the preview it wakes is the last call
             if not ok or jobs[k].wake(result):
                 woke = True
                 self.signal.write_text(f"{generation} {k} {time.time()}\n")  # wakes the serve loop
         reader.close()
         process.join()
-        if not woke and generation == self._generation and self.idle is not None:
+        with self._lock:
+            current = generation == self._generation
+            if current:
+                self._working = -1
+        if current and not woke and self.idle is not None:
             self.idle()
 
     def take(self) -> list[tuple[Job, bool, Any, float]]:
@@ -94,13 +110,15 @@ class Background:
 
     @property
     def busy(self) -> bool:
-        return self._process is not None and self._process.is_alive()
+        """A child is (or is about to be) working for the latest save."""
+        with self._lock:
+            return self._working == self._generation
 
     def stop(self) -> None:
         with self._lock:
             self._generation += 1  # results still on their way belong to no one now
             self._results = []
-        process, self._process = self._process, None
+            process, self._process = self._process, None
         if process is not None and process.is_alive():
             process.kill()  # our own child, computing for a save that is no longer the latest
             process.join()

@@ -10,6 +10,7 @@ page's list), `kb:categories` (the home page's categories), `kb:promoted` (artic
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -27,7 +28,7 @@ PAGE_PREFIX = "kb-page-"  # continuation pages of a long section listing: <folde
 
 
 def is_landing(src_uri: str) -> bool:
-    return PurePosixPath(src_uri).stem in ("index", "README")
+    return posixpath.splitext(posixpath.basename(src_uri))[0] in ("index", "README")
 
 
 @dataclass
@@ -39,20 +40,33 @@ class Listings:
     show_drafts: bool = False
 
     def __post_init__(self) -> None:
+        # String operations, not PurePosixPath: the preview makes this again after every save.
         self.folders: dict[str, list[Article]] = {}
         for art in self.articles.values():
             if not art.published and not (self.show_drafts and art.status == "draft"):
                 continue
-            parent = PurePosixPath(art.src_uri).parent
+            parent = posixpath.dirname(art.src_uri)
             if is_landing(art.src_uri):
                 if "/" not in art.src_uri:
                     continue  # the home page lists categories, not itself
-                parent = parent.parent
-            self.folders.setdefault(str(parent), []).append(art)
-            for ancestor in list(parent.parents)[:-1]:  # every ancestor gets a landing page
-                self.folders.setdefault(str(ancestor), [])
+                parent = posixpath.dirname(parent)
+            self.folders.setdefault(parent or ".", []).append(art)
+            while "/" in parent:  # every ancestor gets a landing page
+                parent = posixpath.dirname(parent)
+                self.folders.setdefault(parent, [])
         for arts in self.folders.values():
             arts.sort(key=lambda a: a.title.lower())
+
+    def replace(self, old: Article, new: Article) -> None:
+        """Take the new version of an article whose status did not change (the preview)."""
+        self.articles[new.src_uri] = new
+        for arts in self.folders.values():
+            for k, art in enumerate(arts):
+                if art is old:
+                    arts[k] = new
+                    if new.title != old.title:
+                        arts.sort(key=lambda a: a.title.lower())
+                    return
 
     # ----- titles and counts --------------------------------------------------------------
     def title(self, folder: str) -> str:

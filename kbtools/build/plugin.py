@@ -139,6 +139,21 @@ class KbPlugin(BasePlugin[KbConfig]):
             if previous.index is not None and previous.files is files:
                 self.pages.index = previous.index  # the same pages: updated in place (`replace`)
 
+    def replace_articles(self, edited: dict[str, Article]) -> None:
+        """New versions of articles whose status did not change (the preview, after a save):
+        what is computed from them is updated in place, not made again."""
+        before = {uri: self.ctx.articles[uri] for uri in edited}
+        self.ctx.articles.update(edited)
+        for uri, art in edited.items():
+            self.listings.replace(before[uri], art)
+        if any(before[u].id != a.id for u, a in edited.items()):
+            self.by_id = self.pages.by_id = reading.by_id(self.ctx.articles)
+        else:
+            for uri, art in edited.items():
+                if self.by_id.get(art.id) is before[uri]:
+                    self.by_id[art.id] = art
+        self.pages.fresh = set()
+
     def start_pages(self, total: int) -> None:
         self.built, self.total, self.started = 0, total, time.monotonic()
 

@@ -76,10 +76,41 @@ class Built:
     snapshot: dict[str, changes.Stat]
     redirects: dict[str, str] = field(default_factory=dict)  # site file -> page written
     links: dict[str, set[str]] = field(default_factory=dict)  # link target -> source pages
+    targets: dict[str, tuple[Article, set[str]]] = field(default_factory=dict)  # page -> its links
+
+    _pages: dict[str, Page] | None = None
 
     def pages(self) -> dict[str, Page]:
-        return {f.src_uri: f.page for f in self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-                if f.page is not None}
+        """Every page of the build by source path (the pages out of the navigation too)."""
+        if self._pages is None:
+            self._pages = {f.src_uri: f.page for f in self.doc_files() if f.page is not None}
+        return self._pages
+
+    _doc_files: list[File] | None = None
+    _assets: set[str] | None = None
+    _folders: set[str] | None = None
+
+    _by_folder: dict[str, list[File]] | None = None
+
+    def by_folder(self) -> dict[str, list[File]]:
+        if self._by_folder is None:
+            self._by_folder = _by_folder(self.doc_files())
+        return self._by_folder
+
+    def assets(self) -> set[str]:
+        if self._assets is None:
+            self._assets = {f.src_uri for f in self.files if not f.is_documentation_page()}
+        return self._assets
+
+    def folders(self) -> set[str]:
+        if self._folders is None:
+            self._folders = reading.folders_of(build_context.of(self.config).articles)
+        return self._folders
+
+    def doc_files(self) -> list[File]:
+        if self._doc_files is None:
+            self._doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        return self._doc_files
 
 
 class FallBack(Exception):
@@ -203,7 +234,8 @@ class Preview:
         """The end of a dirty build."""
         assert self.structural is not None and self.plan is not None and self.built is not None
         self._delete_outputs(self.built.files, files, config)
-        self._finish(config, files, nav, env, self.plan, self.structural)
+        self._finish(config, files, nav, env, self.plan, self.structural,
+                     self.plugin.redirect_pages(config))
 
     def on_full_build(self, config: MkDocsConfig, files: Files, nav: Navigation, env: Any,
                       redirects: dict[str, str]) -> None:
@@ -326,10 +358,11 @@ class Preview:
             if art.status != ctx.articles[uri].status:
                 raise FallBack(f"the status of {uri} changed")
         articles = {**ctx.articles, **fresh}
+        old = {uri: ctx.articles[uri] for uri in fresh}
         link_sources = set(fresh) | {s for u in fresh for s in built.links.get(u, ())}
         problems = [p for art in fresh.values() for p in art.problems]
-        assets = {f.src_uri for f in files if not f.is_documentation_page()}
-        problems += reading.check_across(articles, assets, config.use_directory_urls, True, link_sources)
+        problems += reading.check_edits(articles, fresh, old, built.assets(), built.folders(),
+                                        config.use_directory_urls, link_sources)
         errors = sorted(p for p in problems if p.severity == "error")
         if errors:
             log.error(f"kb: preview not updated: {len(errors)} error(s) in the articles:\n"
@@ -337,12 +370,11 @@ class Preview:
             return  # nothing changed: the next save tries again with these files
 
         # From here on the kept state changes: a failure leaves it for a full rebuild (rebuild()).
-        old = {uri: ctx.articles[uri] for uri in fresh}
         old_faces = {page.file.src_uri: affected.face(page) for page in pages}
         sections = list(_sections(nav))
         old_titles = {id(s): s.title for s in sections}
-        plugin.take_articles(articles, files, config)
-        generated = plugin.listings.generated()
+        plugin.replace_articles(fresh)
+        generated = plugin.listings.generated(set(ctx.articles))
         for uri, content in generated.items():
             f = files.get_file_from_path(uri)
             if f is None or f.content_string != content:
@@ -382,7 +414,7 @@ class Preview:
         self._plan_listings(plan, config, files, built, set(fresh), old_articles=old)
         self._plan_related(plan, built, built.pages(), set(), old_articles=old)
 
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        doc_files = built.doc_files()
         for f in doc_files:
             if f.src_uri in plan.read and f.src_uri not in fresh and f.page is not None:
                 _forget(f.page)
@@ -394,8 +426,12 @@ class Preview:
                 mkdocs_build._build_page(f.page, config, doc_files, nav, built.env)
         for f in statics:
             f.copy_file()
-        mkdocs_build._build_theme_template("404.html", built.env, files, config, nav)
-        self._finish(config, files, nav, built.env, plan, ch)
+        if any(item.parent is None for item in moved):  # it shows the top of the sidebar
+            mkdocs_build._build_theme_template("404.html", built.env, files, config, nav)
+        redirects = built.redirects
+        if any((a.aliases, a.id, a.status) != (old[u].aliases, old[u].id, old[u].status) for u, a in fresh.items()):
+            redirects = plugin.redirect_pages(config)
+        self._finish(config, files, nav, built.env, plan, ch, redirects, navigation=bool(moved))
         self._log_plan(t0)
 
     # ----- what else a change shows on ----------------------------------------------------------
@@ -413,9 +449,10 @@ class Preview:
                 any(getattr(ctx.articles.get(u), "promoted", False) for u in touched):
             folders.add(".")
         old_pages = old.pages()
-        for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
-            folder = posixpath.dirname(f.src_uri) or "."
-            if folder not in folders or f.src_uri in plan.read:
+        by_folder = old.by_folder() if files is old.files else _by_folder(
+            files.documentation_pages(inclusion=InclusionLevel.is_in_serve))
+        for f in (f for folder in sorted(folders) for f in by_folder.get(folder, ())):
+            if f.src_uri in plan.read:
                 continue
             try:
                 source = f.content_string
@@ -458,9 +495,8 @@ class Preview:
 
     # ----- after the pages: redirects, the other plugins, the background work ---------------------
     def _finish(self, config: MkDocsConfig, files: Files, nav: Navigation, env: Any, plan: Plan,
-                ch: changes.Changes) -> None:
+                ch: changes.Changes, redirects: dict[str, str], navigation: bool = True) -> None:
         ctx = build_context.of(config)
-        redirects = self.plugin.redirect_pages(config)
         old = self.built.redirects if self.built else {}
         root = os.path.normpath(config.site_dir)
         for rel, text in redirects.items():
@@ -469,7 +505,7 @@ class Preview:
         for rel in old.keys() - redirects.keys():
             _remove(os.path.join(root, rel), root)
         update = Update(files, config.site_dir, frozenset(plan.read), frozenset(plan.removed),
-                        frozenset(plan.read | plan.write))
+                        frozenset(plan.read | plan.write), navigation=self.structural is not None or navigation)
         jobs: list[Job] = []
         for hook in ctx.preview_hooks.values():
             jobs += hook(update)
@@ -509,7 +545,7 @@ class Preview:
         if not again:
             return
         config, files, nav = built.config, built.files, built.nav
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        doc_files = built.doc_files()
         self.plugin.start_pages(0)
         for f in doc_files:
             if f.src_uri in again and f.page is not None:
@@ -520,11 +556,21 @@ class Preview:
                 snapshot: dict[str, changes.Stat], redirects: dict[str, str]) -> None:
         ctx = build_context.of(config)
         kb = lint_checks.Kb(ctx.articles, set(), set())
-        links: dict[str, set[str]] = {}
+        # Who links where, kept up to date article by article (the previous build's maps are
+        # taken over: they are not used again).
+        previous = self.built
+        targets = previous.targets if previous is not None else {}
+        links = previous.links if previous is not None else {}
+        for uri in [u for u in targets if u not in ctx.articles or targets[u][0] is not ctx.articles[u]]:
+            for t in targets.pop(uri)[1]:
+                links[t].discard(uri)
         for uri, art in ctx.articles.items():
-            for target in lint_checks.targets(art, kb):
-                links.setdefault(target, set()).add(uri)
-        self.built = Built(config, files, nav, env, snapshot, redirects, links)
+            if uri not in targets:
+                found = lint_checks.targets(art, kb)
+                targets[uri] = (art, found)
+                for t in found:
+                    links.setdefault(t, set()).add(uri)
+        self.built = Built(config, files, nav, env, snapshot, redirects, links, targets)
         self.plugin.pages.on_demand = True
         self.valid = True
 
@@ -563,6 +609,13 @@ def _hand_over(before: Page, page: Page) -> None:
         setattr(page, name, getattr(before, name))
     if "title" in before.__dict__:
         page.title = before.__dict__["title"]  # type: ignore[misc]
+
+
+def _by_folder(files: Iterable[File]) -> dict[str, list[File]]:
+    out: dict[str, list[File]] = {}
+    for f in files:
+        out.setdefault(posixpath.dirname(f.src_uri) or ".", []).append(f)
+    return out
 
 
 def _forget(page: Page) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -98,12 +99,22 @@ def product_versions(products: Mapping[str, Product] | None) -> dict[str, list[s
     return {pid: [v.version for v in p.versions] for pid, p in products.items()} if products else None
 
 
+def folders_of(uris: Iterable[str]) -> set[str]:
+    """Every folder that holds a file, and their parents ("." for the docs folder)."""
+    out = {"."}
+    for uri in uris:
+        folder = posixpath.dirname(uri)
+        while folder and folder not in out:
+            out.add(folder)
+            folder = posixpath.dirname(folder)
+    return out
+
+
 def check_across(articles: dict[str, Article], assets: set[str], use_directory_urls: bool,
                  preview: bool, link_sources: Collection[str] | None = None) -> list[Problem]:
     """The checks across articles that a build makes (the rest of `kb lint`'s are lint-only):
     problems that fail the build are returned; the others are logged as warnings."""
-    kb = lint_checks.Kb(articles, assets=assets,
-                        folders={str(a) for u in articles for a in PurePosixPath(u).parents})
+    kb = lint_checks.Kb(articles, assets=assets, folders=folders_of(articles))
     problems = lint_checks.duplicates(kb) + lint_checks.aliases(kb, use_directory_urls)
     for p in lint_checks.links(kb, link_sources)[0]:
         if p.severity == "error" and p.code not in BUILD_ERRORS:
@@ -115,6 +126,35 @@ def check_across(articles: dict[str, Article], assets: set[str], use_directory_u
             log.warning(str(p))
         else:
             problems.append(p)
+    return problems
+
+
+def check_edits(articles: dict[str, Article], edited: dict[str, Article], before: dict[str, Article],
+                assets: set[str], folders: set[str], use_directory_urls: bool,
+                link_sources: Collection[str]) -> list[Problem]:
+    """`check_across` for a few edited articles (the preview, after a save): an id now taken
+    by another article, aliases if any changed, the links of the edited articles and of those
+    linking to them, placeholders in the edited ones; the same checks, the same messages."""
+    kb = lint_checks.Kb(articles, assets=assets, folders=folders)
+    ids: dict[str, Article] = {}
+    for art in articles.values():
+        ids.setdefault(art.id, art) if art.src_uri not in edited else None
+    problems: list[Problem] = []
+    for uri, art in edited.items():
+        other = ids.get(art.id)
+        if other is not None:
+            pair = dict(sorted({other.src_uri: other, uri: art}.items()))
+            problems += [p for p in lint_checks.duplicates(lint_checks.Kb(pair, set(), set())) if p.code == "KB201"]
+        ids.setdefault(art.id, art)
+    if any((a.aliases, a.id) != (before[u].aliases, before[u].id) for u, a in edited.items()):
+        problems += lint_checks.aliases(kb, use_directory_urls)
+    for p in lint_checks.links(kb, link_sources)[0]:
+        if p.severity == "error" and p.code not in BUILD_ERRORS:
+            log.warning(str(p))
+        else:
+            problems.append(p)
+    for p in lint_checks.placeholders(lint_checks.Kb(edited, set(), set())):
+        log.warning(str(p))  # only the preview edits articles one by one
     return problems
 
 

@@ -111,12 +111,16 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         those of the previous build keeps its document (`mkdocs serve` rebuilds)."""
         cache = getattr(self, "_docs_by_page", {})
         docs, self._docs_by_page = [], {}
+        trails: dict[int, list[str]] = {}  # breadcrumbs by parent section: computed once each
         for f in files.documentation_pages():
             page = f.page
             art = ctx.articles.get(f.src_uri) if page is not None else None
             if art is None or page is None or not art.published or f.src_uri == SEARCH_PAGE:
                 continue
-            crumbs = [a.title for a in reversed(page.ancestors) if a.title]
+            key = id(page.parent)
+            if key not in trails:
+                trails[key] = [a.title for a in reversed(page.ancestors) if a.title]
+            crumbs = trails[key]
             hit = cache.get(f.src_uri)
             if hit is not None and hit[0] is art and hit[1] == page.url and hit[2] == crumbs:
                 doc = hit[3]
@@ -125,6 +129,14 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
             self._docs_by_page[f.src_uri] = (art, page.url, crumbs, doc)
             docs.append(doc)
         return docs
+
+    def _recollect(self, changed: frozenset[str], ctx: build_context.BuildContext) -> list[SearchDoc]:
+        for uri in changed:
+            hit = self._docs_by_page.get(uri)
+            art = ctx.articles.get(uri)
+            if hit is not None and art is not None and art is not hit[0]:
+                self._docs_by_page[uri] = (art, hit[1], hit[2], from_article(art, hit[1], hit[2]))
+        return [entry[3] for entry in self._docs_by_page.values()]
 
     def _job(self, site_dir: str, ctx: build_context.BuildContext) -> tuple:
         labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in ctx.products().items()}}
@@ -136,7 +148,10 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         files are the ones a full build writes)."""
         if not self.config.enabled:
             return []
-        docs = self._collect(update.files, ctx)
+        if update.navigation or not self.docs:
+            docs = self._collect(update.files, ctx)
+        else:  # only the changed pages' own content is new: their documents, the rest kept
+            docs = self._recollect(update.changed, ctx)
         if docs == self.docs:
             return []
         self.docs = docs
