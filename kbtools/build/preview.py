@@ -211,6 +211,11 @@ class Preview:
         plan.add("links to a new or deleted page",
                  (s for t in added | plan.removed for s in old.links.get(t, ()) if s in new_pages), read=True)
         self._plan_listings(plan, config, files, old, ch.modified | ch.added | added | plan.removed)
+        # Pages the plugins generate (landing and continuation pages, search, request): their
+        # source is theirs, not a file the snapshot sees.
+        plan.add("generated pages that changed", (
+            f.src_uri for f in new_docs if f.abs_src_path is None and f.src_uri in old_pages
+            and old.files.get_file_from_path(f.src_uri).content_string != f.content_string), read=True)  # type: ignore[union-attr]
         for uri, page in new_pages.items():
             before = old_pages.get(uri)
             if before is not None and uri not in plan.read:

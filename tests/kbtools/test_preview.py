@@ -13,7 +13,9 @@ them can run alone.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import importlib.util
+import json
 import re
 import sys
 import urllib.request
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from kbtools.articles import load_article
 from testkit.project import REPO, make_project
 from testkit.serve import Serve, differences, reference_build
 
@@ -34,6 +37,9 @@ pytestmark = pytest.mark.slow
 # preview's build and the reference build (a test running over midnight).
 DATED = frozenset({"sitemap.xml", "sitemap.xml.gz", "policies/product-lifecycle/index.html",
                    "policy/compiled-policy.json"})
+
+
+LIVERELOAD = re.compile(r"<script>\s*var livereload = .*?</script>", re.S)
 
 
 class Preview:
@@ -68,7 +74,8 @@ class Preview:
     def served(self, article: Path) -> str:
         rel = article.relative_to(self.docs).with_suffix("")
         with urllib.request.urlopen(self.server.url + rel.as_posix() + "/", timeout=60) as resp:
-            return resp.read().decode("utf-8")
+            page = resp.read().decode("utf-8")
+        return LIVERELOAD.sub("", page)  # the server adds it as it serves, with a new number each time
 
     def assert_same_as_a_clean_build(self) -> None:
         self.refs += 1
@@ -94,10 +101,6 @@ def replace(path: Path, old: str, new: str):
     return do
 
 
-def title_of(path: Path) -> str:
-    return re.search(r"^title: (.*)$", path.read_text(), re.M).group(1)
-
-
 def test_a_body_edit_rewrites_that_page_only(preview):
     art = preview.articles[3]
     log = preview.change(replace(art, "\n\n", "\n\nA sentence added while writing.\n\n"), "kb: preview updated")
@@ -108,11 +111,16 @@ def test_a_body_edit_rewrites_that_page_only(preview):
 
 def test_a_title_change_reaches_the_sidebars_listings_and_related_lists(preview):
     art = preview.articles[8]
-    old = title_of(art)
-    log = preview.change(lambda: art.write_text(art.read_text().replace(old, f"Renamed: {old}")),
-                         "kb: preview updated")
+    old = load_article("a.md", art.read_bytes()).title
+    new = f"Renamed, {old}"
+
+    def rename() -> None:
+        text = re.sub(r"^title: .*$", "title: " + json.dumps(new), art.read_text(), count=1, flags=re.M)
+        art.write_text(text.replace(f"# {old}", f"# {new}", 1))
+
+    log = preview.change(rename, "kb: preview updated")
     assert any("for navigation" in line for line in log), "\n".join(log)
-    assert f"Renamed: {old}" in preview.served(art)
+    assert html.escape(new, quote=False) in preview.served(art)
     preview.assert_same_as_a_clean_build()
 
 
