@@ -32,14 +32,21 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
-from build_kb import WORK, _material_header_hook, fmt_table, kb_sources, plugins_for  # noqa: E402
+from build_kb import WORK, _material_header_hook, fmt_table, kb_sources, plugins_for
 
-from testkit.project import make_project  # noqa: E402
-from testkit.serve import Serve  # noqa: E402
+from testkit.project import make_project
+from testkit.serve import Serve
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 def project(kb: str, engine: str, work: Path) -> tuple[Path, Path]:
@@ -51,9 +58,15 @@ def project(kb: str, engine: str, work: Path) -> tuple[Path, Path]:
     extra: dict = {"plugins": plugins_for(engine)}
     if engine == "material":
         extra["hooks"] = [str(_material_header_hook(dest))]
-    cfg = make_project(dest, categories, include_shipped=shipped,
-                       extra_config=yaml.safe_dump(extra, sort_keys=False))
-    articles = sorted(p for p in (dest / "docs" / "generated").rglob("*.md") if p.name != "index.md")
+    cfg = make_project(
+        dest,
+        categories,
+        include_shipped=shipped,
+        extra_config=yaml.safe_dump(extra, sort_keys=False),
+    )
+    articles = sorted(
+        p for p in (dest / "docs" / "generated").rglob("*.md") if p.name != "index.md"
+    )
     article = articles[len(articles) // 2]
     data = article.read_bytes()  # a file of its own: make_project hard-links the generated KB
     article.unlink()
@@ -71,8 +84,12 @@ def wait_for_text(page, text: str, timeout: float) -> None:
         if left <= 0:
             raise TimeoutError(f"the page never showed {text!r}")
         try:
-            page.wait_for_function("t => document.body && document.body.innerText.includes(t)",
-                                   arg=text, polling=20, timeout=left * 1000)
+            page.wait_for_function(
+                "t => document.body && document.body.innerText.includes(t)",
+                arg=text,
+                polling=20,
+                timeout=left * 1000,
+            )
             return
         except Error as exc:  # the reload destroyed the context the wait was running in
             if "context" not in str(exc).lower() and "navigat" not in str(exc).lower():
@@ -105,12 +122,22 @@ def measure(kb: str, engine: str, edits: int, work: Path) -> dict:
                 settled.append(time.monotonic() - start)
                 line = server.wait_for("kb: preview updated in", after=mark)
                 updated.append(float(line.split("updated in ")[1].split(" s")[0]))
-            print(f"  edit {k}: reload seen after {reloads[-1]:.2f} s"
-                  + (f", background done after {settled[-1]:.1f} s" if settled else ""), file=sys.stderr, flush=True)
+            print(
+                f"  edit {k}: reload seen after {reloads[-1]:.2f} s"
+                + (f", background done after {settled[-1]:.1f} s" if settled else ""),
+                file=sys.stderr,
+                flush=True,
+            )
             time.sleep(1)
         browser.close()
-    return {"kb": kb, "engine": engine, "initial": initial, "reloads": reloads, "settled": settled,
-            "updated": updated}
+    return {
+        "kb": kb,
+        "engine": engine,
+        "initial": initial,
+        "reloads": reloads,
+        "settled": settled,
+        "updated": updated,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,17 +154,40 @@ def main(argv: list[str] | None = None) -> int:
             load = os.getloadavg()[0]
             r = measure(kb, engine, a.edits, a.work)
             med = statistics.median(r["reloads"])
-            rows.append([kb, engine, f"{r['initial']:.0f} s", f"{med:.2f} s",
-                         f"{min(r['reloads']):.2f}–{max(r['reloads']):.2f} s",
-                         f"{statistics.median(r['updated']):.2f} s" if r["updated"] else "",
-                         f"{statistics.median(r['settled']):.1f} s" if r["settled"] else "",
-                         f"{load:.1f}"])
+            rows.append(
+                [
+                    kb,
+                    engine,
+                    f"{r['initial']:.0f} s",
+                    f"{med:.2f} s",
+                    f"{min(r['reloads']):.2f}–{max(r['reloads']):.2f} s",
+                    f"{statistics.median(r['updated']):.2f} s" if r["updated"] else "",
+                    f"{statistics.median(r['settled']):.1f} s" if r["settled"] else "",
+                    f"{load:.1f}",
+                ]
+            )
     print(f"Edit -> reload under mkdocs serve, {a.edits} body edits per KB, median (min–max)")
-    print(fmt_table(rows, ["KB", "engine", "first build", "edit -> reload", "range",
-                           "preview rebuild", "background done", "load before"]))
-    print("edit -> reload: from writing the file to the reloaded page in Chromium showing the new text;"
-          " preview rebuild: the kb plugin's own time for it; background done: every related list and"
-          " the search index current again (ours only).")
+    print(
+        fmt_table(
+            rows,
+            [
+                "KB",
+                "engine",
+                "first build",
+                "edit -> reload",
+                "range",
+                "preview rebuild",
+                "background done",
+                "load before",
+            ],
+        )
+    )
+    print(
+        "edit -> reload: from writing the file to the reloaded page in Chromium showing the new"
+        " text;"
+        " preview rebuild: the kb plugin's own time for it; background done: every related list and"
+        " the search index current again (ours only)."
+    )
     return 0
 
 

@@ -24,8 +24,13 @@ def free_port() -> int:
 
 
 class Serve:
-    def __init__(self, config_file: str | Path, tmp: str | Path, timeout: float = 900,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config_file: str | Path,
+        tmp: str | Path,
+        timeout: float = 900,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.tmp = Path(tmp)
@@ -34,8 +39,21 @@ class Serve:
         self._cond = threading.Condition()
         run_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", TMPDIR=str(self.tmp), **(env or {}))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "-a", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=run_env)
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "-f",
+                str(config_file),
+                "-a",
+                f"127.0.0.1:{self.port}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=run_env,
+        )
         threading.Thread(target=self._read, daemon=True).start()
         try:
             self.wait_for("Serving on", timeout=timeout)
@@ -75,7 +93,8 @@ class Serve:
                 left = deadline - time.monotonic()
                 if left <= 0 or self.proc.poll() is not None:
                     log = "\n".join(self.lines[after:][-60:])
-                    raise AssertionError(f"no log line with {text!r} (server {'exited' if self.proc.poll() is not None else 'running'}):\n{log}")
+                    state = "exited" if self.proc.poll() is not None else "running"
+                    raise AssertionError(f"no log line with {text!r} (server {state}):\n{log}")
                 self._cond.wait(min(left, 0.5))
 
     def log_since(self, mark: int) -> list[str]:
@@ -91,7 +110,7 @@ class Serve:
                 self.proc.kill()
                 self.proc.wait()
 
-    def __enter__(self) -> Serve:
+    def __enter__(self) -> Serve:  # noqa: PYI034 - Serve is not subclassed
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -113,23 +132,35 @@ finally:
 """
 
 
-def reference_build(config_file: str | Path, site_dir: str | Path, url: str,
-                    timeout: float = 1800) -> subprocess.CompletedProcess:
+def reference_build(
+    config_file: str | Path, site_dir: str | Path, url: str, timeout: float = 1800
+) -> subprocess.CompletedProcess:
     """A clean build made the way `mkdocs serve` makes its first one (drafts shown, the same
     site_url), into `site_dir`: what an incremental preview must equal."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-c", _REFERENCE, str(config_file), str(site_dir), url],
-                          capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(  # noqa: PLW1510 - the caller reads the return code and the log
+        [sys.executable, "-c", _REFERENCE, str(config_file), str(site_dir), url],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 def differences(a: Path, b: Path, ignore: frozenset[str] = frozenset()) -> list[str]:
     """Files that differ between two built sites (relative paths, with how), `ignore` aside."""
+
     def files(root: Path) -> dict[str, Path]:
         return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
 
     fa, fb = files(a), files(b)
     out = [f"only in the preview: {k}" for k in sorted(fa.keys() - fb.keys()) if k not in ignore]
-    out += [f"missing from the preview: {k}" for k in sorted(fb.keys() - fa.keys()) if k not in ignore]
-    out += [f"differs: {k}" for k in sorted(fa.keys() & fb.keys())
-            if k not in ignore and fa[k].read_bytes() != fb[k].read_bytes()]
+    out += [
+        f"missing from the preview: {k}" for k in sorted(fb.keys() - fa.keys()) if k not in ignore
+    ]
+    out += [
+        f"differs: {k}"
+        for k in sorted(fa.keys() & fb.keys())
+        if k not in ignore and fa[k].read_bytes() != fb[k].read_bytes()
+    ]
     return out

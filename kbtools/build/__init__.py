@@ -9,6 +9,10 @@
 | `page.py` | what an article page's template gets: breadcrumbs data, badges, related, feedback |
 | `redirects.py` | redirect pages for `aliases` |
 | `staging.py` | build into a sibling folder; swap it in only when the whole build succeeded |
+| `preview.py` | the incremental preview under `mkdocs serve`: what a save affects, rebuilt alone |
+| `changes.py` | what changed on disk since the last build (snapshots of the files a build reads) |
+| `affected.py` | a page's navigation signature: which pages show an entry that changed |
+| `background.py` | the preview's slow work (every related list, the search index) in a child process |
 | `fragments.py` | the autoescaped Jinja environment for the HTML pieces we generate |
 | `plugin.py` | `KbPlugin`: MkDocs events -> the jobs above, through the shared build context |
 """

@@ -40,8 +40,14 @@ def _entry(item: Any, look: Look) -> tuple[Any, ...]:
     while first is not None and getattr(first, "children", None):
         first = first.children[0]  # a collapsed section links to its first page
     # The theme only tells 0, 1 and more children apart (an expand icon, a toggle).
-    return ("section", *look(item), min(len(kids), 2), index.url if index else None,
-            look(index) if index else None, getattr(first, "url", None))
+    return (
+        "section",
+        *look(item),
+        min(len(kids), 2),
+        index.url if index else None,
+        look(index) if index else None,
+        getattr(first, "url", None),
+    )
 
 
 def signature(page: Page, nav: Navigation, size: int, look: Look = face) -> tuple[Any, ...]:

@@ -34,7 +34,11 @@ def scan(roots: Iterable[str]) -> dict[str, Stat]:
                     if e.is_dir(follow_symlinks=False):
                         stack.append(e.path)
                     else:
-                        st = e.stat(follow_symlinks=True) if e.is_symlink() else e.stat(follow_symlinks=False)
+                        st = (
+                            e.stat(follow_symlinks=True)
+                            if e.is_symlink()
+                            else e.stat(follow_symlinks=False)
+                        )
                         out[e.path] = (st.st_mtime_ns, st.st_size)
         except OSError:
             continue  # gone between listing and stat: the next scan says so
@@ -54,8 +58,15 @@ class Changes:
         return bool(self.modified or self.added or self.removed or self.outside)
 
     def describe(self) -> str:
-        parts = [f"{len(s)} {name}" for name, s in
-                 (("edited", self.modified), ("new", self.added), ("deleted", self.removed)) if s]
+        parts = [
+            f"{len(s)} {name}"
+            for name, s in (
+                ("edited", self.modified),
+                ("new", self.added),
+                ("deleted", self.removed),
+            )
+            if s
+        ]
         return ", ".join(parts + [os.path.basename(p) for p in self.outside]) or "nothing"
 
 
@@ -65,7 +76,7 @@ def diff(before: dict[str, Stat], after: dict[str, Stat], docs_dir: str) -> Chan
 
     def rel(path: str) -> str | None:
         if path.startswith(docs):
-            return path[len(docs):].replace(os.sep, "/")
+            return path[len(docs) :].replace(os.sep, "/")
         out.outside.append(path)
         return None
 

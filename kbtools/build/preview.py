@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure import files as mkdocs_files
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -59,8 +60,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.kb")
 # The page state MkDocs sets while reading and rendering a page: handed from a page of the
 # previous build to the same page of a new one that is not rendered again.
-PAGE_STATE = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids",
-              "links_to_anchors")
+PAGE_STATE = (
+    "markdown",
+    "meta",
+    "content",
+    "toc",
+    "_title_from_render",
+    "present_anchor_ids",
+    "links_to_anchors",
+)
 # Plugins whose outputs need nothing from the preview beyond their hook (or nothing at all).
 NO_OUTPUTS: frozenset[str] = frozenset()
 
@@ -150,18 +158,29 @@ class Preview:
     # ----- installing under `mkdocs serve` -------------------------------------------------
     def install(self, server: Any, config: MkDocsConfig, builder: Callable[..., None]) -> None:
         ctx = build_context.of(config)
-        missing = [name for name in config.plugins
-                   if name != "kb" and name not in ctx.preview_hooks and name not in NO_OUTPUTS]
+        missing = [
+            name
+            for name in config.plugins
+            if name != "kb" and name not in ctx.preview_hooks and name not in NO_OUTPUTS
+        ]
         if missing:
-            log.info(f"kb: incremental preview off: the plugin(s) {', '.join(missing)} do not take "
-                     "part; every change rebuilds the whole site")
+            log.info(
+                f"kb: incremental preview off: the plugin(s) {', '.join(missing)} do not take "
+                "part; every change rebuilds the whole site"
+            )
             return
         closure = inspect.getclosurevars(builder).nonlocals
         if not callable(closure.get("get_config")) or not isinstance(closure.get("serve_url"), str):
-            log.info("kb: incremental preview off: this MkDocs version's `serve` is not the one it "
-                     "knows (1.6); every change rebuilds the whole site")
+            log.info(
+                "kb: incremental preview off: this MkDocs version's `serve` is not the one it "
+                "knows (1.6); every change rebuilds the whole site"
+            )
             return
-        self.builder, self.get_config, self.serve_url = builder, closure["get_config"], closure["serve_url"]
+        self.builder, self.get_config, self.serve_url = (
+            builder,
+            closure["get_config"],
+            closure["serve_url"],
+        )
         self.background = Background(idle=self._log_idle)
         server.watch(self.background.folder)  # the child's "results are waiting" wakes the loop
         server.builder = self.rebuild
@@ -208,14 +227,25 @@ class Preview:
         plan.add("edited or new", (u for u in ch.modified | ch.added if u in new_pages), read=True)
         plan.add("new", added, read=True)
         # Links to a page that appeared, moved or went away resolve differently now.
-        plan.add("links to a new or deleted page",
-                 (s for t in added | plan.removed for s in old.links.get(t, ()) if s in new_pages), read=True)
+        plan.add(
+            "links to a new or deleted page",
+            (s for t in added | plan.removed for s in old.links.get(t, ()) if s in new_pages),
+            read=True,
+        )
         self._plan_listings(plan, config, files, old, ch.modified | ch.added | added | plan.removed)
         # Pages the plugins generate (landing and continuation pages, search, request): their
         # source is theirs, not a file the snapshot sees.
-        plan.add("generated pages that changed", (
-            f.src_uri for f in new_docs if f.abs_src_path is None and f.src_uri in old_pages
-            and old.files.get_file_from_path(f.src_uri).content_string != f.content_string), read=True)  # type: ignore[union-attr]
+        plan.add(
+            "generated pages that changed",
+            (
+                f.src_uri
+                for f in new_docs
+                if f.abs_src_path is None
+                and f.src_uri in old_pages
+                and old.files.get_file_from_path(f.src_uri).content_string != f.content_string
+            ),
+            read=True,
+        )  # type: ignore[union-attr]
         for uri, page in new_pages.items():
             before = old_pages.get(uri)
             if before is not None and uri not in plan.read:
@@ -224,10 +254,21 @@ class Preview:
             if f.src_uri in plan.read:
                 mkdocs_build._populate_page(f.page, config, files)  # type: ignore[arg-type]
         size = self.plugin.config.nav_window
-        plan.add("navigation", (uri for uri, page in new_pages.items() if uri in old_pages and
-                                affected.signature(old_pages[uri], old.nav, size) != affected.signature(page, nav, size)))
+        plan.add(
+            "navigation",
+            (
+                uri
+                for uri, page in new_pages.items()
+                if uri in old_pages
+                and affected.signature(old_pages[uri], old.nav, size)
+                != affected.signature(page, nav, size)
+            ),
+        )
         self._plan_related(plan, old, new_pages, plan.removed)
-        plan.add("asked by a plugin", (u for u in build_context.of(config).preview_dirty if u in new_pages))
+        plan.add(
+            "asked by a plugin",
+            (u for u in build_context.of(config).preview_dirty if u in new_pages),
+        )
         self.plan, self.phase = plan, "read"
         for f in new_docs:
             f.is_modified = _decider(self, f.src_uri)  # type: ignore[method-assign]
@@ -239,11 +280,18 @@ class Preview:
         """The end of a dirty build."""
         assert self.structural is not None and self.plan is not None and self.built is not None
         self._delete_outputs(self.built.files, files, config)
-        self._finish(config, files, nav, env, self.plan, self.structural,
-                     self.plugin.redirect_pages(config))
+        self._finish(
+            config, files, nav, env, self.plan, self.structural, self.plugin.redirect_pages(config)
+        )
 
-    def on_full_build(self, config: MkDocsConfig, files: Files, nav: Navigation, env: Any,
-                      redirects: dict[str, str]) -> None:
+    def on_full_build(
+        self,
+        config: MkDocsConfig,
+        files: Files,
+        nav: Navigation,
+        env: Any,
+        redirects: dict[str, str],
+    ) -> None:
         if self.background is not None:
             self.background.stop()
         self._commit(config, files, nav, env, self.starting, redirects)
@@ -265,6 +313,7 @@ class Preview:
         config = self.built.config
         now = changes.scan(self.roots(config))
         ch = changes.diff(self.built.snapshot, now, config.docs_dir)
+        self._drop_excluded(ch, config)
         results = self.background.take()
         if not ch:
             if results:
@@ -284,6 +333,20 @@ class Preview:
             raise
         return None
 
+    def _drop_excluded(self, ch: changes.Changes, config: MkDocsConfig) -> None:
+        """Forget files the site leaves out (MkDocs' dot-files and `exclude_docs`: an editor's
+        swap file, `_data/`), but not the policy file, which the plugins read."""
+        spec = mkdocs_files._default_exclude
+        if config.exclude_docs:
+            spec = spec + config.exclude_docs
+        policy = build_context.of(config).policy_path
+        for uris in (ch.modified, ch.added, ch.removed):
+            for uri in [u for u in uris if spec.match_file(u)]:
+                if policy is None or os.path.abspath(os.path.join(config.docs_dir, uri)) != str(
+                    policy
+                ):
+                    uris.discard(uri)
+
     def _log_idle(self) -> None:
         log.info("kb: preview: everything up to date")
 
@@ -294,7 +357,9 @@ class Preview:
         policy = ctx.policy_path if ctx else None
         files = self.built.files if self.built else None
         for uri in sorted(ch.modified | ch.added | ch.removed):
-            if policy is not None and os.path.abspath(os.path.join(self.built.config.docs_dir, uri)) == str(policy):
+            if policy is not None and os.path.abspath(
+                os.path.join(self.built.config.docs_dir, uri)
+            ) == str(policy):
                 return f"the policy file {uri} changed"
             if uri.endswith(".md") or (files is not None and uri in files):
                 continue
@@ -329,7 +394,7 @@ class Preview:
             self.structural = None
         self._log_plan(t0)
 
-    # ----- edits of existing pages, without MkDocs' build ------------------------------------------
+    # ----- edits of existing pages, without MkDocs' build --------------------------------------
     def _edits(self, ch: changes.Changes, t0: float) -> None:
         built, plugin = self.built, self.plugin
         assert built is not None
@@ -366,12 +431,21 @@ class Preview:
         old = {uri: ctx.articles[uri] for uri in fresh}
         link_sources = set(fresh) | {s for u in fresh for s in built.links.get(u, ())}
         problems = [p for art in fresh.values() for p in art.problems]
-        problems += reading.check_edits(articles, fresh, old, built.assets(), built.folders(),
-                                        config.use_directory_urls, link_sources)
+        problems += reading.check_edits(
+            articles,
+            fresh,
+            old,
+            built.assets(),
+            built.folders(),
+            config.use_directory_urls,
+            link_sources,
+        )
         errors = sorted(p for p in problems if p.severity == "error")
         if errors:
-            log.error(f"kb: preview not updated: {len(errors)} error(s) in the articles:\n"
-                      + "\n".join(map(str, errors)))
+            log.error(
+                f"kb: preview not updated: {len(errors)} error(s) in the articles:\n"
+                + "\n".join(map(str, errors))
+            )
             return  # nothing changed: the next save tries again with these files
 
         # From here on the kept state changes: a failure leaves it for a full rebuild (rebuild()).
@@ -399,6 +473,7 @@ class Preview:
         moved = [p for p in pages if affected.face(p) != old_faces[p.file.src_uri]]
         moved += [s for s in sections if s.title != old_titles[id(s)]]
         if moved:
+
             def before(item: Any) -> affected.Face:
                 if isinstance(item, Page) and item.file.src_uri in old_faces:
                     return old_faces[item.file.src_uri]
@@ -414,8 +489,14 @@ class Preview:
                     candidates[p.file.src_uri] = p
                 if holder is nav:  # the top of the sidebar is on pages out of the navigation too
                     candidates.update(built.pages())
-            plan.add("navigation", (uri for uri, p in candidates.items()
-                                    if affected.signature(p, nav, size, before) != affected.signature(p, nav, size)))
+            plan.add(
+                "navigation",
+                (
+                    uri
+                    for uri, p in candidates.items()
+                    if affected.signature(p, nav, size, before) != affected.signature(p, nav, size)
+                ),
+            )
         self._plan_listings(plan, config, files, built, set(fresh), old_articles=old)
         self._plan_related(plan, built, built.pages(), set(), old_articles=old)
 
@@ -434,14 +515,24 @@ class Preview:
         if any(item.parent is None for item in moved):  # it shows the top of the sidebar
             mkdocs_build._build_theme_template("404.html", built.env, files, config, nav)
         redirects = built.redirects
-        if any((a.aliases, a.id, a.status) != (old[u].aliases, old[u].id, old[u].status) for u, a in fresh.items()):
+        if any(
+            (a.aliases, a.id, a.status) != (old[u].aliases, old[u].id, old[u].status)
+            for u, a in fresh.items()
+        ):
             redirects = plugin.redirect_pages(config)
         self._finish(config, files, nav, built.env, plan, ch, redirects, navigation=bool(moved))
         self._log_plan(t0)
 
     # ----- what else a change shows on ----------------------------------------------------------
-    def _plan_listings(self, plan: Plan, config: MkDocsConfig, files: Files, old: Built,
-                       touched: set[str], old_articles: dict[str, Article] | None = None) -> None:
+    def _plan_listings(
+        self,
+        plan: Plan,
+        config: MkDocsConfig,
+        files: Files,
+        old: Built,
+        touched: set[str],
+        old_articles: dict[str, Article] | None = None,
+    ) -> None:
         """Pages with generated blocks (section listings, the home page's categories and
         promoted articles) whose blocks now say something else: read again."""
         ctx = build_context.of(config)
@@ -450,12 +541,16 @@ class Preview:
             parts = posixpath.dirname(uri).split("/") if "/" in uri else []
             for k in range(len(parts) + 1):
                 folders.add("/".join(parts[:k]) or ".")
-        if any(getattr(a, "promoted", False) for a in (old_articles or {}).values()) or \
-                any(getattr(ctx.articles.get(u), "promoted", False) for u in touched):
+        if any(getattr(a, "promoted", False) for a in (old_articles or {}).values()) or any(
+            getattr(ctx.articles.get(u), "promoted", False) for u in touched
+        ):
             folders.add(".")
         old_pages = old.pages()
-        by_folder = old.by_folder() if files is old.files else _by_folder(
-            files.documentation_pages(inclusion=InclusionLevel.is_in_serve))
+        by_folder = (
+            old.by_folder()
+            if files is old.files
+            else _by_folder(files.documentation_pages(inclusion=InclusionLevel.is_in_serve))
+        )
         for f in (f for folder in sorted(folders) for f in by_folder.get(folder, ())):
             if f.src_uri in plan.read:
                 continue
@@ -471,8 +566,14 @@ class Preview:
             if before is None or before.markdown != expanded:
                 plan.add("section listings", [f.src_uri], read=True)
 
-    def _plan_related(self, plan: Plan, old: Built, pages: dict[str, Page], removed: set[str],
-                      old_articles: dict[str, Article] | None = None) -> None:
+    def _plan_related(
+        self,
+        plan: Plan,
+        old: Built,
+        pages: dict[str, Page],
+        removed: set[str],
+        old_articles: dict[str, Article] | None = None,
+    ) -> None:
         """Pages whose related list shows an article whose title, type, address or id changed,
         or that is gone: written again (their lists are computed afresh as they are)."""
         rows = self.plugin.pages.rows or {}
@@ -480,7 +581,11 @@ class Preview:
         gone: set[str] = set()
         for uri, before in (old_articles or {}).items():
             now = self.plugin.ctx.articles.get(uri)
-            if now is None or (before.id, before.title, before.type) != (now.id, now.title, now.type):
+            if now is None or (before.id, before.title, before.type) != (
+                now.id,
+                now.title,
+                now.type,
+            ):
                 gone.add(before.id)
         for uri in removed:
             art = ctx.articles.get(uri)
@@ -488,19 +593,33 @@ class Preview:
                 gone.add(art.id)
         if self.structural is not None:  # addresses may have moved
             for uri, art in self.plugin.ctx.articles.items():
-                page = pages.get(uri)
-                if page is not None and old.files.get_file_from_path(uri) is not None \
-                        and old.files.get_file_from_path(uri).url != page.url:  # type: ignore[union-attr]
+                page, was = pages.get(uri), old.files.get_file_from_path(uri)
+                if page is not None and was is not None and was.url != page.url:
                     gone.add(art.id)
         if not gone:
             return
         by_id = self.plugin.by_id
-        plan.add("related articles", (by_id[i].src_uri for i, row in rows.items()
-                                      if i in by_id and gone.intersection(row) and by_id[i].src_uri in pages))
+        plan.add(
+            "related articles",
+            (
+                by_id[i].src_uri
+                for i, row in rows.items()
+                if i in by_id and gone.intersection(row) and by_id[i].src_uri in pages
+            ),
+        )
 
     # ----- after the pages: redirects, the other plugins, the background work ---------------------
-    def _finish(self, config: MkDocsConfig, files: Files, nav: Navigation, env: Any, plan: Plan,
-                ch: changes.Changes, redirects: dict[str, str], navigation: bool = True) -> None:
+    def _finish(
+        self,
+        config: MkDocsConfig,
+        files: Files,
+        nav: Navigation,
+        env: Any,
+        plan: Plan,
+        ch: changes.Changes,
+        redirects: dict[str, str],
+        navigation: bool = True,
+    ) -> None:
         ctx = build_context.of(config)
         old = self.built.redirects if self.built else {}
         root = os.path.normpath(config.site_dir)
@@ -509,8 +628,14 @@ class Preview:
                 _write(os.path.join(root, rel), text)
         for rel in old.keys() - redirects.keys():
             _remove(os.path.join(root, rel), root)
-        update = Update(files, config.site_dir, frozenset(plan.read), frozenset(plan.removed),
-                        frozenset(plan.read | plan.write), navigation=self.structural is not None or navigation)
+        update = Update(
+            files,
+            config.site_dir,
+            frozenset(plan.read),
+            frozenset(plan.removed),
+            frozenset(plan.read | plan.write),
+            navigation=self.structural is not None or navigation,
+        )
         jobs: list[Job] = []
         for hook in ctx.preview_hooks.values():
             jobs += hook(update)
@@ -530,7 +655,9 @@ class Preview:
     def _related_done(self, rows: dict[str, list[str]]) -> set[str]:
         current = self.plugin.pages.rows or {}
         by_id = self.plugin.by_id
-        stale = {by_id[i].src_uri for i, row in rows.items() if current.get(i) != row and i in by_id}
+        stale = {
+            by_id[i].src_uri for i, row in rows.items() if current.get(i) != row and i in by_id
+        }
         current.update(rows)
         self.plugin.pages.fresh.update(rows)  # computed: keep them as they are
         return stale
@@ -545,20 +672,31 @@ class Preview:
                 continue
             pages = job.done(result)
             again |= pages
-            log.info(f"kb: preview: {job.name} up to date ({seconds:.1f} s in the background"
-                     + (f"; {len(pages)} page(s) to render again)" if pages else ")"))
+            log.info(
+                f"kb: preview: {job.name} up to date ({seconds:.1f} s in the background"
+                + (f"; {len(pages)} page(s) to render again)" if pages else ")")
+            )
         if not again:
             return
-        config, files, nav = built.config, built.files, built.nav
+        config, nav = built.config, built.nav
         doc_files = built.doc_files()
         self.plugin.start_pages(0)
         for f in doc_files:
             if f.src_uri in again and f.page is not None:
                 mkdocs_build._build_page(f.page, config, doc_files, nav, built.env)
-        log.info(f"kb: preview: {len(again)} page(s) rendered again in {time.monotonic() - t0:.2f} s")
+        log.info(
+            f"kb: preview: {len(again)} page(s) rendered again in {time.monotonic() - t0:.2f} s"
+        )
 
-    def _commit(self, config: MkDocsConfig, files: Files, nav: Navigation, env: Any,
-                snapshot: dict[str, changes.Stat], redirects: dict[str, str]) -> None:
+    def _commit(
+        self,
+        config: MkDocsConfig,
+        files: Files,
+        nav: Navigation,
+        env: Any,
+        snapshot: dict[str, changes.Stat],
+        redirects: dict[str, str],
+    ) -> None:
         ctx = build_context.of(config)
         kb = lint_checks.Kb(ctx.articles, set(), set())
         # Who links where, kept up to date article by article (the previous build's maps are
@@ -566,7 +704,9 @@ class Preview:
         previous = self.built
         targets = previous.targets if previous is not None else {}
         links = previous.links if previous is not None else {}
-        for uri in [u for u in targets if u not in ctx.articles or targets[u][0] is not ctx.articles[u]]:
+        for uri in [
+            u for u in targets if u not in ctx.articles or targets[u][0] is not ctx.articles[u]
+        ]:
             for t in targets.pop(uri)[1]:
                 links[t].discard(uri)
         for uri, art in ctx.articles.items():
@@ -592,19 +732,23 @@ class Preview:
         if plan is None:
             return
         why = ", ".join(f"{n} for {reason}" for reason, n in plan.why.items()) or "none"
-        log.info(f"kb: preview updated in {time.monotonic() - t0:.2f} s: "
-                 f"{len(plan.read | plan.write)} page(s) written ({why})"
-                 + (f", {len(plan.removed)} removed" if plan.removed else ""))
+        log.info(
+            f"kb: preview updated in {time.monotonic() - t0:.2f} s: "
+            f"{len(plan.read | plan.write)} page(s) written ({why})"
+            + (f", {len(plan.removed)} removed" if plan.removed else "")
+        )
 
 
 def _decider(preview: Preview, uri: str) -> Callable[[], bool]:
     """`File.is_modified` in a dirty build: no page is read by MkDocs (the preview read the
     ones it had to), and the planned ones are written."""
+
     def is_modified() -> bool:
         plan = preview.plan
         if plan is None:
             return True
         return preview.phase == "write" and (uri in plan.read or uri in plan.write)
+
     return is_modified
 
 
@@ -670,4 +814,3 @@ class _DropDirtyWarning(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "'dirty' build" not in record.getMessage()
-

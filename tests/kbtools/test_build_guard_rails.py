@@ -28,11 +28,22 @@ def article(title: str, extra: str = "", body: str = "Some text.") -> str:
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("rails")
     cfg = make_project(root, include_shipped=False)
-    write(root, "guides/setup/install.md", article("Install it", "status: published\n",
-                                                   "Press ++ctrl+enter++ to accept."))
+    write(
+        root,
+        "guides/setup/install.md",
+        article("Install it", "status: published\n", "Press ++ctrl+enter++ to accept."),
+    )
     write(root, "guides/setup/archived.md", article("Old way", "status: archived\n"))
-    write(root, "guides/setup/draft-one.md", article("Draft one", "status: draft\n", "TODO: write it."))
-    write(root, "guides/index.md", "---\ntitle: Set-up guides\ntype: documentation\n---\n# Set-up guides\n")
+    write(
+        root,
+        "guides/setup/draft-one.md",
+        article("Draft one", "status: draft\n", "TODO: write it."),
+    )
+    write(
+        root,
+        "guides/index.md",
+        "---\ntitle: Set-up guides\ntype: documentation\n---\n# Set-up guides\n",
+    )
     write(root, "release-notes/psicapture/notes.md", article("Notes for 8.1"))
     res = build(cfg)
     assert res.returncode == 0, res.stderr[-3000:]
@@ -47,8 +58,11 @@ def test_the_build_says_how_many_drafts_were_left_out_and_which(built):
 
 def test_the_article_status_draws_no_theme_status_icon(built):
     site, _ = built
-    pages = [site / "guides" / "setup" / "install" / "index.html", site / "guides" / "setup" / "archived" / "index.html",
-             site / "guides" / "setup" / "index.html"]
+    pages = [
+        site / "guides" / "setup" / "install" / "index.html",
+        site / "guides" / "setup" / "archived" / "index.html",
+        site / "guides" / "setup" / "index.html",
+    ]
     for page in pages:
         html = page.read_text()
         assert "md-nav__link" in html  # the sidebar is there, with the article in it ...
@@ -58,14 +72,22 @@ def test_the_article_status_draws_no_theme_status_icon(built):
 def test_key_notation_renders_as_keys(built):
     site, _ = built
     html = (site / "guides" / "setup" / "install" / "index.html").read_text()
-    assert '<kbd class="key-control">Ctrl</kbd>' in html and '<kbd class="key-enter">Enter</kbd>' in html
+    assert (
+        '<kbd class="key-control">Ctrl</kbd>' in html
+        and '<kbd class="key-enter">Enter</kbd>' in html
+    )
     assert "++ctrl" not in html
 
 
 def test_every_pymdown_extension_the_shipped_kb_uses_is_enabled(shipped_site):
     # The sample content's key notation, admonitions and attribute lists render; none shows raw.
-    html = (shipped_site / "tips" / "productivity" / "keyboard-shortcuts" / "index.html").read_text()
-    assert '<kbd class="key-page-down">Page Down</kbd>' in html and "++" not in html.split('class="md-content"')[1]
+    html = (
+        shipped_site / "tips" / "productivity" / "keyboard-shortcuts" / "index.html"
+    ).read_text()
+    assert (
+        '<kbd class="key-page-down">Page Down</kbd>' in html
+        and "++" not in html.split('class="md-content"')[1]
+    )
     assert 'class="admonition note' in html
     home = (shipped_site / "index.html").read_text()
     assert 'class="md-button md-button--primary"' in home and "{ .md-button" not in home
@@ -75,7 +97,10 @@ def test_the_404_page_has_search_and_the_request_call_out(built):
     site, _ = built
     html = (site / "404.html").read_text()
     assert "<h1>Page not found</h1>" in html
-    form = re.search(r'<form class="kb-home-search kb-404-search" role="search" action="([^"]+)" method="get">', html)
+    form = re.search(
+        r'<form class="kb-home-search kb-404-search" role="search" action="([^"]+)" method="get">',
+        html,
+    )
     assert form and form.group(1) == "/search/"  # absolute: the page answers any missing address
     assert '<input id="kb-404-q" name="q" type="search"' in html
     assert '<a class="md-button md-button--primary" href="/request/">Submit a request</a>' in html
@@ -87,7 +112,9 @@ def test_section_titles_keep_the_products_and_the_index_spelling(built):
     crumbs = re.search(r'<nav class="kb-breadcrumbs".*?</nav>', page, re.DOTALL).group(0)
     # A folder named after a product id: the product's name from the lifecycle data.
     assert ">PSIcapture (sample)<" in crumbs and ">Psicapture<" not in page
-    assert re.search(r'<span class="md-ellipsis">\s*PSIcapture \(sample\)\s*</span>', page)  # the sidebar
+    assert re.search(
+        r'<span class="md-ellipsis">\s*PSIcapture \(sample\)\s*</span>', page
+    )  # the sidebar
     listing = (site / "release-notes" / "index.html").read_text()
     assert ">PSIcapture (sample)</a>" in listing
     # A folder with an index.md: the index's title, not the folder name capitalised.
@@ -100,7 +127,11 @@ def todo_project(tmp_path_factory):
     root = tmp_path_factory.mktemp("todo")
     cfg = make_project(root, include_shipped=False)
     write(root, "guides/setup/install.md", article("Install it"))
-    write(root, "guides/setup/draft-one.md", article("Draft one", "status: draft\n", "TODO: write it."))
+    write(
+        root,
+        "guides/setup/draft-one.md",
+        article("Draft one", "status: draft\n", "TODO: write it."),
+    )
     res = build(cfg)
     assert res.returncode == 0, res.stderr[-3000:]  # a draft may keep its TODOs
     return root, cfg

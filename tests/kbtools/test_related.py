@@ -16,7 +16,8 @@ def article(i: int, rng: random.Random, extra: str = ""):
     title = " ".join(rng.sample(WORDS, 3)).capitalize()
     body = " ".join(rng.choice(WORDS) for _ in range(25))
     tags = ", ".join(rng.sample(WORDS, 2))
-    text = f"---\ntitle: {title} {i}\ntype: how-to\ntags: [{tags}]\n---\n# {title} {i}\n\n## {rng.choice(WORDS)}\n\n{body} {extra}\n"
+    head = f"---\ntitle: {title} {i}\ntype: how-to\ntags: [{tags}]\n---\n"
+    text = f"{head}# {title} {i}\n\n## {rng.choice(WORDS)}\n\n{body} {extra}\n"
     return load_article(f"kb/s{i % 7}/a{i:03d}.md", text.encode())
 
 
@@ -28,7 +29,7 @@ def test_an_edit_updated_in_place_gives_the_lists_of_a_new_index():
     assert sum(map(len, index.rows().values())) > 100  # the fixture relates articles
     for k in range(8):  # edits that add, drop and reweigh terms, some only a handful use
         i = rng.randrange(len(articles))
-        edited = article(i, random.Random(100 + k), extra=" ".join(["rare%d" % k] * (k % 3)))
+        edited = article(i, random.Random(100 + k), extra=" ".join([f"rare{k}"] * (k % 3)))
         edited.src_uri = articles[i].src_uri
         index.replace(edited)
         articles[i] = edited
