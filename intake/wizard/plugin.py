@@ -2,9 +2,11 @@
 
 Owns: checking the form definition (form.yml) against the policy's questions, adding the
 one `request/` page (template `request.html`, the wizard's ES modules and CSS from
-`theme/`), embedding the resolved form and the delivery options in it, and writing
+`theme/`), embedding the resolved form, the delivery options and the ids of category pages
+(never offered as "this solved it") in it, writing
 `assets/intake/wizard/articles/<bucket>.json` (article id -> title, for `request/?article=<id>`,
-split by a hash of the id so the page fetches ~64 entries, not one file that grows with the KB).
+split by a hash of the id so the page fetches ~64 entries, not one file that grows with the KB),
+and publishing the form's JSON Schema at `schemas/request-form.schema.json`.
 Does not own: the compiled policy and the engine (the `kb-intake` plugin publishes them;
 the page loads them at run time), the search index (the `kb-search` plugin).
 """
@@ -29,6 +31,7 @@ log = logging.getLogger("mkdocs.plugins.kb-request")
 THEME_DIR = Path(__file__).parent / "theme"
 ARTICLES_DIR = "assets/intake/wizard/articles/"
 ARTICLES_PER_BUCKET = 64
+FORM_SCHEMA_PATH = "schemas/request-form.schema.json"
 
 
 def article_bucket(article_id: str, buckets: int) -> int:
@@ -47,6 +50,8 @@ class RequestConfig(Config):
     # Delivery: POST the payload as JSON here ("" = no POST: email, download and copy only).
     endpoint = c.Type(str, default="")
     mailto = c.Type(str, default="")
+    # "This solved it": POST {article_id, ts, query} here, fire-and-forget ("" = no request).
+    deflection_endpoint = c.Type(str, default="")
     timeout = c.Type((int, float), default=15)  # seconds per POST attempt
     retries = c.Type(int, default=2)  # automatic tries after a failed POST
     # Where the other plugins publish what the page loads (site paths).
@@ -68,8 +73,10 @@ class RequestPlugin(BasePlugin[RequestConfig]):
             problems.append("plugins.kb-request.timeout: must be more than 0 seconds")
         if self.config.retries < 0 or self.config.retries > 10:
             problems.append("plugins.kb-request.retries: must be 0 to 10")
-        if self.config.endpoint and not self.config.endpoint.startswith(("https://", "http://", "/")):
-            problems.append(f"plugins.kb-request.endpoint: must be an http(s) URL or a site path starting with '/', got '{self.config.endpoint}'")
+        for key in ("endpoint", "deflection_endpoint"):
+            url = self.config[key]
+            if url and not url.startswith(("https://", "http://", "/")):
+                problems.append(f"plugins.kb-request.{key}: must be an http(s) URL or a site path starting with '/', got '{url}'")
         if self.config.mailto and ("@" not in self.config.mailto or any(ch in self.config.mailto for ch in "<>\"' ?&")):
             problems.append(f"plugins.kb-request.mailto: not an email address: '{self.config.mailto}'")
         if problems:
@@ -78,7 +85,7 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         path = Path(self.config.form) if self.config.form else formdef.FORM_FILE
         if not path.is_absolute():
             path = root / path
-        form, probs = formdef.load(path, self._policy_questions(config, root))
+        form, probs = formdef.load(path, self._policy_view(config, root))
         errors = [p for p in probs if p.severity == "error"]
         for p in probs:
             if p.severity != "error":
@@ -87,26 +94,15 @@ class RequestPlugin(BasePlugin[RequestConfig]):
             raise PluginError(f"{len(errors)} error(s) in the request form; nothing was written:\n" + "\n".join(str(p) for p in sorted(errors)))
         self.form = formdef.resolve(form)
         self.articles: dict[str, list[str]] = {}
+        self.landing: list[str] = []
         self.buckets = 1
         config.theme.dirs.insert(0, str(THEME_DIR))
         return config
 
-    def _policy_questions(self, config: MkDocsConfig, root: Path) -> list[str] | None:
-        """The policy's question ids in asking order, read from the policy file (None: unknown)."""
+    def _policy_view(self, config: MkDocsConfig, root: Path) -> formdef.PolicyView | None:
+        """The policy's questions and exclusions, to check the form against (None: unknown)."""
         rel = self.config.policy_file or _kb_option(config, "policy_file")
-        if not rel:
-            return None
-        try:
-            import yaml
-
-            data = yaml.safe_load((root / rel).read_text(encoding="utf-8")) or {}
-        except (OSError, ValueError) as exc:  # the policy's own checks report it properly
-            log.debug(f"kb-request: cannot read {rel}: {exc}")
-            return None
-        qs = data.get("questions")
-        if not isinstance(qs, list):
-            return None
-        return [str(q.get("id")) for q in qs if isinstance(q, dict)]
+        return formdef.policy_view(root / rel) if rel else None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
@@ -121,12 +117,23 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         self.buckets = max(1, -(-len(files.documentation_pages()) // ARTICLES_PER_BUCKET))
         return files
 
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """Every page is read by now (none rendered): the articles, and the category pages."""
+        if not self.config.enabled:
+            return None
+        for f in files.documentation_pages():
+            art = getattr(f.page, "kb_article", None) if f.page is not None else None
+            if art is None or not getattr(art, "published", True):
+                continue
+            if f.page.is_index:  # a category or section page: not an answer to a problem
+                self.landing.append(str(art.id))
+            else:
+                self.articles[str(art.id)] = [str(art.title), f.page.url]
+        return None
+
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
         if not self.config.enabled:
             return None
-        art = getattr(page, "kb_article", None)
-        if art is not None and getattr(art, "published", True):
-            self.articles[str(art.id)] = [str(art.title), page.url]
         if page.file.src_uri != self.config.page:
             return None
         data = {
@@ -134,7 +141,9 @@ class RequestPlugin(BasePlugin[RequestConfig]):
             "delivery": {
                 "endpoint": self.config.endpoint, "mailto": self.config.mailto,
                 "timeout": self.config.timeout, "retries": self.config.retries,
+                "deflection_endpoint": self.config.deflection_endpoint,
             },
+            "landing": sorted(self.landing),
             "paths": {
                 "compiled_policy": self.config.compiled_policy, "engine": self.config.engine,
                 "search": self.config.search_module, "search_index": self.config.search_index,
@@ -156,6 +165,9 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         for k, shard in enumerate(shards):
             text = json.dumps({"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":"))
             (folder / f"{k}.json").write_text(text, encoding="utf-8")
+        schema = Path(config.site_dir) / FORM_SCHEMA_PATH
+        schema.parent.mkdir(parents=True, exist_ok=True)
+        schema.write_bytes(formdef.SCHEMA_FILE.read_bytes())
 
 
 def script_json(data: object) -> str:
