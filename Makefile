@@ -15,10 +15,11 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-# Debian's chromium for browser tests, and axe-core from npm for accessibility checks.
+# Debian's chromium for browser tests, axe-core from npm for accessibility checks, and
+# TypeScript's tsc for the JSDoc type check of the browser JS (tsconfig.json).
 browser-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
-	@test -f node_modules/axe-core/axe.min.js || npm install --prefix . --no-save --no-audit --no-fund axe-core@4 >/dev/null
+	@test -f node_modules/axe-core/axe.min.js -a -f node_modules/.bin/tsc || npm install --prefix . --no-save --no-audit --no-fund axe-core@4 typescript@5 >/dev/null
 
 serve: setup
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000

@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import form as formdef
+from .slim import slim_folder
 
 log = logging.getLogger("mkdocs.plugins.kb-request")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -165,6 +166,8 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         for k, shard in enumerate(shards):
             text = json.dumps({"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":"))
             (folder / f"{k}.json").write_text(text, encoding="utf-8")
+        # What the browser downloads: the modules without their comments (slim.py).
+        slim_folder(Path(config.site_dir) / "assets" / "intake" / "wizard")
         schema = Path(config.site_dir) / FORM_SCHEMA_PATH
         schema.parent.mkdir(parents=True, exist_ok=True)
         schema.write_bytes(formdef.SCHEMA_FILE.read_bytes())

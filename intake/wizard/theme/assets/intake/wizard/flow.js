@@ -173,12 +173,17 @@ export function plan(form, state, env, w = walk(form, state, env)) {
   const byId = stepsById(form);
   const out = [...w.path];
   const seen = new Set(state.seen);
+  let live = w.live;
   let id = w.stop;
   while (id && byId.has(id) && !out.includes(id)) {
     const step = byId.get(id);
     if (["confirmation", "deflected"].includes(step.kind)) break;
-    if (step.kind !== "question" || asks(screen(step, state.answers, env, w.live, seen))) out.push(id);
-    id = nextOf(step, context(w.live, seen, env));
+    if (step.kind === "question") {
+      const s = screen(step, state.answers, env, live, seen); // answers given so far count, complete or not
+      if (asks(s)) out.push(id);
+      live = s.live;
+    } else out.push(id);
+    id = nextOf(step, context(live, seen, env));
   }
   return out;
 }

@@ -47,6 +47,12 @@ const app = {
     return flow.screen(step, app.state.answers, app.env, w.before.get(step.id) || w.live, new Set(app.state.seen));
   },
   outcomeOf: (live) => app.policy.outcome(live),
+  /** "Step 3 of 9 – How bad it is": where the screen is among the screens the answers lead to. */
+  caption(st, w = app.walk()) {
+    const steps = flow.plan(form, app.state, app.env, w);
+    const n = steps.indexOf(st.id) + 1;
+    return n ? `Step ${n} of ${steps.length} – ${st.section || st.title}` : null;
+  },
   checkReference: (typed) => checkReference(data.delivery, typed),
   go(id, change = false) {
     const hash = `#step=${encodeURIComponent(id)}${change ? "&change=1" : ""}`;
@@ -173,12 +179,7 @@ function show(st, opts) {
   const back = opts.change && w.stop === "check" ? "check" : end ? null : i > 0 ? w.path[i - 1] : i < 0 && w.stop === st.id ? w.path[w.path.length - 1] : null;
   const main = h("div", { class: `kb-wz kb-wz--${st.kind}`, "data-step": st.id });
   if (back) main.append(h("a", { class: "kb-wz-back", href: `#step=${encodeURIComponent(back)}${opts.change && back !== "check" ? "&change=1" : ""}` }, "Back"));
-  let caption = null;
-  if (!end) {
-    const steps = flow.plan(form, app.state, app.env, w);
-    const n = steps.indexOf(st.id) + 1;
-    caption = n ? `Step ${n} of ${steps.length} – ${st.section || st.title}` : null;
-  }
+  const caption = end ? null : app.caption(st, w);
   root.replaceChildren(status, ...notes(st).map((n) => h("div", { class: "kb-wz-notice", role: "note" }, n)), main);
   app.notices = [];
   renderers[st.kind](app, st, { ...opts, main, caption });

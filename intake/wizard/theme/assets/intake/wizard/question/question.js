@@ -10,7 +10,8 @@ import { oneLine, lines } from "../text.js";
 import { heading, title, errorSummary, actionForm, notice } from "../page.js";
 
 const fid = (f) => `f-${f.id}`;
-const optional = (f) => (f.optional ? " (optional)" : "");
+// An optional checkbox list is answered by ticking none: no "(optional)" there.
+const optional = (f) => (f.optional && f.type !== "checkboxes" ? " (optional)" : "");
 
 /**
  * @param {any} app the controller @param {any} step @param {any} opts {main, change, errors?, caption}
@@ -20,7 +21,7 @@ export function renderQuestion(app, step, opts) {
   const errors = opts.errors || [];
   heading(main, step.title, opts.caption);
   if (errors.length) title(step.title, true);
-  if (errors.length) main.querySelector("h1").before(errorSummary(errors.map((e) => ({ id: fid(e.field), message: e.message }))));
+  if (errors.length) (main.querySelector(".kb-wz-caption") || main.querySelector("h1")).before(errorSummary(errors.map((e) => ({ id: fid(e.field), message: e.message }))));
   if (step.hint) main.append(h("p", { class: "kb-wz-hint" }, step.hint));
   const box = h("div", { class: "kb-wz-fields" });
   const notes = h("div", { class: "kb-wz-notices", "aria-live": "polite" });
@@ -39,6 +40,8 @@ export function renderQuestion(app, step, opts) {
       box.append(el);
       if (item.field.type !== "honeypot") fresh.push(item.field.label);
     }
+    const cap = main.querySelector(".kb-wz-caption");
+    if (cap) cap.textContent = app.caption(step); // kind or route may change the screens ahead
     if (announce && fresh.length) app.announce(`New question${fresh.length > 1 ? "s" : ""} below: ${fresh.join("; ")}`);
     const c = (step.notices || []).length ? app.outcomeOf(screen.live) : null;
     const ctx = { answers: screen.live, seen: new Set(app.state.seen), outcome: () => c };
