@@ -1,0 +1,38 @@
+"""The wizard's reference.js in Chromium (crypto.subtle) against the golden vectors of
+tests/intake/test_reference.py: the reference a customer sees is the one the desk stores."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from intake.reference import reference_for
+from kbtools.project import REPO
+
+pytestmark = pytest.mark.browser
+
+
+def golden() -> dict[str, str]:
+    spec = importlib.util.spec_from_file_location("reference_vectors", REPO / "tests" / "intake" / "test_reference.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return dict(mod.GOLDEN)
+
+
+def test_reference_in_chromium_matches_python(page, serve, shipped_site):
+    page.goto(serve(shipped_site) + "request/")
+    vectors = golden()
+    ids = [*vectors, "constructor", "__proto__", "3f2c9a1e-7b4d-4c8e-9a51-2d6f0b7c1e44"]
+    got = page.evaluate("""async (ids) => {
+        const r = await import(new URL('../assets/intake/wizard/reference.js', location.href).href);
+        const out = [];
+        for (const id of ids) out.push([id, await r.referenceFor(id), r.hex(await r.sha256(new TextEncoder().encode(id))) === r.hex(r.sha256Js(new TextEncoder().encode(id)))]);
+        return {out, subtle: !!crypto.subtle};
+    }""", ids)
+    assert got["subtle"] is True  # 127.0.0.1 is a secure context: the browser's own SHA-256
+    refs = {i: ref for i, ref, _ in got["out"]}
+    assert {i: refs[i] for i in vectors} == vectors
+    assert refs == {i: reference_for(i) for i in ids}
+    assert all(same for _, _, same in got["out"])  # the fallback agrees with crypto.subtle
