@@ -12,6 +12,7 @@ endpoint without a second build.
 from __future__ import annotations
 
 import http.server
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -166,6 +167,16 @@ def desk_wizard(page, desk_server):
     drv = WizardDriver(page, base)
     drv.open()
     return drv, desk
+
+
+@pytest.fixture(scope="session")
+def golden_references() -> dict[str, str]:
+    """The reference vectors of tests/intake/test_reference.py (one table for Python and JS)."""
+    spec = importlib.util.spec_from_file_location("reference_vectors", REPO / "tests" / "intake" / "test_reference.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return dict(mod.GOLDEN)
 
 
 @pytest.fixture

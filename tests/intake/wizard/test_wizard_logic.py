@@ -6,7 +6,6 @@ characters, and the phone-readable reference against Python's golden vectors."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -20,25 +19,14 @@ from kbtools.project import REPO
 ASSETS = REPO / "intake" / "wizard" / "theme" / "assets" / "intake" / "wizard"
 
 
-def golden() -> dict[str, str]:
-    """The reference vectors of tests/intake/test_reference.py (one table for both languages)."""
-    spec = importlib.util.spec_from_file_location("reference_vectors", REPO / "tests" / "intake" / "test_reference.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return dict(mod.GOLDEN)
-
-
-GOLDEN = golden()
-
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory) -> dict:
+def out(tmp_path_factory, golden_references) -> dict:
     node = shutil.which("node")
     if not node:
         pytest.fail("node is not installed: the wizard's logic runs under the machine's Node.js")
     vectors = tmp_path_factory.mktemp("vectors") / "golden.json"
-    vectors.write_text(json.dumps(GOLDEN), encoding="utf-8")
+    vectors.write_text(json.dumps(golden_references), encoding="utf-8")
     res = subprocess.run([node, str(Path(__file__).with_name("logic_cases.mjs")), str(ASSETS), str(vectors)],
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
@@ -156,11 +144,11 @@ def test_text_is_cut_between_characters_and_one_line_fields_hold_one_line(out):
     assert t["lone_surrogate"] == "x\ufffdy" and t["own_proto"] is True
 
 
-def test_reference_matches_python_golden_vectors_under_node(out):
-    assert out["reference"] == GOLDEN
-    assert out["reference"] == {pid: reference_for(pid) for pid in GOLDEN}
+def test_reference_matches_python_golden_vectors_under_node(out, golden_references):
+    assert out["reference"] == golden_references
+    assert out["reference"] == {pid: reference_for(pid) for pid in golden_references}
     # The fallback SHA-256 (pages without crypto.subtle) agrees with hashlib.
-    assert out["reference_fallback"] == {pid: hashlib.sha256(pid.encode()).hexdigest() for pid in GOLDEN}
+    assert out["reference_fallback"] == {pid: hashlib.sha256(pid.encode()).hexdigest() for pid in golden_references}
     assert out["normalize"] == {"spaced": "42HN-PBVT", "letters": "40HN-PBVT", "u": None, "short": None}
 
 

@@ -3,27 +3,16 @@ tests/intake/test_reference.py: the reference a customer sees is the one the des
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from intake.reference import reference_for
-from kbtools.project import REPO
 
 pytestmark = pytest.mark.browser
 
 
-def golden() -> dict[str, str]:
-    spec = importlib.util.spec_from_file_location("reference_vectors", REPO / "tests" / "intake" / "test_reference.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return dict(mod.GOLDEN)
-
-
-def test_reference_in_chromium_matches_python(page, serve, shipped_site):
+def test_reference_in_chromium_matches_python(page, serve, shipped_site, golden_references):
     page.goto(serve(shipped_site) + "request/")
-    vectors = golden()
+    vectors = golden_references
     ids = [*vectors, "constructor", "__proto__", "3f2c9a1e-7b4d-4c8e-9a51-2d6f0b7c1e44"]
     got = page.evaluate("""async (ids) => {
         const r = await import(new URL('../assets/intake/wizard/reference.js', location.href).href);
