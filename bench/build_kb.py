@@ -28,9 +28,9 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
-from kbtools.project import make_project  # noqa: E402
+from testkit.project import make_project  # noqa: E402
+from testkit.paths import CORPUS
 
-CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "office-support" / "articles"))
 WORK = Path(os.environ.get("KB_BENCH_WORK", REPO / "bench" / "out"))  # gitignored
 ENGINES = ("ours", "material", "pagefind")
 # Where each engine's index lives in the built site (for "total index size").
@@ -95,7 +95,9 @@ def run_measured(cmd: list[str], timeout: float = 3600) -> tuple[float, float, f
 
 def repo_plugins() -> list:
     """The plugins list of the project's mkdocs.yml (what a real build of ours uses)."""
-    return yaml.safe_load((REPO / "mkdocs.yml").read_text())["plugins"]
+    from mkdocs.utils.yaml import yaml_load  # resolves mkdocs.yml's !ENV tags (the desk endpoints)
+
+    return yaml_load((REPO / "mkdocs.yml").read_text())["plugins"]
 
 
 def _name(p) -> str:

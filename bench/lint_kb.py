@@ -23,9 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kbtools.project import make_project
+from testkit.project import make_project
 
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "office-support" / "articles"
+from testkit.paths import CORPUS as DEFAULT_CORPUS  # noqa: E402
 
 
 def lint_once(args: list[str], cwd: Path) -> tuple[float, float, float, int, Counter, str]:

@@ -14,24 +14,25 @@ import itertools
 from pathlib import Path as FsPath
 from typing import Any, Iterable
 
+from kbcore import policyfile
+from kbcore.policyfile import PolicyFile
 from kbcore.problems import Problem, did_you_mean, has_errors
 
 from . import engine
 from .compiler import PRODUCT_STATUSES, compile_policy, norm_value, norm_when, resolve_questions
 from .errors import AnswersError, KbError, PolicyError
 from .schema import Ctx, validate
-from kbcore.yamlines import load_file
 
 NOT_ASKED = "(not asked)"
 
 
 def read_policy(path: str | FsPath, display: str | None = None) -> tuple[Any, Ctx]:
     """Parse the file; returns (data or None, context holding lines and problems)."""
-    loaded = load_file(path, display, code="POL100", allow_aliases=True)  # the policy shares option lists
-    ctx = Ctx(display or str(path), loaded.data, loaded.lines, list(loaded.problems))
-    if loaded.data is not None and not isinstance(loaded.data, dict):
-        ctx.add((), "POL103", "the policy file must be a mapping of keys to values")
-        ctx.data = None
+    return _ctx_of(policyfile.read(path, display))
+
+
+def _ctx_of(policy: PolicyFile) -> tuple[Any, Ctx]:
+    ctx = Ctx(policy.display, policy.data, policy.lines, list(policy.problems))
     return ctx.data, ctx
 
 
@@ -58,11 +59,23 @@ def check_policy(path: str | FsPath, today: dt.date | None = None, display: str 
 
 def load_policy(path: str | FsPath, today: dt.date | None = None, display: str | None = None) -> tuple[dict, dict]:
     """(policy data, compiled policy); raises PolicyError with every problem."""
-    data, ctx = read_policy(path, display)
+    policy = policyfile.read(path, display)
+    return policy.data, compile_checked(policy, today)
+
+
+def lint_policy(policy: PolicyFile, today: dt.date | None = None) -> list[Problem]:
+    """`kb lint`'s policy check (the `kb.lint` entry point): every problem of the file."""
+    data, ctx = _ctx_of(policy)
+    return sorted(check_data(data, ctx, today))
+
+
+def compile_checked(policy: PolicyFile, today: dt.date | None = None) -> dict:
+    """The compiled policy of a file already read (once per build); PolicyError with every problem."""
+    data, ctx = _ctx_of(policy)
     problems = check_data(data, ctx, today)
     if has_errors(problems):
         raise PolicyError(problems)
-    return data, compile_policy(data, today)
+    return compile_policy(data, today)
 
 
 # ----- helpers -----------------------------------------------------------------------------

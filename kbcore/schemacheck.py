@@ -151,12 +151,15 @@ def key_of(data: Any, path: Path) -> str:
 
 
 def check(data: Any, schema: Mapping[str, Any], lines: Mapping[Path, int], filename: str,
-          codes: Codes) -> list[Problem]:
-    """Every schema problem of `data`, in file order, each at the line of its key."""
+          codes: Codes, at: Path = (), root: Any = None) -> list[Problem]:
+    """Every schema problem of `data`, in file order, each at the line of its key.
+
+    `data` may be one part of a file (`root`'s value at path `at`): lines and keys are then
+    named from the file's top."""
     validator = _validator(json.dumps(schema, sort_keys=True))
     problems: list[Problem] = []
     for error in validator.iter_errors(data):
-        problems += _problems(error, data, lines, filename, codes)
+        problems += _problems(error, data if root is None else root, lines, filename, codes, at)
     seen: set[tuple[int, str, str]] = set()
     out = []
     for p in sorted(problems, key=lambda p: (p.line, p.message)):
@@ -167,8 +170,8 @@ def check(data: Any, schema: Mapping[str, Any], lines: Mapping[Path, int], filen
 
 
 def _problems(error: ValidationError, data: Any, lines: Mapping[Path, int], filename: str,
-              codes: Codes) -> Iterable[Problem]:
-    path: Path = tuple(error.absolute_path)
+              codes: Codes, at: Path = ()) -> Iterable[Problem]:
+    path: Path = at + tuple(error.absolute_path)
     sub = error.schema if isinstance(error.schema, dict) else {}
 
     def problem(at: Path, code: str, message: str, named: Path | None = None) -> Problem:
@@ -198,14 +201,14 @@ def _problems(error: ValidationError, data: Any, lines: Mapping[Path, int], file
     if kind in ("oneOf", "anyOf") and error.context:
         deepest = best_match(error.context)
         if deepest is not None and len(deepest.absolute_path) > len(error.absolute_path):
-            yield from _problems(deepest, data, lines, filename, codes)
+            yield from _problems(deepest, data, lines, filename, codes, at)
             return
         if sub.get("x-expected"):
             yield problem(path, codes.type if not isinstance(v, (str, int, float, bool)) else codes.value,
                           f"expected {sub['x-expected']}, got {type_name(v)}")
             return
         if deepest is not None:
-            yield from _problems(deepest, data, lines, filename, codes)
+            yield from _problems(deepest, data, lines, filename, codes, at)
             return
     if kind == "type":
         wanted = sub.get("x-expected") or _type_words(error.validator_value)
@@ -232,7 +235,12 @@ def _problems(error: ValidationError, data: Any, lines: Mapping[Path, int], file
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         lo = sub.get("minimum", sub.get("exclusiveMinimum"))
         hi = sub.get("maximum", sub.get("exclusiveMaximum"))
-        yield problem(path, codes.value, f"{v} is out of range ({lo} to {hi})")
+        if lo is not None and hi is not None:
+            yield problem(path, codes.value, f"{v} is out of range ({lo} to {hi})")
+        elif lo is not None:
+            yield problem(path, codes.value, f"{v} is too small (at least {lo})")
+        else:
+            yield problem(path, codes.value, f"{v} is too large (at most {hi})")
         return
     if kind == "minItems":
         yield problem(path, codes.value, f"needs at least {error.validator_value} item(s)")

@@ -70,6 +70,7 @@ class Article:
     owner: str = ""
     status: str = "published"
     aliases: list[str] = field(default_factory=list)
+    promoted: bool = False
     body: str = ""
     body_line: int = 1
     key_lines: dict[str, int] = field(default_factory=dict)
@@ -206,6 +207,7 @@ def load_article(
         owner=valid.get("owner", ""),
         status=valid.get("status", "published"),
         aliases=valid.get("aliases", []),
+        promoted=valid.get("promoted", False),
         body=fm.body,
         body_line=fm.body_line,
         key_lines=lines,

@@ -46,11 +46,9 @@ class PolicyView:
     exclusions: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def policy_view(path: str | Path) -> PolicyView | None:
-    """Read the policy file's questions and exclusions; None when it cannot be read (the
-    policy's own checks report why)."""
-    loaded = yamlines.load_file(path, allow_aliases=True, what="policy")
-    data = loaded.data
+def policy_view(data: Any) -> PolicyView | None:
+    """The questions and exclusions of a loaded policy file; None when it has none to read
+    (the policy's own checks report why)."""
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
         return None
     view = PolicyView([])

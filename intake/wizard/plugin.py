@@ -2,8 +2,8 @@
 
 Owns: checking the form definition (form.yml) against the policy's questions, adding the
 one `request/` page (template `request.html`, the wizard's ES modules and CSS from
-`theme/`), embedding the resolved form, the delivery options and the ids of category pages
-(never offered as "this solved it") in it, writing
+`theme/`, published without comments: slim.py), embedding the resolved form, the delivery
+options and the ids of category pages (never offered as "this solved it") in it, writing
 `assets/intake/wizard/articles/<bucket>.json` (article id -> title, for `request/?article=<id>`,
 split by a hash of the id so the page fetches ~64 entries, not one file that grows with the KB),
 and publishing the form's JSON Schema at `schemas/request-form.schema.json`.
@@ -18,12 +18,14 @@ import logging
 from pathlib import Path
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+
+from kbcore import context as build_context
+from kbcore.options import Endpoint, MailAddress, Number, PluginConfig
 
 from . import form as formdef
 from .slim import slim_folder
@@ -43,18 +45,18 @@ def article_bucket(article_id: str, buckets: int) -> int:
     return h % buckets
 
 
-class RequestConfig(Config):
+class RequestConfig(PluginConfig):
     enabled = c.Type(bool, default=True)
     form = c.Optional(c.Type(str))  # default: the shipped intake/wizard/form.yml
     page = c.Type(str, default="request/index.md")  # src path of the generated page (-> request/)
     title = c.Type(str, default="Contact support")
     # Delivery: POST the payload as JSON here ("" = no POST: email, download and copy only).
-    endpoint = c.Type(str, default="")
-    mailto = c.Type(str, default="")
+    endpoint = Endpoint()
+    mailto = MailAddress()
     # "This solved it": POST {article_id, ts, query} here, fire-and-forget ("" = no request).
-    deflection_endpoint = c.Type(str, default="")
-    timeout = c.Type((int, float), default=15)  # seconds per POST attempt
-    retries = c.Type(int, default=2)  # automatic tries after a failed POST
+    deflection_endpoint = Endpoint()
+    timeout = Number(0, 300, default=15, above=True)  # seconds per POST attempt
+    retries = Number(0, 10, default=2, integer=True)  # automatic tries after a failed POST
     # Where the other plugins publish what the page loads (site paths).
     compiled_policy = c.Type(str, default="policy/compiled-policy.json")
     engine = c.Type(str, default="assets/intake/engine.js")
@@ -69,24 +71,11 @@ class RequestPlugin(BasePlugin[RequestConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        problems = []
-        if self.config.timeout <= 0:
-            problems.append("plugins.kb-request.timeout: must be more than 0 seconds")
-        if self.config.retries < 0 or self.config.retries > 10:
-            problems.append("plugins.kb-request.retries: must be 0 to 10")
-        for key in ("endpoint", "deflection_endpoint"):
-            url = self.config[key]
-            if url and not url.startswith(("https://", "http://", "/")):
-                problems.append(f"plugins.kb-request.{key}: must be an http(s) URL or a site path starting with '/', got '{url}'")
-        if self.config.mailto and ("@" not in self.config.mailto or any(ch in self.config.mailto for ch in "<>\"' ?&")):
-            problems.append(f"plugins.kb-request.mailto: not an email address: '{self.config.mailto}'")
-        if problems:
-            raise PluginError("\n".join(problems))
         root = Path(config.config_file_path or ".").parent
         path = Path(self.config.form) if self.config.form else formdef.FORM_FILE
         if not path.is_absolute():
             path = root / path
-        form, probs = formdef.load(path, self._policy_view(config, root))
+        form, probs = formdef.load(path, self._policy_view(config))
         errors = [p for p in probs if p.severity == "error"]
         for p in probs:
             if p.severity != "error":
@@ -100,10 +89,13 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         config.theme.dirs.insert(0, str(THEME_DIR))
         return config
 
-    def _policy_view(self, config: MkDocsConfig, root: Path) -> formdef.PolicyView | None:
-        """The policy's questions and exclusions, to check the form against (None: unknown)."""
-        rel = self.config.policy_file or _kb_option(config, "policy_file")
-        return formdef.policy_view(root / rel) if rel else None
+    def _policy_view(self, config: MkDocsConfig) -> formdef.PolicyView | None:
+        """The policy's questions and exclusions, from the build's policy file (None: unknown)."""
+        ctx = build_context.of(config)
+        if self.config.policy_file and ctx.policy_path is None:
+            ctx.use_policy_file(self.config.policy_file)
+        policy = ctx.policy()
+        return formdef.policy_view(policy.data) if policy is not None else None  # its own checks report a bad one
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
@@ -122,9 +114,10 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         """Every page is read by now (none rendered): the articles, and the category pages."""
         if not self.config.enabled:
             return None
+        ctx = build_context.of(config)
         for f in files.documentation_pages():
-            art = getattr(f.page, "kb_article", None) if f.page is not None else None
-            if art is None or not getattr(art, "published", True):
+            art = ctx.article(f.src_uri)
+            if art is None or not art.published or f.page is None:
                 continue
             if f.page.is_index:  # a category or section page: not an answer to a problem
                 self.landing.append(str(art.id))
@@ -177,9 +170,4 @@ def script_json(data: object) -> str:
     """JSON safe inside <script>: no '<' (so no '</script>' or '<!--'), no U+2028/9."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _kb_option(config: MkDocsConfig, key: str) -> str | None:
-    kb = config.plugins.get("kb")
-    return getattr(kb, "config", {}).get(key) if kb is not None else None
 

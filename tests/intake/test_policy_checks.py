@@ -17,7 +17,7 @@ import yaml
 
 from intake.checks import check_policy
 from kbtools.cli import main
-from kbtools.project import REPO
+from testkit.project import REPO
 
 SHIPPED = REPO / "docs" / "_data" / "support-policy.yml"
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bad-policy").glob("*.yml"))

@@ -97,7 +97,6 @@ def test_every_planted_problem_is_reported_at_its_file_and_line(in_fixture, caps
 
 def test_the_policy_file_is_checked_by_the_policy_checks(in_fixture, capsys):
     """The fixture's policy has only products: intake's checks say what else it needs."""
-    pytest.importorskip("intake.checks")
     _, out, _ = run(capsys, "lint", "--today", TODAY)
     policy_rows = [r for r in parsed(out) if r["path"] == "policy.yml"]
     assert policy_rows, out

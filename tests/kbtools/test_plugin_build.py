@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtools.project import REPO, build, make_project
+from testkit.project import REPO, build, make_project
 
 
 def write(root: Path, rel: str, text: str | bytes) -> None:
@@ -205,8 +205,9 @@ def test_broken_products_in_the_policy_are_reported_at_their_line(tmp_path):
 
 def test_generated_blocks_do_not_depend_on_plugin_order(tmp_path):
     import yaml
+    from mkdocs.utils.yaml import yaml_load  # mkdocs.yml has !ENV tags
 
-    plugins = yaml.safe_load((REPO / "mkdocs.yml").read_text())["plugins"]
+    plugins = yaml_load((REPO / "mkdocs.yml").read_text())["plugins"]
     cfg = make_project(tmp_path, extra_config=yaml.safe_dump({"plugins": plugins[::-1]}, sort_keys=False))
     res = build(cfg)
     assert res.returncode == 0, res.stderr[-2000:]

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from intake.reference import reference_for
-from intake.wizard.driver import WizardDriver
-from kbtools.project import REPO
+from testkit.wizard_driver import WizardDriver
+from testkit.project import REPO
 
 HOSTILE_TRAP = "window.__xss = (n) => { window.__xssHits = (window.__xssHits || 0) + 1; };"
 DESK_RESPOND_BY = "2030-01-08T10:00:00-08:00"  # the desk's own due time: never one the browser computes

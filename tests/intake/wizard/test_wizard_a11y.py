@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from intake.wizard.driver import FLOWS, WizardDriver
+from testkit.wizard_driver import FLOWS, WizardDriver
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def test_axe_finds_nothing_on_the_desk_confirmations(page, desk_server, axe):
     desk.reset()
     drv = WizardDriver(page, base)
     found = {}
-    for plan, outcome in [(["ok"], "text=Support received your request."), (["redirect"], "text=We could not send your request")]:
+    for plan, outcome in [(["ok"], "text=We received your request."), (["redirect"], "text=We could not send your request")]:
         desk.plan[:] = plan
         drv.open()
         drv.run(FLOWS["P1"])

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from intake.reference import reference_for
-from intake.wizard.driver import FLOWS, WizardDriver
+from testkit.wizard_driver import FLOWS, WizardDriver
 
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,7 @@ def test_fails_twice_then_succeeds_delivered_exactly_once(desk_wizard):
     drv.run(FLOWS["P1"], until="check")
     assert drv.page.inner_text(".kb-wz-continue") == "Send request"
     drv.run(FLOWS["P1"])
-    drv.page.wait_for_selector("text=Support received your request.", timeout=15000)
+    drv.page.wait_for_selector("text=We received your request.", timeout=15000)
     assert len(desk.posts) == 3 and len({p["id"] for p in desk.posts}) == 1
     pid = desk.posts[0]["id"]
     assert [h["idempotency-key"] for h in desk.headers] == [pid] * 3  # the idempotency key is the payload id
@@ -66,7 +66,7 @@ def test_failure_is_said_plainly_payload_kept_retry_once(desk_wizard):
     # automatic retry is answered: the desk has it once.
     drv.tab_to("[data-action=send]")
     drv.page.keyboard.press("Enter")
-    drv.page.wait_for_selector("text=Support received your request.", timeout=20000)
+    drv.page.wait_for_selector("text=We received your request.", timeout=20000)
     assert len({p["id"] for p in desk.posts}) == 1 and len(desk.accepted) == 1
     assert len(desk.posts) >= 5
 
@@ -114,7 +114,7 @@ def test_honeypot_filled_by_a_bot_is_sent_as_a_header(desk_wizard):
     assert drv.page.eval_on_selector("#f-website", "e => e.getBoundingClientRect().right < 0")
     drv.page.fill("#f-website", "http://spam.example/\r\nX: y")  # a bot fills it by script
     drv.run(FLOWS["P1"])
-    drv.page.wait_for_selector("text=Support received your request.", timeout=15000)
+    drv.page.wait_for_selector("text=We received your request.", timeout=15000)
     assert desk.headers[0]["x-kb-honeypot"].startswith("http%3A%2F%2Fspam.example")
     assert "website" not in json.dumps(desk.posts[0])  # never in the payload
 
@@ -155,7 +155,7 @@ def test_a_send_in_flight_and_a_new_request_do_not_clobber_each_other(desk_wizar
 def test_escalation_of_a_request_the_desk_knows(desk_wizard):
     drv, desk = desk_wizard
     drv.run(FLOWS["P1"])
-    drv.page.wait_for_selector("text=Support received your request.", timeout=15000)
+    drv.page.wait_for_selector("text=We received your request.", timeout=15000)
     ref = reference_for(desk.posts[0]["id"])
     drv.page.evaluate("localStorage.clear()")  # another browser: only the desk knows it
     drv.open()
@@ -165,7 +165,7 @@ def test_escalation_of_a_request_the_desk_knows(desk_wizard):
     assert desk.lookups == [ref]
     assert "known to the support desk: priority P1, open" in drv.page.inner_text("[data-field=esc_reference]")
     drv.run(plan)
-    drv.page.wait_for_selector("text=Support received your escalation.", timeout=15000)
+    drv.page.wait_for_selector("text=We received your escalation.", timeout=15000)
     assert drv.page.inner_text("h1") == "Escalation sent"
     assert desk.posts[-1]["escalation"]["reference"] == ref and desk.posts[-1]["schema_version"] == 2
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.wizard.driver import FLOWS, WizardDriver
+from testkit.wizard_driver import FLOWS, WizardDriver
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,8 +10,8 @@ import json
 import pytest
 
 from intake.reference import reference_for
-from intake.wizard.driver import FLOWS, WizardDriver
-from kbtools.project import REPO
+from testkit.wizard_driver import FLOWS, WizardDriver
+from testkit.project import REPO
 
 pytestmark = pytest.mark.browser
 

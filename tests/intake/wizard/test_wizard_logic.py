@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from intake.reference import reference_for
-from kbtools.project import REPO
+from testkit.project import REPO
 
 ASSETS = REPO / "intake" / "wizard" / "theme" / "assets" / "intake" / "wizard"
 

@@ -49,7 +49,7 @@ export async function renderSent(app, step, opts) {
     const head = sent ? (esc ? "Escalation sent" : "Request sent") : `Your ${what} has not been sent yet`;
     h1.textContent = head;
     title(head);
-    if (sent) lead.textContent = `Support received your ${what}.`;
+    if (sent) lead.textContent = `We received your ${what}.`;
     else if (how.post && item.status === "sending") lead.textContent = `Sending your ${what} to support…`;
     else if (how.post) lead.textContent = `It is saved in this browser. Try again, or send it by email or as a file.`;
     else if (how.partner) lead.textContent = `Send it to ${how.partner.name}, who gives you support: download the file, then email it to them. Their response time starts when they receive it.`;

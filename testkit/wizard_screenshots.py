@@ -1,7 +1,7 @@
-"""`python -m intake.wizard.screenshots DIR`: a PNG of every screen of every flow of the wizard.
+"""`python -m testkit.wizard_screenshots DIR`: a PNG of every screen of every flow of the wizard.
 
 Builds the shipped site into a temporary folder, serves it on 127.0.0.1, and walks every
-flow of the keyboard driver (driver.py) in the light and the dark scheme, on a desktop
+flow of the keyboard driver (wizard_driver.py) in the light and the dark scheme, on a desktop
 (1280 px) and a phone (390 px) viewport: each screen of each flow as the customer leaves
 it (answered), the error summary of every question screen (Continue with nothing answered,
 on the P1 flow), and the end pages.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from kbcore.problems import KbError
 
-from .driver import FLOWS, WizardDriver
+from .wizard_driver import FLOWS, WizardDriver
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -43,7 +43,7 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 def _build(dest: Path) -> Path:
-    from kbtools.project import build, make_project
+    from testkit.project import build, make_project
 
     res = build(make_project(dest))
     if res.returncode != 0:
@@ -129,7 +129,7 @@ def _first_visit(drv: WizardDriver) -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or args[0].startswith("-"):
-        print("usage: python -m intake.wizard.screenshots DIR", file=sys.stderr)
+        print("usage: python -m testkit.wizard_screenshots DIR", file=sys.stderr)
         return 2
     if not os.path.exists(CHROMIUM):
         print(f"ERROR: {CHROMIUM} is missing: run `make browser-deps`", file=sys.stderr)

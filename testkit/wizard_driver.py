@@ -6,7 +6,7 @@ Enter and typed characters, the way a keyboard user does. A screen shows several
 and reveals some as earlier ones are answered; a checkbox statement (`data-question`,
 `data-ticked`) is ticked when the plan gives its question that answer. Used by the browser
 tests (tests/intake/wizard/), the desk's end-to-end test and `python -m
-intake.wizard.screenshots`. Does not own any assertion about the policy: callers check what
+testkit.wizard_screenshots`. Does not own any assertion about the policy: callers check what
 the pages and payloads say.
 """
 
