@@ -13,23 +13,53 @@ the pages and payloads say.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-EXCLUSIONS = ("modified", "not_per_documentation", "third_party_software", "incompatible_integration",
-              "compatibility_consulting", "unintended_use", "onsite", "systems_engineering",
-              "database_tuning", "usage_assistance", "hardware", "custom_extension", "outside_hours")
+EXCLUSIONS = (
+    "modified",
+    "not_per_documentation",
+    "third_party_software",
+    "incompatible_integration",
+    "compatibility_consulting",
+    "unintended_use",
+    "onsite",
+    "systems_engineering",
+    "database_tuning",
+    "usage_assistance",
+    "hardware",
+    "custom_extension",
+    "outside_hours",
+)
 NO_EXCLUSIONS = {q: "no" for q in EXCLUSIONS} | {"reproducible": "yes"}
 
 # The P1 plan: the answers (by question or field id) that give each outcome are variations of it.
 P1: dict[str, Any] = {
-    "kind": "new", "requester_role": "customer", "purchase_channel": "direct", "product": "psicapture",
-    "version": "8.1", "deployment": "on-premises", "contract_active": "yes", "contract_id": "C-1234",
-    "environment": "production", "impact": "functionality_loss", "users_affected": "many_or_all",
-    "summary": "Scanner not detected", "description": "Since this morning no scanner is found.",
-    "steps": "Open PSIcapture\nClick Scan", "errors": "", "env_os": "Windows 11",
-    "kb": "continue", **NO_EXCLUSIONS,
-    "users_trained": "yes", "kb_attempted": "yes", "submitter_access": "yes", "authorised": "yes",
-    "name": "Ana Example", "email": "ana@example.com", "organisation": "Example Ltd",
+    "kind": "new",
+    "requester_role": "customer",
+    "purchase_channel": "direct",
+    "product": "psicapture",
+    "version": "8.1",
+    "deployment": "on-premises",
+    "contract_active": "yes",
+    "contract_id": "C-1234",
+    "environment": "production",
+    "impact": "functionality_loss",
+    "users_affected": "many_or_all",
+    "summary": "Scanner not detected",
+    "description": "Since this morning no scanner is found.",
+    "steps": "Open PSIcapture\nClick Scan",
+    "errors": "",
+    "env_os": "Windows 11",
+    "kb": "continue",
+    **NO_EXCLUSIONS,
+    "users_trained": "yes",
+    "kb_attempted": "yes",
+    "submitter_access": "yes",
+    "authorised": "yes",
+    "name": "Ana Example",
+    "email": "ana@example.com",
+    "organisation": "Example Ltd",
 }
 
 FLOWS: dict[str, dict[str, Any]] = {
@@ -40,8 +70,13 @@ FLOWS: dict[str, dict[str, Any]] = {
     "partner": P1 | {"purchase_channel": "partner", "partner": "northwind-imaging"},
     "not_covered": P1 | {"contract_active": "no"},
     "special_services": P1 | {"onsite": "yes"},
-    "escalation": P1 | {"kind": "escalation", "esc_reference": "3f2c9a1e-7b4d-4c8e-9a51-2d6f0b7c1e44",
-                        "esc_reason": "raise_priority", "esc_justification": "Now all users are affected."},
+    "escalation": P1
+    | {
+        "kind": "escalation",
+        "esc_reference": "3f2c9a1e-7b4d-4c8e-9a51-2d6f0b7c1e44",
+        "esc_reason": "raise_priority",
+        "esc_justification": "Now all users are affected.",
+    },
     "deflected": P1 | {"kb": "solved"},
 }
 
@@ -72,7 +107,11 @@ class WizardDriver:
         return next((c.split("--")[1] for c in cls.split() if c.startswith("kb-wz--")), "")
 
     def active(self, selector: str) -> bool:
-        return bool(self.page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector))
+        return bool(
+            self.page.evaluate(
+                "(s) => !!document.activeElement && document.activeElement.matches(s)", selector
+            )
+        )
 
     def draft(self) -> dict | None:
         raw = self.page.evaluate("localStorage.getItem('kb.request.draft')")
@@ -144,12 +183,14 @@ class WizardDriver:
         self.tab_to(".kb-wz-continue")
         self.page.keyboard.press("Enter")
         self.page.wait_for_function(
-            "(old) => { const m = document.querySelector('.kb-wz'); return m && (m !== old); }", arg=before
+            "(old) => { const m = document.querySelector('.kb-wz'); return m && (m !== old); }",
+            arg=before,
         )
 
     # ----- a whole flow ----------------------------------------------------------------------
     def answer_field(self, fid: str, plan: dict[str, Any]) -> None:
-        """Answer one question or field of the screen from `plan`; fields it does not name stay as they are."""
+        """Answer one question or field of the screen from `plan`; fields it does not name stay "
+        "as they are."""
         group = f".kb-wz-group[data-field='{fid}']"
         if self.page.query_selector(f"{group} input[type=radio]"):
             if fid in plan:
@@ -157,7 +198,9 @@ class WizardDriver:
         elif self.page.query_selector(f"{group} input[type=checkbox]"):
             boxes = self.page.eval_on_selector_all(
                 f"{group} input[type=checkbox]",
-                "els => els.map(e => ({id: e.id, value: e.value, q: e.dataset.question || null, t: e.dataset.ticked || null}))")
+                "els => els.map(e => ({id: e.id, value: e.value,"
+                " q: e.dataset.question || null, t: e.dataset.ticked || null}))",
+            )
             wanted = {}
             for b in boxes:
                 if b["q"]:
@@ -169,12 +212,16 @@ class WizardDriver:
                     wanted[b["id"]] = not any(wanted.values())
             for b in boxes:
                 self.tick(f"[id='{b['id']}']", wanted[b["id"]])
-        elif self.page.query_selector(f"{group} #f-{fid}") and fid in plan:
-            if self.page.input_value(f"#f-{fid}") != str(plan[fid]):
-                self.type_into(fid, str(plan[fid]))
+        elif (
+            self.page.query_selector(f"{group} #f-{fid}")
+            and fid in plan
+            and self.page.input_value(f"#f-{fid}") != str(plan[fid])
+        ):
+            self.type_into(fid, str(plan[fid]))
 
     def answer_only(self, plan: dict[str, Any]) -> None:
-        """Fill the current screen from `plan` without continuing (fields appear as earlier ones are answered)."""
+        """Fill the current screen from `plan` without continuing (fields appear as earlier ones "
+        "are answered)."""
         done: set[str] = set()
         for _ in range(60):
             todo = [f for f in self.fields() if f not in done]
@@ -197,8 +244,15 @@ class WizardDriver:
             self.answer_only(plan)
         self.press_continue()
 
-    def run(self, plan: dict[str, Any], until: str = "sent", on_page: Callable[[str], None] | None = None, limit: int = 40) -> list[str]:
-        """Answer screens until the screen `until` (or an end page) shows; return the screen ids seen."""
+    def run(
+        self,
+        plan: dict[str, Any],
+        until: str = "sent",
+        on_page: Callable[[str], None] | None = None,
+        limit: int = 40,
+    ) -> list[str]:
+        """Answer screens until the screen `until` (or an end page) shows; return the screen ids "
+        "seen."""
         seen = []
         for _ in range(limit):
             sid = self.step()

@@ -20,15 +20,26 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 from kbcore.problems import KbError
 
 from .wizard_driver import FLOWS, WizardDriver
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+VIEWPORTS: dict[str, Any] = {
+    "desktop": {"width": 1280, "height": 900},
+    "phone": {"width": 390, "height": 844},
+}
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -39,7 +50,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 class _Server(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)  # a browser leaving mid-download is not one
+            super().handle_error(
+                request, client_address
+            )  # a browser leaving mid-download is not one
 
 
 def _build(dest: Path) -> Path:
@@ -49,6 +62,54 @@ def _build(dest: Path) -> Path:
     if res.returncode != 0:
         raise KbError(f"building the site failed:\n{res.stderr[-2000:]}")
     return dest / "site"
+
+
+class _Album:
+    """The screenshots of one scheme and viewport: a screen already shown is not written again."""
+
+    def __init__(self, drv: WizardDriver, folder: Path, out: Path) -> None:
+        self.drv, self.folder, self.out = drv, folder, out
+        self.seen: dict[str, Path] = {}
+
+    def snap(self, name: str) -> str:
+        page = self.drv.page
+        if self.drv.kind() == "kb":
+            page.wait_for_selector(".kb-wz-count:not(:empty)")
+        shown = page.evaluate(
+            "() => document.querySelector('.kb-wz').innerText + JSON.stringify("
+            "[...document.querySelectorAll('.kb-wz input, .kb-wz textarea')]"
+            ".map(e => [e.value, e.checked]))"
+        )
+        key = hashlib.sha256((self.drv.step() + shown).encode()).hexdigest()
+        if key not in self.seen:
+            page.evaluate(
+                "window.scrollTo(0, 0)"
+            )  # focus may have scrolled under the sticky header
+            path = self.folder / f"{len(self.seen) + 1:02d}-{name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            self.seen[key] = path
+        return self.seen[key].relative_to(self.out).as_posix()
+
+    def flow(self, flow: str, plan: dict) -> list[str]:
+        """Walk one flow, a screenshot of every screen; returns the files, in order."""
+        drv = self.drv
+        shots: list[str] = []
+
+        def shot(sid: str) -> None:
+            if drv.kind() == "question":
+                if flow == "P1" and _first_visit(drv):
+                    drv.press_continue()  # nothing answered: the error summary
+                    if drv.page.query_selector(".kb-wz-errors"):
+                        shots.append(self.snap(f"{flow}-{sid}-error-summary"))
+                    elif drv.step() != sid:  # nothing was required: back to it
+                        drv.page.go_back()
+                        drv.page.wait_for_selector(f".kb-wz[data-step='{sid}']")
+                drv.answer_only(plan)  # the screen as the customer leaves it
+            shots.append(self.snap(f"{flow}-{sid}"))
+
+        drv.open()
+        drv.run(plan, on_page=shot)
+        return shots
 
 
 def take(out: Path, site: Path | None = None, flows: dict | None = None) -> list[Path]:
@@ -72,45 +133,12 @@ def take(out: Path, site: Path | None = None, flows: dict | None = None) -> list
                         folder = out / f"{scheme}-{view}"
                         folder.mkdir(exist_ok=True)
                         ctx = browser.new_context(viewport=size, color_scheme=scheme)
-                        page = ctx.new_page()
-                        drv = WizardDriver(page, base)
-                        seen: dict[str, Path] = {}
-
-                        def snap(name: str, drv: WizardDriver = drv, page=page, folder: Path = folder) -> Path:
-                            if drv.kind() == "kb":
-                                page.wait_for_selector(".kb-wz-count:not(:empty)")
-                            shown = page.evaluate("() => document.querySelector('.kb-wz').innerText + JSON.stringify("
-                                                  "[...document.querySelectorAll('.kb-wz input, .kb-wz textarea')]"
-                                                  ".map(e => [e.value, e.checked]))")
-                            key = hashlib.sha256((drv.step() + shown).encode()).hexdigest()
-                            if key in seen:
-                                return seen[key]
-                            page.evaluate("window.scrollTo(0, 0)")  # focus may have scrolled under the sticky header
-                            path = folder / f"{len(seen) + 1:02d}-{name}.png"
-                            page.screenshot(path=str(path), full_page=True)
-                            seen[key] = path
-                            written.append(path)
-                            return path
-
+                        album = _Album(WizardDriver(ctx.new_page(), base), folder, out)
                         for flow, plan in flows.items():
-                            drv.open()
-                            shots: list[str] = []
-
-                            def shot(sid: str, flow: str = flow, plan: dict = plan, shots: list[str] = shots,
-                                     drv: WizardDriver = drv) -> None:
-                                if drv.kind() == "question":
-                                    if flow == "P1" and _first_visit(drv):
-                                        drv.press_continue()  # nothing answered: the error summary
-                                        if drv.page.query_selector(".kb-wz-errors"):
-                                            shots.append(snap(f"{flow}-{sid}-error-summary").relative_to(out).as_posix())
-                                        elif drv.step() != sid:  # nothing was required: back to it
-                                            drv.page.go_back()
-                                            drv.page.wait_for_selector(f".kb-wz[data-step='{sid}']")
-                                    drv.answer_only(plan)  # the screen as the customer leaves it
-                                shots.append(snap(f"{flow}-{sid}").relative_to(out).as_posix())
-
-                            drv.run(plan, on_page=shot)
-                            index.append(f"{scheme}-{view} {flow}: " + " ".join(shots))
+                            index.append(
+                                f"{scheme}-{view} {flow}: " + " ".join(album.flow(flow, plan))
+                            )
+                        written += album.seen.values()
                         ctx.close()
                 browser.close()
         finally:
@@ -123,7 +151,8 @@ def _first_visit(drv: WizardDriver) -> bool:
     """Nothing answered yet on this screen (so Continue shows the error summary)."""
     return not drv.page.evaluate(
         "[...document.querySelectorAll('.kb-wz input:not([type=hidden]), .kb-wz textarea')]"
-        ".some(e => (e.type === 'radio' || e.type === 'checkbox') ? e.checked : e.value !== '')")
+        ".some(e => (e.type === 'radio' || e.type === 'checkbox') ? e.checked : e.value !== '')"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

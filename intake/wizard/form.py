@@ -12,6 +12,7 @@ the ES modules).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kbcore import schemacheck, yamlines
-from kbcore.problems import Problem, did_you_mean
+from kbcore.problems import Problem, Severity, did_you_mean
 
 HERE = Path(__file__).parent
 FORM_FILE = HERE / "form.yml"
@@ -55,7 +56,7 @@ def policy_view(data: Any) -> PolicyView | None:
     for q in data["questions"]:
         if isinstance(q, dict) and isinstance(q.get("id"), str):
             view.questions.append(q["id"])
-            opts = q.get("options") if isinstance(q.get("options"), list) else []
+            opts: list[Any] = q["options"] if isinstance(q.get("options"), list) else []
             literal = [_text(o.get("value")) for o in opts if isinstance(o, dict)]
             view.options[q["id"]] = None if q.get("options_from") else literal
     for ex in data.get("exclusions") or []:
@@ -69,14 +70,23 @@ def _text(v: Any) -> str:
     return ("yes" if v else "no") if isinstance(v, bool) else str(v)
 
 
-def load(path: str | Path = FORM_FILE, policy: PolicyView | list[str] | None = None) -> tuple[dict, list[Problem]]:
+def load(
+    path: str | Path = FORM_FILE, policy: PolicyView | list[str] | None = None
+) -> tuple[dict, list[Problem]]:
     """Read and check a form file; a YAML error is a problem at its line, never an exception."""
     name = display_path(Path(path))
     loaded = yamlines.load_file(path, name, code="WZ101", what="YAML")
     if loaded.data is None:
         return {}, loaded.problems
     if not isinstance(loaded.data, dict):
-        return {}, [Problem(name, 1, "WZ102", "the form definition must be a mapping with `version`, `start` and `steps`")]
+        return {}, [
+            Problem(
+                name,
+                1,
+                "WZ102",
+                "the form definition must be a mapping with `version`, `start` and `steps`",
+            )
+        ]
     return loaded.data, loaded.problems + check(loaded.data, name, policy, loaded.lines)
 
 
@@ -88,8 +98,12 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def check(form: dict, name: str, policy: PolicyView | list[str] | None = None,
-          lines: Mapping[Path_, int] | None = None) -> list[Problem]:
+def check(
+    form: dict,
+    name: str,
+    policy: PolicyView | list[str] | None = None,
+    lines: Mapping[Path_, int] | None = None,
+) -> list[Problem]:
     """Every problem in a loaded form. With the policy, also that its questions are each
     asked exactly once, in the policy's order, and that checkbox statements fit them."""
     if isinstance(policy, list):
@@ -98,16 +112,18 @@ def check(form: dict, name: str, policy: PolicyView | list[str] | None = None,
 
 
 class _Checker:
-    def __init__(self, form: dict, name: str, policy: PolicyView | None, lines: dict[Path_, int]) -> None:
+    def __init__(
+        self, form: dict, name: str, policy: PolicyView | None, lines: dict[Path_, int]
+    ) -> None:
         self.form, self.name, self.policy, self.lines = form, name, policy, lines
         self.probs: list[Problem] = []
         self.step_ids: dict[str, Path_] = {}
         self.field_ids: dict[str, Path_] = {}
 
-    def add(self, path: Path_, code: str, msg: str, severity: str = "error") -> None:
+    def add(self, path: Path_, code: str, msg: str, severity: Severity = "error") -> None:
+        line = yamlines.line_of(self.lines, path)
         key = yamlines.dotted(path) or None
-        self.probs.append(Problem(self.name, yamlines.line_of(self.lines, path), code, msg,
-                                  severity=severity, key=key))  # type: ignore[arg-type]
+        self.probs.append(Problem(self.name, line, code, msg, severity=severity, key=key))
 
     def run(self) -> list[Problem]:
         self.probs += schemacheck.check(self.form, SCHEMA, self.lines, self.name, _CODES)
@@ -119,19 +135,31 @@ class _Checker:
                 continue
             if step["id"] in self.step_ids:
                 first = yamlines.line_of(self.lines, self.step_ids[step["id"]])
-                self.add(("steps", i, "id"), "WZ121", f"duplicate step id '{step['id']}' (also line {first})")
+                self.add(
+                    ("steps", i, "id"),
+                    "WZ121",
+                    f"duplicate step id '{step['id']}' (also line {first})",
+                )
             else:
                 self.step_ids[step["id"]] = ("steps", i)
             for j, f in enumerate(step.get("fields") or []):
                 if isinstance(f, dict) and isinstance(f.get("id"), str):
                     if f["id"] in self.field_ids:
                         first = yamlines.line_of(self.lines, self.field_ids[f["id"]])
-                        self.add(("steps", i, "fields", j, "id"), "WZ131", f"duplicate field id '{f['id']}' (also line {first})")
+                        self.add(
+                            ("steps", i, "fields", j, "id"),
+                            "WZ131",
+                            f"duplicate field id '{f['id']}' (also line {first})",
+                        )
                     else:
                         self.field_ids[f["id"]] = ("steps", i, "fields", j)
         start = self.form.get("start")
         if isinstance(start, str) and start not in self.step_ids:
-            self.add(("start",), "WZ113", f"`start` names no step: '{start}'{did_you_mean(start, self.step_ids)}")
+            self.add(
+                ("start",),
+                "WZ113",
+                f"`start` names no step: '{start}'{did_you_mean(start, self.step_ids)}",
+            )
         self._check_payload()
         for i, step in enumerate(steps):
             if isinstance(step, dict) and isinstance(step.get("id"), str):
@@ -152,9 +180,23 @@ class _Checker:
                 continue
             where = ("payload", key)
             if ("answer" in spec) == ("value" in spec):
-                self.add(where, "WZ115", f"payload '{key}': needs either `answer: <policy question>` or `value: <constant>`")
-            elif self.policy is not None and "answer" in spec and spec["answer"] not in self.policy.questions:
-                self.add(where, "WZ116", f"payload '{key}': the policy has no question '{spec['answer']}'{did_you_mean(spec['answer'], self.policy.questions)}")
+                self.add(
+                    where,
+                    "WZ115",
+                    f"payload '{key}': needs either `answer: <policy question>` or `value: "
+                    "<constant>`",
+                )
+            elif (
+                self.policy is not None
+                and "answer" in spec
+                and spec["answer"] not in self.policy.questions
+            ):
+                self.add(
+                    where,
+                    "WZ116",
+                    f"payload '{key}': the policy has no question "
+                    f"'{spec['answer']}'{did_you_mean(spec['answer'], self.policy.questions)}",
+                )
 
     def _check_step(self, step: dict, at: Path_) -> None:
         sid = step["id"]
@@ -165,14 +207,23 @@ class _Checker:
                 self.add(at, "WZ125", f"step '{sid}': a question step needs `fields` (a list)")
                 fields = []
             if len(fields) > 1 and not step.get("title"):
-                self.add(at, "WZ126", f"step '{sid}': a step with several fields needs a `title` (the page heading)")
+                self.add(
+                    at,
+                    "WZ126",
+                    f"step '{sid}': a step with several fields needs a `title` (the page heading)",
+                )
             for j, f in enumerate(fields):
                 if isinstance(f, dict):
                     self._check_field(f, sid, at + ("fields", j))
         elif fields:
             self.add(at + ("fields",), "WZ127", f"step '{sid}': only question steps have `fields`")
         if kind in ("question", "info", "kb") and "next" not in step:
-            self.add(at, "WZ140", f"step '{sid}': needs `next` (a step id, or a list of {{if, goto}} ending with a plain {{goto}})")
+            self.add(
+                at,
+                "WZ140",
+                f"step '{sid}': needs `next` (a step id, or a list of {{if, goto}} ending with a "
+                f"plain {{goto}})",
+            )
         for k, notice in enumerate(step.get("notices") or []):
             if isinstance(notice, dict) and isinstance(notice.get("if"), dict):
                 self._check_condition(notice["if"], sid, at + ("notices", k, "if"))
@@ -187,23 +238,46 @@ class _Checker:
                 if isinstance(rule.get("if"), dict):
                     self._check_condition(rule["if"], sid, at + ("next", i, "if"))
                 elif i != len(nxt) - 1:
-                    self.add(at + ("next", i), "WZ143", f"step '{sid}': next[{i}] has no `if`, so the rules after it can never apply")
+                    self.add(
+                        at + ("next", i),
+                        "WZ143",
+                        f"step '{sid}': next[{i}] has no `if`, so the rules after it can never "
+                        "apply",
+                    )
             if nxt and isinstance(nxt[-1], dict) and "if" in nxt[-1]:
-                self.add(at + ("next",), "WZ144", f"step '{sid}': the last `next` rule must be a plain {{goto}} so every answer leads somewhere")
+                self.add(
+                    at + ("next",),
+                    "WZ144",
+                    f"step '{sid}': the last `next` rule must be a plain {{goto}} so every answer "
+                    "leads somewhere",
+                )
 
     def _check_goto(self, goto: str, sid: str, at: Path_) -> None:
         if goto not in self.step_ids:
-            self.add(at, "WZ142", f"step '{sid}': goes to unknown step '{goto}'{did_you_mean(goto, self.step_ids)}")
+            self.add(
+                at,
+                "WZ142",
+                f"step '{sid}': goes to unknown step '{goto}'{did_you_mean(goto, self.step_ids)}",
+            )
 
     def _check_field(self, f: dict, sid: str, at: Path_) -> None:
         if "question" in f:
             extra = sorted(set(f) - {"question", "when"})
             if extra:
-                self.add(at + (extra[0],), "WZ132", f"step '{sid}': a policy question takes only `when` (its wording and options are the policy's), not '{extra[0]}'")
+                self.add(
+                    at + (extra[0],),
+                    "WZ132",
+                    f"step '{sid}': a policy question takes only `when` (its wording and options "
+                    f"are the policy's), not '{extra[0]}'",
+                )
         elif not isinstance(f.get("id"), str):
-            self.add(at, "WZ130", f"step '{sid}': every field needs an `id`, or `question: <policy question>`")
+            self.add(
+                at,
+                "WZ130",
+                f"step '{sid}': every field needs an `id`, or `question: <policy question>`",
+            )
             return
-        fid = f.get("id") or f.get("question")
+        fid = str(f.get("id") or f.get("question"))
         if "question" not in f:
             if not f.get("label"):
                 self.add(at, "WZ134", f"field '{fid}': needs a `label`")
@@ -211,10 +285,17 @@ class _Checker:
                 self.add(at, "WZ133", f"field '{fid}': needs a `type`")
         ftype = f.get("type")
         if ftype in ("radios", "checkboxes") and not f.get("options") and not f.get("options_from"):
-            self.add(at, "WZ135", f"field '{fid}': a {ftype} field needs `options` or `options_from`")
+            self.add(
+                at, "WZ135", f"field '{fid}': a {ftype} field needs `options` or `options_from`"
+            )
         src = f.get("options_from")
         if isinstance(src, str) and src not in OPTION_SOURCES:
-            self.add(at + ("options_from",), "WZ137", f"field '{fid}': the policy offers no option list '{src}'{did_you_mean(src, OPTION_SOURCES)}")
+            self.add(
+                at + ("options_from",),
+                "WZ137",
+                f"field '{fid}': the policy offers no option list "
+                f"'{src}'{did_you_mean(src, OPTION_SOURCES)}",
+            )
         if isinstance(f.get("pattern"), str):
             try:
                 re.compile(f["pattern"])
@@ -230,27 +311,53 @@ class _Checker:
         q = o.get("question")
         if q is not None or "ticked" in o:
             if ftype != "checkboxes" or not isinstance(q, str) or "ticked" not in o or "value" in o:
-                self.add(at, "WZ136", f"field '{fid}': an option with `question` is a checkbox statement: it needs `question` and `ticked`, and no `value`")
+                self.add(
+                    at,
+                    "WZ136",
+                    f"field '{fid}': an option with `question` is a checkbox statement: it needs "
+                    "`question` and `ticked`, and no `value`",
+                )
             elif self.policy is not None:
                 self._check_statement(o, fid, at)
         elif "value" not in o:
             self.add(at, "WZ136", f"field '{fid}': every option needs `value` and `label`")
         if "payload" in o and ftype != "checkboxes":
-            self.add(at + ("payload",), "WZ136", f"field '{fid}': only checkbox options have `payload` (true when ticked)")
+            self.add(
+                at + ("payload",),
+                "WZ136",
+                f"field '{fid}': only checkbox options have `payload` (true when ticked)",
+            )
 
     def _check_statement(self, o: dict, fid: str, at: Path_) -> None:
         assert self.policy is not None
         q, ticked = o["question"], str(o["ticked"])
         if q not in self.policy.questions:
-            self.add(at + ("question",), "WZ171", f"field '{fid}': the policy has no question '{q}'{did_you_mean(q, self.policy.questions)}")
+            self.add(
+                at + ("question",),
+                "WZ171",
+                f"field '{fid}': the policy has no question "
+                f"'{q}'{did_you_mean(q, self.policy.questions)}",
+            )
             return
         values = self.policy.options.get(q)
         if values is None or len(values) != 2 or ticked not in values:
-            self.add(at + ("ticked",), "WZ176", f"field '{fid}': a checkbox answers '{q}' with `ticked` and its other option when unticked, so '{q}' needs exactly two options, one of them '{ticked}' (it has {', '.join(values or []) or 'options from data'})")
+            self.add(
+                at + ("ticked",),
+                "WZ176",
+                f"field '{fid}': a checkbox answers '{q}' with `ticked` and its other option when "
+                f"unticked, so '{q}' needs exactly two options, one of them '{ticked}' (it has "
+                f"{', '.join(values or []) or 'options from data'})",
+            )
             return
         whens = self.policy.exclusions.get(q, [])
         if whens and not any(_matches(w, q, ticked) for w in whens):
-            self.add(at + ("ticked",), "WZ177", f"field '{fid}': ticking '{q}' answers '{ticked}', but the policy's exclusion on '{q}' applies to the other answer: a ticked box must be the statement that applies")
+            self.add(
+                at + ("ticked",),
+                "WZ177",
+                f"field '{fid}': ticking '{q}' answers '{ticked}', but the policy's exclusion on "
+                f"'{q}' applies to the other answer: a ticked box must be the statement that "
+                "applies",
+            )
 
     def _check_condition(self, cond: Any, sid: str, at: Path_) -> None:
         def add(msg: str, code: str = "WZ150") -> None:
@@ -269,17 +376,33 @@ class _Checker:
             return
         if "seen" in cond:
             if cond["seen"] not in self.step_ids:
-                add(f"`seen` names unknown step '{cond['seen']}'{did_you_mean(str(cond['seen']), self.step_ids)}", "WZ151")
+                add(
+                    "`seen` names unknown step "
+                    f"'{cond['seen']}'{did_you_mean(str(cond['seen']), self.step_ids)}",
+                    "WZ151",
+                )
             return
         if "answer" in cond:
             known = self._answerable()
             if self.policy is not None and cond["answer"] not in known:
-                add(f"condition on unknown field '{cond['answer']}'{did_you_mean(str(cond['answer']), known)}", "WZ152")
-            elif self.policy is None and cond["answer"] not in self.field_ids and not _looks_like_id(cond["answer"]):
+                add(
+                    "condition on unknown field "
+                    f"'{cond['answer']}'{did_you_mean(str(cond['answer']), known)}",
+                    "WZ152",
+                )
+            elif (
+                self.policy is None
+                and cond["answer"] not in self.field_ids
+                and not _looks_like_id(cond["answer"])
+            ):
                 add(f"condition on unknown field '{cond['answer']}'", "WZ152")
         elif "outcome" in cond:
             if cond["outcome"] not in OUTCOMES:
-                add(f"outcome must be one of {', '.join(OUTCOMES)}, got '{cond['outcome']}'{did_you_mean(str(cond['outcome']), OUTCOMES)}", "WZ153")
+                add(
+                    f"outcome must be one of {', '.join(OUTCOMES)}, got "
+                    f"'{cond['outcome']}'{did_you_mean(str(cond['outcome']), OUTCOMES)}",
+                    "WZ153",
+                )
         else:
             add("a condition needs `answer`, `outcome`, `seen`, `all`, `any` or `not`")
             return
@@ -297,12 +420,23 @@ class _Checker:
                 continue
             seen.add(sid)
             nxt = steps[sid].get("next")
-            todo += [r.get("goto") for r in nxt if isinstance(r, dict)] if isinstance(nxt, list) else [nxt]
+            todo += (
+                [r.get("goto") for r in nxt if isinstance(r, dict)]
+                if isinstance(nxt, list)
+                else [nxt]
+            )
         if "check" in steps:
-            seen |= {s for s, st in steps.items() if st.get("kind") in ("confirmation", "deflected")}
+            seen |= {
+                s for s, st in steps.items() if st.get("kind") in ("confirmation", "deflected")
+            }
         for sid, at in self.step_ids.items():
             if sid not in seen:
-                self.add(at + ("id",), "WZ160", f"step '{sid}' can never be reached from `start`", severity="warning")
+                self.add(
+                    at + ("id",),
+                    "WZ160",
+                    f"step '{sid}' can never be reached from `start`",
+                    severity="warning",
+                )
 
     def _check_policy_questions(self) -> None:
         assert self.policy is not None
@@ -311,34 +445,65 @@ class _Checker:
         order: list[str] = []
         for fid, at in self.field_ids.items():
             if fid in questions:
-                self.add(at + ("id",), "WZ175", f"field id '{fid}' is also a policy question's id: their answers would overwrite each other")
+                self.add(
+                    at + ("id",),
+                    "WZ175",
+                    f"field id '{fid}' is also a policy question's id: their answers would "
+                    "overwrite each other",
+                )
         for i, step in enumerate(self.form.get("steps") or []):
             if not isinstance(step, dict):
                 continue
             for j, f in enumerate(step.get("fields") or []):
                 if not isinstance(f, dict):
                     continue
-                asks = [(f.get("question"), ("fields", j, "question"))] if "question" in f else [
-                    (o.get("question"), ("fields", j, "options", k, "question"))
-                    for k, o in enumerate(f.get("options") or []) if isinstance(o, dict) and "question" in o]
+                asks = (
+                    [(f.get("question"), ("fields", j, "question"))]
+                    if "question" in f
+                    else [
+                        (o.get("question"), ("fields", j, "options", k, "question"))
+                        for k, o in enumerate(f.get("options") or [])
+                        if isinstance(o, dict) and "question" in o
+                    ]
+                )
                 for q, where in asks:
                     at = ("steps", i) + where
                     if not isinstance(q, str):
                         continue
                     if q not in questions:
                         if "options" not in where:  # statements are reported by _check_statement
-                            self.add(at, "WZ171", f"step '{step.get('id')}': the policy has no question '{q}'{did_you_mean(q, questions)}")
+                            self.add(
+                                at,
+                                "WZ171",
+                                f"step '{step.get('id')}': the policy has no question "
+                                f"'{q}'{did_you_mean(q, questions)}",
+                            )
                     elif q in placed:
-                        self.add(at, "WZ172", f"step '{step.get('id')}': policy question '{q}' is already asked by step '{placed[q]}'")
+                        self.add(
+                            at,
+                            "WZ172",
+                            f"step '{step.get('id')}': policy question '{q}' is already asked by "
+                            f"step '{placed[q]}'",
+                        )
                     else:
                         placed[q] = str(step.get("id"))
                         order.append(q)
         missing = [q for q in questions if q not in placed]
         if missing:
-            self.add(("steps",), "WZ173", f"no step asks the policy question(s) {', '.join(missing)}: the engine cannot classify without them")
-        for a, b in zip(order, order[1:]):
+            self.add(
+                ("steps",),
+                "WZ173",
+                f"no step asks the policy question(s) {', '.join(missing)}: the engine cannot "
+                "classify without them",
+            )
+        for a, b in itertools.pairwise(order):
             if questions.index(b) < questions.index(a):
-                self.add(("steps",), "WZ174", f"policy question '{b}' is asked after '{a}' here but before it in the policy: a question's `when` may depend on earlier ones")
+                self.add(
+                    ("steps",),
+                    "WZ174",
+                    f"policy question '{b}' is asked after '{a}' here but before it in the "
+                    "policy: a question's `when` may depend on earlier ones",
+                )
 
 
 def _looks_like_id(v: Any) -> bool:
@@ -363,7 +528,11 @@ def _matches(when: Any, question: str, value: str) -> bool:
 
 def resolve(form: dict) -> dict:
     """The browser's copy of the form: plain JSON, every step with a kind."""
-    out = json.loads(json.dumps({k: form[k] for k in ("version", "title", "start", "steps", "payload") if k in form}))
+    out = json.loads(
+        json.dumps(
+            {k: form[k] for k in ("version", "title", "start", "steps", "payload") if k in form}
+        )
+    )
     for step in out["steps"]:
         step.setdefault("kind", "question")
     return out

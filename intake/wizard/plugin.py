@@ -22,7 +22,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from kbcore import context as build_context
 from kbcore.options import Endpoint, MailAddress, Number, PluginConfig
@@ -81,7 +83,10 @@ class RequestPlugin(BasePlugin[RequestConfig]):
             if p.severity != "error":
                 log.warning(str(p))
         if errors:
-            raise PluginError(f"{len(errors)} error(s) in the request form; nothing was written:\n" + "\n".join(str(p) for p in sorted(errors)))
+            raise PluginError(
+                f"{len(errors)} error(s) in the request form; nothing was written:\n"
+                + "\n".join(str(p) for p in sorted(errors))
+            )
         self.form = formdef.resolve(form)
         self.articles: dict[str, list[str]] = {}
         self.landing: list[str] = []
@@ -95,15 +100,21 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         if self.config.policy_file and ctx.policy_path is None:
             ctx.use_policy_file(self.config.policy_file)
         policy = ctx.policy()
-        return formdef.policy_view(policy.data) if policy is not None else None  # its own checks report a bad one
+        return (
+            formdef.policy_view(policy.data) if policy is not None else None
+        )  # its own checks report a bad one
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
         src = self.config.page
         if files.get_file_from_path(src) is not None:
-            raise PluginError(f"{src}: the kb-request plugin generates this page; remove the file or set plugins.kb-request.page")
-        content = f"---\ntemplate: request.html\ntitle: {json.dumps(self.config.title)}\nsearch:\n  exclude: true\n---\n"
+            raise PluginError(
+                f"{src}: the kb-request plugin generates this page; remove the file or set "
+                "plugins.kb-request.page"
+            )
+        title = json.dumps(self.config.title)
+        content = f"---\ntemplate: request.html\ntitle: {title}\nsearch:\n  exclude: true\n---\n"
         f = File.generated(config, src, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
         files.append(f)
         # fixed before any page renders: the request page embeds it
@@ -113,7 +124,7 @@ class RequestPlugin(BasePlugin[RequestConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         """Every page is read by now (none rendered): the articles, and the category pages."""
         if not self.config.enabled:
-            return None
+            return
         ctx = build_context.of(config)
         for f in files.documentation_pages():
             art = ctx.article(f.src_uri)
@@ -123,9 +134,11 @@ class RequestPlugin(BasePlugin[RequestConfig]):
                 self.landing.append(str(art.id))
             else:
                 self.articles[str(art.id)] = [str(art.title), f.page.url]
-        return None
+        return
 
-    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
         if not self.config.enabled:
             return None
         if page.file.src_uri != self.config.page:
@@ -133,19 +146,27 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         data = {
             "form": self.form,
             "delivery": {
-                "endpoint": self.config.endpoint, "mailto": self.config.mailto,
-                "timeout": self.config.timeout, "retries": self.config.retries,
+                "endpoint": self.config.endpoint,
+                "mailto": self.config.mailto,
+                "timeout": self.config.timeout,
+                "retries": self.config.retries,
                 "deflection_endpoint": self.config.deflection_endpoint,
             },
             "landing": sorted(self.landing),
             "paths": {
-                "compiled_policy": self.config.compiled_policy, "engine": self.config.engine,
-                "search": self.config.search_module, "search_index": self.config.search_index,
+                "compiled_policy": self.config.compiled_policy,
+                "engine": self.config.engine,
+                "search": self.config.search_module,
+                "search_index": self.config.search_index,
                 "articles": ARTICLES_DIR,
             },
             "article_buckets": self.buckets,
         }
-        context["kb_request"] = {"title": self.config.title, "mailto": self.config.mailto, "data_json": script_json(data)}
+        context["kb_request"] = {  # type: ignore[typeddict-unknown-key]  # read by request.html
+            "title": self.config.title,
+            "mailto": self.config.mailto,
+            "data_json": script_json(data),
+        }
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -157,7 +178,9 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         folder = Path(config.site_dir) / ARTICLES_DIR
         folder.mkdir(parents=True, exist_ok=True)
         for k, shard in enumerate(shards):
-            text = json.dumps({"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(
+                {"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":")
+            )
             (folder / f"{k}.json").write_text(text, encoding="utf-8")
         # What the browser downloads: the modules without their comments (slim.py).
         slim_folder(Path(config.site_dir) / "assets" / "intake" / "wizard")
@@ -169,5 +192,10 @@ class RequestPlugin(BasePlugin[RequestConfig]):
 def script_json(data: object) -> str:
     """JSON safe inside <script>: no '<' (so no '</script>' or '<!--'), no U+2028/9."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )

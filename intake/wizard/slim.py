@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 def slim_js(text: str) -> str:
@@ -43,11 +43,15 @@ def slim_js(text: str) -> str:
 
 
 def slim_css(text: str) -> str:
-    return "\n".join(line.strip() for line in _CSS_COMMENT.sub("", text).splitlines() if line.strip()) + "\n"
+    return (
+        "\n".join(line.strip() for line in _CSS_COMMENT.sub("", text).splitlines() if line.strip())
+        + "\n"
+    )
 
 
 def slim_folder(folder: Path) -> None:
-    """Rewrite every .js and .css file below `folder` slimmed (the site's copies, never the sources)."""
+    """Rewrite every .js and .css file below `folder` slimmed (the site's copies, never the "
+    "sources)."""
     for path in sorted(folder.rglob("*")):
         if path.suffix == ".js":
             path.write_text(slim_js(path.read_text(encoding="utf-8")), encoding="utf-8")

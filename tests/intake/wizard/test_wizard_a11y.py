@@ -14,20 +14,29 @@ pytestmark = pytest.mark.browser
 def settled(axe):
     """axe after the page's transitions finished: the theme's back-to-top button fades in as
     the keyboard scrolls, and half-faded text is not what anyone reads."""
+
     def run(page) -> list:
         page.evaluate("document.getAnimations().forEach((a) => a.finish())")
         return axe(page)
+
     return run
 
 
-def _collect(drv: WizardDriver, axe, plan: dict, found: dict[str, list], errors_too: bool, tag: str = "") -> list[str]:
+def _collect(
+    drv: WizardDriver, axe, plan: dict, found: dict[str, list], errors_too: bool, tag: str = ""
+) -> list[str]:
     axe = settled(axe)
 
     def check(sid: str) -> None:
         if drv.kind() == "kb":
             drv.page.wait_for_selector(".kb-wz-count:not(:empty)")
-        if errors_too and drv.kind() == "question" and f"{sid} (errors)" not in found and not _answered(drv):
-            # First visit, nothing answered yet: Continue shows the error summary (if anything is required).
+        if (
+            errors_too
+            and drv.kind() == "question"
+            and f"{sid} (errors)" not in found
+            and not _answered(drv)
+        ):
+            # First visit, nothing answered: Continue shows the error summary (if one is needed).
             drv.press_continue()
             if drv.page.query_selector(".kb-wz-errors"):
                 found[f"{sid} (errors)"] = axe(drv.page)
@@ -42,8 +51,10 @@ def _collect(drv: WizardDriver, axe, plan: dict, found: dict[str, list], errors_
 
 
 def _answered(drv: WizardDriver) -> bool:
-    return drv.page.evaluate("[...document.querySelectorAll('.kb-wz input, .kb-wz textarea')]"
-                             ".some(e => (e.type === 'radio' || e.type === 'checkbox') ? e.checked : e.value !== '')")
+    return drv.page.evaluate(
+        "[...document.querySelectorAll('.kb-wz input, .kb-wz textarea')]"
+        ".some(e => (e.type === 'radio' || e.type === 'checkbox') ? e.checked : e.value !== '')"
+    )
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -52,7 +63,11 @@ def test_axe_finds_nothing_on_any_screen(browser, serve, shipped_site, axe, sche
     page = ctx.new_page()
     drv = WizardDriver(page, serve(shipped_site))
     found: dict[str, list] = {}
-    flows = ["P1", "partner", "not_covered", "special_services", "escalation"] if scheme == "light" else ["P1", "escalation"]
+    flows = (
+        ["P1", "partner", "not_covered", "special_services", "escalation"]
+        if scheme == "light"
+        else ["P1", "escalation"]
+    )
     for name in flows:
         drv.open()
         _collect(drv, axe, FLOWS[name], found, errors_too=(name == "P1"), tag=f" ({name})")
@@ -64,7 +79,13 @@ def test_axe_finds_nothing_on_any_screen(browser, serve, shipped_site, axe, sche
     drv.press_continue()
     found["scope (none and a statement)"] = settled(axe)(page)
     ctx.close()
-    assert {"start (errors)", "problem (errors)", "contact (errors)", "sent (P1)", "sent (escalation)"} <= set(found)
+    assert {
+        "start (errors)",
+        "problem (errors)",
+        "contact (errors)",
+        "sent (P1)",
+        "sent (escalation)",
+    } <= set(found)
     assert len(found) > (40 if scheme == "light" else 20)
     bad = {k: v for k, v in found.items() if v}
     assert bad == {}
@@ -75,7 +96,10 @@ def test_axe_finds_nothing_on_the_desk_confirmations(page, desk_server, axe):
     desk.reset()
     drv = WizardDriver(page, base)
     found = {}
-    for plan, outcome in [(["ok"], "text=We received your request."), (["redirect"], "text=We could not send your request")]:
+    for plan, outcome in [
+        (["ok"], "text=We received your request."),
+        (["redirect"], "text=We could not send your request"),
+    ]:
         desk.plan[:] = plan
         drv.open()
         drv.run(FLOWS["P1"])
@@ -91,7 +115,9 @@ def test_error_summary_focus_and_links(wizard):
     summary = wizard.page.query_selector(".kb-wz-errors")
     assert summary is not None and wizard.active(".kb-wz-errors")
     assert wizard.page.get_attribute(".kb-wz-errors", "role") == "alert"
-    links = wizard.page.eval_on_selector_all(".kb-wz-errors a", "els => els.map(e => [e.getAttribute('href'), e.textContent])")
+    links = wizard.page.eval_on_selector_all(
+        ".kb-wz-errors a", "els => els.map(e => [e.getAttribute('href'), e.textContent])"
+    )
     assert links == [
         ["#f-name", "Enter an answer to “Full name”"],
         ["#f-email", "Enter an email address in the correct format, like name@example.com"],
@@ -112,10 +138,16 @@ def test_error_summary_focus_and_links(wizard):
 def test_progress_and_heading_are_read_together(wizard):
     assert wizard.active("h1")  # each screen starts at its heading ...
     described = wizard.page.get_attribute("h1", "aria-describedby")
-    assert wizard.page.inner_text(f"#{described}").startswith("Step 1 of ")  # ... which names the step
+    assert wizard.page.inner_text(f"#{described}").startswith(
+        "Step 1 of "
+    )  # ... which names the step
 
 
 def test_optional_fields_say_so(wizard):
     wizard.run(FLOWS["P1"], until="problem")
-    labels = wizard.page.eval_on_selector_all(".kb-wz label.kb-wz-label", "els => els.map(e => e.textContent)")
-    assert "How can we make it happen again? (optional)" in labels and "Summary in one line" in labels
+    labels = wizard.page.eval_on_selector_all(
+        ".kb-wz label.kb-wz-label", "els => els.map(e => e.textContent)"
+    )
+    assert (
+        "How can we make it happen again? (optional)" in labels and "Summary in one line" in labels
+    )

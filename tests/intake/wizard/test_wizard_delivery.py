@@ -5,6 +5,7 @@ due time; without an endpoint it says first that nothing was sent and how to sen
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,8 +13,13 @@ import pytest
 from intake.reference import reference_for
 from testkit.wizard_driver import FLOWS, WizardDriver
 
-
 pytestmark = pytest.mark.browser
+# Where each button is, relative to the wizard's box (scrolling does not move it).
+PLACES = (
+    "els => els.map(e => { const r = e.getBoundingClientRect(),"
+    " m = document.querySelector('.kb-wz').getBoundingClientRect();"
+    " return [r.left - m.left, r.top - m.top]; })"
+)
 
 
 def test_fails_twice_then_succeeds_delivered_exactly_once(desk_wizard):
@@ -25,13 +31,19 @@ def test_fails_twice_then_succeeds_delivered_exactly_once(desk_wizard):
     drv.page.wait_for_selector("text=We received your request.", timeout=15000)
     assert len(desk.posts) == 3 and len({p["id"] for p in desk.posts}) == 1
     pid = desk.posts[0]["id"]
-    assert [h["idempotency-key"] for h in desk.headers] == [pid] * 3  # the idempotency key is the payload id
+    assert [h["idempotency-key"] for h in desk.headers] == [
+        pid
+    ] * 3  # the idempotency key is the payload id
     assert list(desk.accepted) == [reference_for(pid)]
     # The desk's reference and due time, not ones computed in the browser.
     assert drv.page.inner_text("h1") == "Request sent"
     assert drv.page.inner_text(".kb-wz-ref") == reference_for(pid)
-    assert "2030" in drv.page.inner_text(".kb-wz-next") and "January" in drv.page.inner_text(".kb-wz-next")
+    assert "2030" in drv.page.inner_text(".kb-wz-next") and "January" in drv.page.inner_text(
+        ".kb-wz-next"
+    )
     assert drv.payload()["classification"]["respond_by"][:4] != "2030"
+    zone = drv.page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    assert drv.page.inner_text(".kb-wz-next").count(zone) <= 1  # each time zone named once
     assert not any(h.get("x-kb-honeypot") for h in desk.headers)  # a person's request
     # Delivered: the draft is gone, a reload shows the confirmation and sends nothing.
     assert drv.draft() is None or drv.draft()["state"]["sent"] is None
@@ -59,7 +71,7 @@ def test_failure_is_said_plainly_payload_kept_retry_once(desk_wizard):
     with drv.page.expect_download() as dl:
         drv.tab_to("[data-action=download]")
         drv.page.keyboard.press("Enter")
-    saved = json.loads(open(dl.value.path()).read())
+    saved = json.loads(Path(dl.value.path()).read_text())
     assert dl.value.suggested_filename == f"support-request-{reference_for(saved['id'])}.json"
     assert saved["id"] == desk.posts[0]["id"] and saved["classification"]["priority"] == "P2"
     # Try again: the first attempt hangs past the timeout (the desk stores it anyway), the
@@ -82,7 +94,9 @@ def test_a_redirect_is_a_failure_never_sent(desk_wizard):
     assert len(desk.posts) == 1 and desk.accepted == {}  # not retried: a redirect will not change
     assert drv.item()["status"] == "failed"
     assert drv.draft()["state"]["sent"] == desk.posts[0]["id"]  # the draft is kept
-    assert drv.page.query_selector("[data-action=download]") and drv.page.query_selector("[data-action=send]")
+    assert drv.page.query_selector("[data-action=download]") and drv.page.query_selector(
+        "[data-action=send]"
+    )
 
 
 def test_refused_request_shows_the_desks_messages_as_text(desk_wizard):
@@ -91,7 +105,10 @@ def test_refused_request_shows_the_desks_messages_as_text(desk_wizard):
     drv.run(FLOWS["P1"])
     drv.page.wait_for_selector("text=We could not send your request", timeout=15000)
     status = drv.page.inner_text(".kb-wz-status")
-    assert "refused the request (422)" in status and "$.requester.name <img src=x onerror=__xss(1)> is not accepted" in status
+    assert (
+        "refused the request (422)" in status
+        and "$.requester.name <img src=x onerror=__xss(1)> is not accepted" in status
+    )
     assert drv.page.evaluate("window.__xssHits || 0") == 0
     assert len(desk.posts) == 1 and drv.item()["status"] == "failed"
 
@@ -131,9 +148,13 @@ def test_a_send_in_flight_and_a_new_request_do_not_clobber_each_other(desk_wizar
     drv.page.wait_for_timeout(1500)  # the first POST has been answered by now
     assert len(desk.accepted) == 1
     first = drv.outbox()[0]
-    assert first["status"] == "delivered" and first["desk"]["reference"] == reference_for(first["payload"]["id"])
+    assert first["status"] == "delivered" and first["desk"]["reference"] == reference_for(
+        first["payload"]["id"]
+    )
     state = drv.draft()["state"]
-    assert state["answers"] == {"kind": "new"} and state["id"] != first["payload"]["id"]  # the new draft survives
+    assert (
+        state["answers"] == {"kind": "new"} and state["id"] != first["payload"]["id"]
+    )  # the new draft survives
     # And the other way round: a send that fails after a new request began is not lost.
     desk.plan[:] = ["slow-fail"] * 3
     drv.run(FLOWS["P2"])
@@ -159,15 +180,26 @@ def test_escalation_of_a_request_the_desk_knows(desk_wizard):
     ref = reference_for(desk.posts[0]["id"])
     drv.page.evaluate("localStorage.clear()")  # another browser: only the desk knows it
     drv.open()
-    plan = {"kind": "escalation", "esc_reference": ref, "esc_reason": "raise_priority", "esc_justification": "Worse now.",
-            "name": "Ana Example", "email": "ana@example.com", "organisation": "Example Ltd"}
+    plan = {
+        "kind": "escalation",
+        "esc_reference": ref,
+        "esc_reason": "raise_priority",
+        "esc_justification": "Worse now.",
+        "name": "Ana Example",
+        "email": "ana@example.com",
+        "organisation": "Example Ltd",
+    }
     drv.run(plan, until="check")
     assert desk.lookups == [ref]
-    assert "known to the support desk: priority P1, open" in drv.page.inner_text("[data-field=esc_reference]")
+    assert "known to the support desk: priority P1, open" in drv.page.inner_text(
+        "[data-field=esc_reference]"
+    )
     drv.run(plan)
     drv.page.wait_for_selector("text=We received your escalation.", timeout=15000)
     assert drv.page.inner_text("h1") == "Escalation sent"
-    assert desk.posts[-1]["escalation"]["reference"] == ref and desk.posts[-1]["schema_version"] == 2
+    assert (
+        desk.posts[-1]["escalation"]["reference"] == ref and desk.posts[-1]["schema_version"] == 2
+    )
 
 
 def test_escalation_of_a_reference_the_desk_does_not_know_is_an_error(desk_wizard):
@@ -175,7 +207,9 @@ def test_escalation_of_a_reference_the_desk_does_not_know_is_an_error(desk_wizar
     drv.answer_only({"kind": "escalation", "esc_reference": "7K3M-Q9XA"})
     drv.press_continue()
     assert drv.step() == "start" and drv.active(".kb-wz-errors")
-    assert drv.page.inner_text(".kb-wz-errors a") == "Support has no request with the reference 7K3M-Q9XA. Check it against your confirmation."
+    assert drv.page.inner_text(".kb-wz-errors a") == (
+        "Support has no request with the reference 7K3M-Q9XA. Check it against your confirmation."
+    )
     assert desk.lookups == ["7K3M-Q9XA"]
 
 
@@ -186,7 +220,10 @@ def test_deflection_is_told_to_the_desk(desk_wizard):
     assert len(desk.deflections) == 1
     d = desk.deflections[0]
     assert set(d) == {"article_id", "ts", "query"} and d["query"] == FLOWS["deflected"]["summary"]
-    assert d["article_id"] == json.loads(drv.page.evaluate("localStorage.getItem('kb.request.last')"))["article"]
+    assert (
+        d["article_id"]
+        == json.loads(drv.page.evaluate("localStorage.getItem('kb.request.last')"))["article"]
+    )
 
 
 def test_no_endpoint_prepares_an_email_and_says_nothing_was_sent(page, serve, shipped_site):
@@ -208,18 +245,26 @@ def test_no_endpoint_prepares_an_email_and_says_nothing_was_sent(page, serve, sh
     q = parse_qs(parts.query)
     body = q["body"][0]
     assert ref in q["subject"][0] and FLOWS["P1"]["summary"] in q["subject"][0]
-    assert len(body) < 2000 and "{" not in body  # a short readable summary, the JSON is the attachment
+    assert (
+        len(body) < 2000 and "{" not in body
+    )  # a short readable summary, the JSON is the attachment
     assert "Which product is the request about?: PSIcapture (sample)" in body
     assert f"support-request-{ref}.json" in body
-    # Copy puts the same JSON on the clipboard, and changes neither the heading nor where the buttons are.
+    # Copy puts the same JSON on the clipboard, and moves neither the heading nor the buttons.
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    before = page.eval_on_selector_all(".kb-wz .md-button", "els => els.map(e => { const r = e.getBoundingClientRect(), m = document.querySelector('.kb-wz').getBoundingClientRect(); return [r.left - m.left, r.top - m.top]; })")
+    before = page.eval_on_selector_all(
+        ".kb-wz .md-button",
+        PLACES,
+    )
     drv.tab_to("[data-action=copy]")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Copied the request to the clipboard.")
     assert json.loads(page.evaluate("navigator.clipboard.readText()")) == payload
     assert page.inner_text("h1") == "Your request has not been sent yet"
-    after = page.eval_on_selector_all(".kb-wz .md-button", "els => els.map(e => { const r = e.getBoundingClientRect(), m = document.querySelector('.kb-wz').getBoundingClientRect(); return [r.left - m.left, r.top - m.top]; })")
+    after = page.eval_on_selector_all(
+        ".kb-wz .md-button",
+        PLACES,
+    )
     assert after == before
     # Kept in this browser (a reload shows the same page), and known to it for an escalation.
     page.reload()

@@ -14,8 +14,10 @@ from testkit.wizard_driver import FLOWS, WizardDriver
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).parent / "fixtures"
-VALUES = ("JSON.stringify([...document.querySelectorAll('.kb-wz input, .kb-wz textarea')]"
-          ".map(e => [e.id, e.type === 'radio' || e.type === 'checkbox' ? e.checked : e.value]))")
+VALUES = (
+    "JSON.stringify([...document.querySelectorAll('.kb-wz input, .kb-wz textarea')]"
+    ".map(e => [e.id, e.type === 'radio' || e.type === 'checkbox' ? e.checked : e.value]))"
+)
 
 
 def _reload(wizard) -> None:
@@ -24,7 +26,7 @@ def _reload(wizard) -> None:
 
 
 def test_reload_at_every_screen_loses_no_answer(wizard, page_errors):
-    plan = FLOWS["special_services"] | {"errors": "E42: <scanner> \"busy\""}
+    plan = FLOWS["special_services"] | {"errors": 'E42: <scanner> "busy"'}
     pages = []
     for _ in range(30):
         sid, kind = wizard.step(), wizard.kind()
@@ -54,13 +56,16 @@ def _set_draft(wizard, text: str) -> None:
     _reload(wizard)
 
 
-@pytest.mark.parametrize("damage, reason", [
-    ("{not json", "could not be read"),
-    ('{"format": "something-else"}', "is not a saved request"),
-    ("EDIT", "was changed outside this page"),
-    ("VERSION", "format this page does not read"),
-    ("TYPES", "was changed outside this page"),
-])
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        ("{not json", "could not be read"),
+        ('{"format": "something-else"}', "is not a saved request"),
+        ("EDIT", "was changed outside this page"),
+        ("VERSION", "format this page does not read"),
+        ("TYPES", "was changed outside this page"),
+    ],
+)
 def test_damaged_draft_is_discarded_with_a_message(wizard, damage, reason, page_errors):
     wizard.run(FLOWS["P1"], until="severity")
     good = wizard.draft()
@@ -92,7 +97,8 @@ def test_draft_of_an_older_policy_is_migrated(wizard):
         const d = await import(new URL('../assets/intake/wizard/draft.js', location.href).href);
         const old = d.read();
         old.state.answers.version = '9.9';
-        localStorage.setItem(d.KEY, d.encode(old.state, {policy_version: '2020.1', form_version: 2}));
+        const meta = {policy_version: '2020.1', form_version: 2};
+        localStorage.setItem(d.KEY, d.encode(old.state, meta));
     }""")
     _reload(wizard)
     notice = wizard.page.inner_text(".kb-wz-notice")
@@ -112,13 +118,28 @@ def _set_old_draft(wizard, text: str, old_page: str) -> None:
     wizard.wait()
 
 
-@pytest.mark.parametrize("fixture, old_page, lands_on, again", [
-    ("draft-v1-mid-exclusions.json", "database_tuning", "problem", "Does any of these apply?"),  # description came later then
-    ("draft-v1-before-responsibilities.json", "users_trained", "confirm", None),
-    ("draft-v1-at-check.json", "check", "check", None),
-    ("draft-v1-escalation.json", "product", "contact", None),  # reference, reason and why were given
-])
-def test_draft_of_the_previous_wizard_is_upgraded_nothing_typed_lost(wizard, fixture, old_page, lands_on, again, page_errors):
+@pytest.mark.parametrize(
+    "fixture, old_page, lands_on, again",
+    [
+        (
+            "draft-v1-mid-exclusions.json",
+            "database_tuning",
+            "problem",
+            "Does any of these apply?",
+        ),  # description came later then
+        ("draft-v1-before-responsibilities.json", "users_trained", "confirm", None),
+        ("draft-v1-at-check.json", "check", "check", None),
+        (
+            "draft-v1-escalation.json",
+            "product",
+            "contact",
+            None,
+        ),  # reference, reason and why were given
+    ],
+)
+def test_draft_of_the_previous_wizard_is_upgraded_nothing_typed_lost(
+    wizard, fixture, old_page, lands_on, again, page_errors
+):
     old = json.loads((FIXTURES / fixture).read_text())
     assert old["version"] == 1 and old["form_version"] == 1
     _set_old_draft(wizard, json.dumps(old), old_page)
@@ -128,13 +149,32 @@ def test_draft_of_the_previous_wizard_is_upgraded_nothing_typed_lost(wizard, fix
         assert f"Please answer these again: {again}" in notice
     assert wizard.step() == lands_on
     answers = wizard.draft()["state"]["answers"]
-    typed = {k: v for k, v in old["state"]["answers"].items() if k in (
-        "summary", "description", "steps", "env_os", "contract_id", "name", "email", "organisation", "esc_justification")}
+    typed = {
+        k: v
+        for k, v in old["state"]["answers"].items()
+        if k
+        in (
+            "summary",
+            "description",
+            "steps",
+            "env_os",
+            "contract_id",
+            "name",
+            "email",
+            "organisation",
+            "esc_justification",
+        )
+    }
     assert {k: answers.get(k) for k in typed} == typed  # every text the customer typed is kept
     if fixture == "draft-v1-at-check.json":
         # The 14 yes/no pages became one list: "onsite" was the one answered yes.
         assert answers["scope"] == ["onsite"]
-        assert answers["confirmations"] == ["users_trained", "kb_attempted", "submitter_access", "authorised"]
+        assert answers["confirmations"] == [
+            "users_trained",
+            "kb_attempted",
+            "submitter_access",
+            "authorised",
+        ]
         wizard.run(FLOWS["P1"])
         assert wizard.payload()["classification"]["eligibility"] == "special_services"
         assert wizard.payload()["problem"]["description"] == old["state"]["answers"]["description"]
@@ -172,9 +212,20 @@ def test_deep_link_to_an_unanswered_screen_goes_to_the_next_gap(wizard):
     assert wizard.step() == "product"  # answered screens can be linked to
 
 
-@pytest.mark.parametrize("where", ["#step=constructor", "#step=__proto__", "#step=toString&change=1", "#step=sent&id=__proto__",
-                                   "?article=constructor#step=start", "?article=__proto__#step=start"])
-def test_ids_that_are_javascript_object_keys_are_data(page, serve, shipped_site, where, page_errors):
+@pytest.mark.parametrize(
+    "where",
+    [
+        "#step=constructor",
+        "#step=__proto__",
+        "#step=toString&change=1",
+        "#step=sent&id=__proto__",
+        "?article=constructor#step=start",
+        "?article=__proto__#step=start",
+    ],
+)
+def test_ids_that_are_javascript_object_keys_are_data(
+    page, serve, shipped_site, where, page_errors
+):
     base = serve(shipped_site)
     drv = WizardDriver(page, base)
     drv.open()

@@ -10,8 +10,8 @@ import json
 import pytest
 
 from intake.reference import reference_for
-from testkit.wizard_driver import FLOWS, WizardDriver
 from testkit.project import REPO
+from testkit.wizard_driver import FLOWS, WizardDriver
 
 pytestmark = pytest.mark.browser
 
@@ -30,17 +30,29 @@ V2_SCHEMA = REPO / "intake" / "schemas" / "request-payload.v2.json"
 
 def check_v2_escalation(payload: dict, verify_payload, site) -> None:
     """An escalation is payload version 2: only the reference, reason, justification, contact."""
-    assert set(payload) == {"schema_version", "id", "created_at", "kind", "policy", "escalation", "requester"}
+    assert set(payload) == {
+        "schema_version",
+        "id",
+        "created_at",
+        "kind",
+        "policy",
+        "escalation",
+        "requester",
+    }
     assert payload["schema_version"] == 2 and payload["kind"] == "escalation"
     assert set(payload["escalation"]) == {"reference", "reason", "justification"}
     assert set(payload["requester"]) == {"name", "email", "organisation"}
-    if V2_SCHEMA.exists():  # the policy work publishes it; `kb intake verify` then reads both versions
+    if (
+        V2_SCHEMA.exists()
+    ):  # the policy work publishes it; `kb intake verify` then reads both versions
         res = verify_payload(payload, site)
         assert res.returncode == 0, res.stdout + res.stderr
 
 
 def caption(drv: WizardDriver) -> str:
-    return drv.page.inner_text(".kb-wz-caption") if drv.page.query_selector(".kb-wz-caption") else ""
+    return (
+        drv.page.inner_text(".kb-wz-caption") if drv.page.query_selector(".kb-wz-caption") else ""
+    )
 
 
 @pytest.mark.parametrize("flow", list(EXPECT))
@@ -58,7 +70,9 @@ def test_flow_by_keyboard_gives_a_payload_that_verifies(wizard, flow, verify_pay
     assert nulls == []  # no stray "null" printed anywhere
     # Every screen says where the customer is: "Step i of n – section", i counting up.
     steps = [c for c in captions if c]
-    assert len(steps) == len(pages) - 1 and [int(c.split()[1]) for c in steps] == list(range(1, len(steps) + 1))
+    assert len(steps) == len(pages) - 1 and [int(c.split()[1]) for c in steps] == list(
+        range(1, len(steps) + 1)
+    )
     assert all(c.split()[3] == str(len(steps)) for c in steps[-3:])
     payload = wizard.payload()
     c = payload["classification"]
@@ -74,7 +88,9 @@ def test_flow_by_keyboard_gives_a_payload_that_verifies(wizard, flow, verify_pay
     if c["response_hours"]:
         assert f"within {c['response_hours']} business hour" in text and "of receiving them" in text
     assert page_errors(wizard.page) == []
-    foreign = [u for u in wizard.page.kb_log.requests if not u.startswith((wizard.base, "data:", "blob:"))]
+    foreign = [
+        u for u in wizard.page.kb_log.requests if not u.startswith((wizard.base, "data:", "blob:"))
+    ]
     assert foreign == []  # no third-party host, ever
 
 
@@ -94,8 +110,14 @@ def test_screen_counts_p1_at_most_8_escalation_at_most_4(wizard, verify_payload)
 
 def test_check_answers_groups_answers_under_the_section_headings(wizard):
     sections = []
-    wizard.run(FLOWS["P1"], until="check", on_page=lambda sid: sections.append(caption(wizard).split(" – ", 1)[-1]))
-    headings = wizard.page.eval_on_selector_all(".kb-wz h2.kb-wz-section", "els => els.map(e => e.textContent)")
+    wizard.run(
+        FLOWS["P1"],
+        until="check",
+        on_page=lambda sid: sections.append(caption(wizard).split(" – ", 1)[-1]),
+    )
+    headings = wizard.page.eval_on_selector_all(
+        ".kb-wz h2.kb-wz-section", "els => els.map(e => e.textContent)"
+    )
     assert headings == [s for s in sections[:-1] if s != "Articles"]  # the KB screen asks nothing
     # A question with one possible answer was answered for the customer and says so.
     row = wizard.page.inner_text("[data-field=deployment]")
@@ -107,7 +129,12 @@ def test_check_answers_groups_answers_under_the_section_headings(wizard):
 
 def test_policy_that_cannot_load_stops_the_form_with_a_message(page, serve, shipped_site):
     base = serve(shipped_site)
-    page.route("**/policy/compiled-policy.json", lambda r: r.fulfill(status=200, body='{"format_version": 99}', content_type="application/json"))
+    page.route(
+        "**/policy/compiled-policy.json",
+        lambda r: r.fulfill(
+            status=200, body='{"format_version": 99}', content_type="application/json"
+        ),
+    )
     drv = WizardDriver(page, base)
     page.goto(base + "request/")
     drv.wait()
@@ -148,7 +175,9 @@ def test_none_of_these_and_a_statement_both_ticked_is_an_error(wizard):
     assert wizard.active(".kb-wz-errors")
     msg = wizard.page.inner_text(".kb-wz-errors a")
     assert msg == "Select “None of these apply” or the statements that apply, not both"
-    assert "PSIGEN does not maintain hardware" in wizard.page.inner_text("input[data-question=hardware] ~ .kb-wz-why")
+    assert "PSIGEN does not maintain hardware" in wizard.page.inner_text(
+        "input[data-question=hardware] ~ .kb-wz-why"
+    )
 
 
 def test_partner_request_is_offered_to_the_partner(wizard):
@@ -181,7 +210,9 @@ def test_kb_step_offers_articles_only_and_records_what_happened(wizard, verify_p
     wizard.page.keyboard.type("troubleshooting tips faq")
     wizard.page.keyboard.press("Enter")
     wizard.page.wait_for_selector("text=for “troubleshooting tips faq”")
-    offered = wizard.page.eval_on_selector_all(".kb-wz-articles a", "els => els.map(e => e.dataset.kbId)")
+    offered = wizard.page.eval_on_selector_all(
+        ".kb-wz-articles a", "els => els.map(e => e.dataset.kbId)"
+    )
     assert offered and not set(offered) & set(data["landing"])
     first = offered[0]
     wizard.tab_to(f".kb-wz-articles a[data-kb-id='{first}']")
@@ -193,7 +224,9 @@ def test_kb_step_offers_articles_only_and_records_what_happened(wizard, verify_p
     assert wizard.step() == "kb"
     wizard.run(FLOWS["P1"])
     kb = wizard.payload()["kb_attempt"]
-    assert kb["queries"][0] == FLOWS["P1"]["summary"] and "troubleshooting tips faq" in kb["queries"]
+    assert (
+        kb["queries"][0] == FLOWS["P1"]["summary"] and "troubleshooting tips faq" in kb["queries"]
+    )
     assert first in kb["opened"] and first in kb["suggested"] and kb["helped"] is False
     assert verify_payload(wizard.payload(), wizard.site).returncode == 0
 
@@ -208,7 +241,11 @@ def test_from_an_article(page, serve, shipped_site):
     state = drv.draft()["state"]
     article = state["article"]
     assert article and article in state["kb"]["opened"]
-    titles = {k: v for f in (shipped_site / "assets/intake/wizard/articles").glob("*.json") for k, v in json.loads(f.read_text())["articles"].items()}
+    titles = {
+        k: v
+        for f in (shipped_site / "assets/intake/wizard/articles").glob("*.json")
+        for k, v in json.loads(f.read_text())["articles"].items()
+    }
     # The first screen says which article the customer came from.
     assert f"You came from the article “{titles[article][0]}”" in page.inner_text(".kb-wz-notice")
     # The KB search uses the customer's own words, and never offers that article again.
@@ -267,8 +304,12 @@ def test_escalating_a_request_made_in_this_browser_asks_nothing_again(wizard, ve
     wizard.tab_to(".kb-wz button.kb-wz-link")  # "Start a new request"
     wizard.page.keyboard.press("Enter")
     wizard.page.wait_for_selector(".kb-wz[data-step=start]")
-    plan = {"kind": "escalation", "esc_reference": ref.lower().replace("-", " "), "esc_reason": "raise_priority",
-            "esc_justification": "Now everyone is blocked."}
+    plan = {
+        "kind": "escalation",
+        "esc_reference": ref.lower().replace("-", " "),
+        "esc_reason": "raise_priority",
+        "esc_justification": "Now everyone is blocked.",
+    }
     pages = wizard.run(plan, until="check")
     assert pages == ["start", "esc_reason", "contact", "check"]
     text = wizard.page.inner_text(".kb-wz")
@@ -277,7 +318,35 @@ def test_escalating_a_request_made_in_this_browser_asks_nothing_again(wizard, ve
     assert "Ana Example" in wizard.page.inner_text("[data-field=name]")
     wizard.press_continue()
     p = wizard.payload()
-    assert p["escalation"] == {"reference": ref, "reason": "raise_priority", "justification": "Now everyone is blocked."}
+    assert p["escalation"] == {
+        "reference": ref,
+        "reason": "raise_priority",
+        "justification": "Now everyone is blocked.",
+    }
     assert p["requester"] == {k: first["requester"][k] for k in ("name", "email", "organisation")}
     check_v2_escalation(p, verify_payload, wizard.site)
     assert wizard.page.inner_text("h1") == "Your escalation has not been sent yet"
+
+
+def test_an_article_title_is_shown_on_one_line_cut_between_characters(page, serve, shipped_site):
+    """A title with a line break, a line separator and 150 emoji (300 UTF-16 units): shown as
+    one line, cut at 200 characters between emoji; it fills no field of the request."""
+    base = serve(shipped_site)
+    title = "Scanner\nnot\u2028detected " + "👩‍💻" * 150
+
+    def tamper(route):
+        doc = route.fetch().json()
+        if "scanner-not-detected" in doc["articles"]:
+            doc["articles"]["scanner-not-detected"][0] = title
+        route.fulfill(json=doc)
+
+    page.route("**/assets/intake/wizard/articles/*.json", tamper)
+    page.goto(base + "request/?article=scanner-not-detected")
+    drv = WizardDriver(page, base)
+    drv.wait()
+    notice = page.inner_text(".kb-wz-notice")
+    shown = notice.split("“", 1)[1].split("”", 1)[0]
+    assert shown.startswith("Scanner not detected 👩‍💻") and shown.endswith("👩‍💻…")
+    assert "\n" not in shown and "\u2028" not in shown
+    assert page.evaluate("(s) => s.isWellFormed() && [...s].length <= 200", shown)
+    assert drv.draft()["state"]["answers"] == {}  # the customer's summary is theirs to write

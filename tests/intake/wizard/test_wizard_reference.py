@@ -14,12 +14,19 @@ def test_reference_in_chromium_matches_python(page, serve, shipped_site, golden_
     page.goto(serve(shipped_site) + "request/")
     vectors = golden_references
     ids = [*vectors, "constructor", "__proto__", "3f2c9a1e-7b4d-4c8e-9a51-2d6f0b7c1e44"]
-    got = page.evaluate("""async (ids) => {
+    got = page.evaluate(
+        """async (ids) => {
         const r = await import(new URL('../assets/intake/wizard/reference.js', location.href).href);
         const out = [];
-        for (const id of ids) out.push([id, await r.referenceFor(id), r.hex(await r.sha256(new TextEncoder().encode(id))) === r.hex(r.sha256Js(new TextEncoder().encode(id)))]);
+        for (const id of ids) {
+            const bytes = new TextEncoder().encode(id);
+            const same = r.hex(await r.sha256(bytes)) === r.hex(r.sha256Js(bytes));
+            out.push([id, await r.referenceFor(id), same]);
+        }
         return {out, subtle: !!crypto.subtle};
-    }""", ids)
+    }""",
+        ids,
+    )
     assert got["subtle"] is True  # 127.0.0.1 is a secure context: the browser's own SHA-256
     refs = {i: ref for i, ref, _ in got["out"]}
     assert {i: refs[i] for i in vectors} == vectors
