@@ -30,7 +30,9 @@ V2_SCHEMA = REPO / "intake" / "schemas" / "request-payload.v2.json"
 
 def check_v2_escalation(payload: dict, verify_payload, site) -> None:
     """An escalation is payload version 2: only the reference, reason, justification, contact."""
-    assert set(payload) == set("schema_version id created_at kind policy escalation requester".split())
+    assert set(payload) == set(
+        "schema_version id created_at kind policy escalation requester".split()
+    )
     assert payload["schema_version"] == 2 and payload["kind"] == "escalation"
     assert set(payload["escalation"]) == {"reference", "reason", "justification"}
     assert set(payload["requester"]) == {"name", "email", "organisation"}
