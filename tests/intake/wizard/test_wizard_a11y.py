@@ -151,3 +151,24 @@ def test_optional_fields_say_so(wizard):
     assert (
         "How can we make it happen again? (optional)" in labels and "Summary in one line" in labels
     )
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_no_screen_is_wider_than_a_phone(browser, serve, shipped_site, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 800})
+    drv = WizardDriver(ctx.new_page(), serve(shipped_site))
+    wide: dict[str, int] = {}
+
+    def measure(sid: str) -> None:
+        if drv.kind() == "question":
+            drv.answer_only(plan)  # with every question and notice the answers reveal
+        got = drv.page.evaluate("document.documentElement.scrollWidth")
+        if got > width:
+            wide[f"{name}/{sid}"] = got
+
+    for name in ["P1", "partner", "not_covered", "special_services", "escalation"]:
+        plan = FLOWS[name]
+        drv.open()
+        drv.run(plan, on_page=measure)
+    ctx.close()
+    assert wide == {}
