@@ -53,7 +53,7 @@ export async function renderSent(app, step, opts) {
     else if (how.post && item.status === "sending") lead.textContent = `Sending your ${what} to support…`;
     else if (how.post) lead.textContent = `It is saved in this browser. Try again, or send it by email or as a file.`;
     else if (how.partner) lead.textContent = `Send it to ${how.partner.name}, who gives you support: download the file, then email it to them. Their response time starts when they receive it.`;
-    else lead.textContent = `To send it, download the file and email it to support${how.to ? ` (${how.to})` : ""}. Support's response time starts when they receive it, not now.`;
+    else lead.textContent = `To send it, download the file and email it to support${how.to ? ` (${how.to})` : ""}.${c.response_hours ? " Support's response time starts when they receive it, not now." : ""}`;
     const desk = item.desk || {};
     if (desk.reference) refBox.querySelector(".kb-wz-ref").textContent = desk.reference;
     fill(ways, ...(sent || (how.post && item.status === "sending") ? [] : waysToSend()));
