@@ -136,6 +136,16 @@ def test_honeypot_filled_by_a_bot_is_sent_as_a_header(desk_wizard):
     assert "website" not in json.dumps(desk.posts[0])  # never in the payload
 
 
+def settled(drv, index: int, status: str) -> None:
+    """Wait (15 s at most) until the outbox item at `index` has `status`."""
+    drv.page.wait_for_function(
+        "([i, s]) => { const items = JSON.parse(localStorage.getItem('kb.request.outbox')).items;"
+        " return items.at(i).status === s; }",
+        arg=[index, status],
+        timeout=15000,
+    )
+
+
 def test_a_send_in_flight_and_a_new_request_do_not_clobber_each_other(desk_wizard):
     drv, desk = desk_wizard
     desk.plan[:] = ["slow"]
@@ -145,7 +155,7 @@ def test_a_send_in_flight_and_a_new_request_do_not_clobber_each_other(desk_wizar
     drv.page.keyboard.press("Enter")
     drv.page.wait_for_selector(".kb-wz[data-step=start]")
     drv.choose("new", "kind")
-    drv.page.wait_for_timeout(1500)  # the first POST has been answered by now
+    settled(drv, 0, "delivered")  # the first POST is answered while the new draft is in use
     assert len(desk.accepted) == 1
     first = drv.outbox()[0]
     assert first["status"] == "delivered" and first["desk"]["reference"] == reference_for(
@@ -161,7 +171,7 @@ def test_a_send_in_flight_and_a_new_request_do_not_clobber_each_other(desk_wizar
     drv.tab_to(".kb-wz button.kb-wz-link")
     drv.page.keyboard.press("Enter")
     drv.page.wait_for_selector(".kb-wz[data-step=start]")
-    drv.page.wait_for_timeout(5500)  # three attempts, 1 s and 2 s apart
+    settled(drv, -1, "failed")  # three attempts, 1 s and 2 s apart
     second = drv.outbox()[-1]
     assert second["status"] == "failed" and second["payload"]["classification"]["priority"] == "P2"
     drv.page.reload()

@@ -71,7 +71,8 @@ const app = {
     if (!step.fields && !app.state.seen.includes(step.id)) app.state.seen.push(step.id);
     const w = app.walk();
     const known = app.state.known;
-    if (known?.requester) for (const k of ["name", "email", "organisation"]) if (!own(app.state.answers, k) && typeof known.requester[k] === "string") app.state.answers[k] = known.requester[k];
+    // A request made in this browser: its contact, unless the customer already wrote one (or cleared it).
+    if (known?.requester) for (const k of ["name", "email", "organisation"]) if (own(app.state.answers, k) === undefined && typeof known.requester[k] === "string") app.state.answers[k] = known.requester[k];
     app.save();
     if (change) return app.go(w.stop, w.stop !== "check");
     const i = w.path.indexOf(step.id);
