@@ -284,7 +284,7 @@ POLICY = Map(
         "calendar": Map(
             {"timezone": TimeZone(), "weekly": MapOf(List(TimeRange()), WEEKDAYS), "holidays": List(HOLIDAY),
              "expand": Map({"years_before": Int(0, 5), "years_ahead": Int(1, 20)})},
-            {"default_to_set": Bool(), "note": _text()},
+            {"default_to_set": Bool()},
         ),
         "priorities": List(Map(
             {"id": Str(PRIORITY_ID, what="priority id (P1, P2, ...)"), "label": _text(), "response_hours": Int(0.25, 24 * 30, number=True),
@@ -301,7 +301,7 @@ POLICY = Map(
             {"when": Condition(), "options": List(OPTION), "options_from": Str(choices=("partners", "products", "versions", "deployments"))},
         ), 1, unique_ids=True),
         "decision": Map({
-            "priority": Map({"inputs": List(_id(), 1), "rules": List(PRIORITY_RULE, 1, unique_ids=True), "reading": _text(),
+            "priority": Map({"inputs": List(_id(), 1), "rules": List(PRIORITY_RULE, 1, unique_ids=True),
                              "worse_first": MapOf(List(Str(what="option value"), 1))}),
             "route": Map({"inputs": List(_id(), 1), "rules": List(ROUTE_RULE, 1, unique_ids=True)}),
         }),
@@ -314,7 +314,7 @@ POLICY = Map(
         ), 1, unique_ids=True),
         "responsibilities": List(Map({"id": _id(), "number": Int(1, 99), "question": _id(), "unmet_when": Condition(), "text": _text()}), unique_ids=True),
         "responsibilities_consequence": _text(),
-        "escalation": Map({"anytime": Bool(), "text": _text(), "reasons": List(Map({"id": _id(), "label": _text()}), 1, unique_ids=True)}),
+        "escalation": Map({"text": _text(), "reasons": List(Map({"id": _id(), "label": _text()}), 1, unique_ids=True)}),
     },
     {"payload_fields": MapOf(_id(), PAYLOAD_FIELDS),
      "exports": Map({

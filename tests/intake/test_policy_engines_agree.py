@@ -88,7 +88,10 @@ def test_every_finite_combination(policy, tmp_path):
     outcomes = Counter((r["ok"]["priority"], r["ok"]["route"], r["ok"]["eligibility"]) for r in py)
     # the vectors really exercise the policy: every priority, route and eligibility occurs
     assert {p for p, _, _ in outcomes} == {p["id"] for p in policy["priorities"]}
-    assert {r for _, r, _ in outcomes} == {"vendor"} | {p["id"] for p in policy["partners"]["directory"]}
+    # every route: PSIGEN, each listed partner, and the partner who is not listed ("unlisted")
+    partner_q = next(q for q in policy["questions"] if q.get("options_from") == "partners")
+    assert {r for _, r, _ in outcomes} == ({"vendor"} | {p["id"] for p in policy["partners"]["directory"]}
+                                           | {o["value"] for o in partner_q["options"]})
     assert {e for _, _, e in outcomes} == set(policy["eligibility"]["order"])
     print(f"\nagreement: {len(vecs)} finite-combination vectors, {len(outcomes)} distinct outcomes")
 
