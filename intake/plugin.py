@@ -3,8 +3,9 @@
 - `on_config`: check the policy file (every problem, file:line: CODE key: message; the
   build fails and no site is written), compile it, and register the policy article's
   generated clauses (`<!-- kb:policy-... -->`, see `intake.article`);
-- `on_post_build`: write `policy/compiled-policy.json`, `schemas/request-payload.v1.json`
-  and `assets/intake/engine.js` into the (staging) site.
+- `on_post_build`: write `policy/compiled-policy.json`, the payload schemas
+  `schemas/request-payload.v1.json` and `.v2.json`, and `assets/intake/engine.js` into the
+  (staging) site.
 It does not render the wizard (`kb-request`) or articles (`kb`).
 """
 
@@ -26,11 +27,12 @@ from kbtools import blocks
 from .article import RENDERERS
 from .compiler import to_bytes
 from .errors import PolicyError
+from .payload import SCHEMA_VERSIONS, schema_path
 
 log = logging.getLogger("mkdocs.plugins.kb-intake")
 HERE = Path(__file__).parent
 COMPILED_PATH = "policy/compiled-policy.json"
-SCHEMA_PATH = "schemas/request-payload.v1.json"
+SCHEMA_PATHS = {version: f"schemas/request-payload.v{version}.json" for version in SCHEMA_VERSIONS}
 ENGINE_PATH = "assets/intake/engine.js"
 
 
@@ -70,7 +72,8 @@ class IntakePlugin(BasePlugin[IntakeConfig]):
             return
         site = Path(config.site_dir)
         _write(site / COMPILED_PATH, to_bytes(self.compiled))
-        _write(site / SCHEMA_PATH, (HERE / "schemas" / "request-payload.v1.json").read_bytes())
+        for version, published in SCHEMA_PATHS.items():
+            _write(site / published, schema_path(version).read_bytes())
         _write(site / ENGINE_PATH, (HERE / "assets" / "engine.js").read_bytes())
 
 

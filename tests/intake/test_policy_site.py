@@ -41,6 +41,9 @@ def test_site_publishes_the_compiled_policy_schema_and_engine(shipped_site):
     assert (shipped_site / "assets" / "intake" / "engine.js").read_bytes() == (REPO / "intake" / "assets" / "engine.js").read_bytes()
     schema = json.loads((shipped_site / "schemas" / "request-payload.v1.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
+    for version in P.SCHEMA_VERSIONS:  # both payload versions, as the package ships them
+        published_schema = shipped_site / "schemas" / f"request-payload.v{version}.json"
+        assert published_schema.read_bytes() == P.schema_path(version).read_bytes()
     ex = published["examples"][0]
     good = P.build(published, {k: v for k, v in ex["answers"].items() if v is not None}, ex["at"])
     assert good["policy"]["sha256"] == hashlib.sha256((shipped_site / "policy" / "compiled-policy.json").read_bytes()).hexdigest()
