@@ -153,7 +153,7 @@ def _plain(value: Any) -> Any:
     while stack:
         parent, key, v = stack.pop()
         if isinstance(v, dict):
-            parent[key] = {}
+            parent[key] = dict.fromkeys(v)  # keys in the order given: a policy's sha256 depends on it
             stack.extend((parent[key], k, item) for k, item in v.items())
         elif isinstance(v, list):
             parent[key] = [None] * len(v)

@@ -75,6 +75,29 @@ class Anything(Spec):
 
 
 @dataclass
+class Plain(Spec):
+    """A plain value (text, number, true/false, null), or lists of them nested `depth` deep at
+    most: golden examples hold answers and expected fields, never deeper structures (which the
+    engines, comparisons and messages would otherwise walk to any depth)."""
+
+    depth: int = 0
+
+    def check(self, v: Any, path: Path, ctx: Ctx) -> None:
+        level, items = 0, [v]
+        while items:
+            if any(isinstance(x, dict) for x in items):
+                ctx.add(path, "POL103", f"expected a value{' or a list of values' * (self.depth > 0)}, got a mapping")
+                return
+            items = [y for x in items if isinstance(x, list) for y in x]
+            if items:
+                level += 1
+                if level > self.depth:
+                    what = "a list" if level == 1 else "a list of lists" if level == 2 else f"lists {level} deep"
+                    ctx.add(path, "POL103", f"expected a value{' or a list of values' * (self.depth > 0)}, got {what}")
+                    return
+
+
+@dataclass
 class Str(Spec):
     pattern: re.Pattern | None = None
     choices: tuple[str, ...] | None = None
@@ -323,7 +346,7 @@ POLICY = Map(
         "jira": Map({"service_desk_id": _text(), "request_type_id": _text(), "respond_by_field": _text(),
                      "route_field": _text(), "eligibility_field": _text()}),
      }),
-     "examples": List(Map({"name": _text(), "at": Instant(), "answers": MapOf(Anything()), "expect": MapOf(Anything())}))},
+     "examples": List(Map({"name": _text(), "at": Instant(), "answers": MapOf(Plain()), "expect": MapOf(Plain(1))}))},
 )
 
 

@@ -257,3 +257,14 @@ def test_extra_addresses_in_from(good, tmp_path, capsys):
     ):
         good["requester"]["email"] = bad
         assert "$.requester.email: " in refused_everywhere(good, tmp_path, capsys)
+
+
+def test_reading_back_keeps_key_order_and_values(policy):
+    """`parse` is how `--policy compiled-policy.json` is read: the sha256 a payload carries must
+    come out the same."""
+    from intake import compiler
+
+    raw = compiler.to_bytes(policy)
+    again = P.parse(raw, "compiled policy")
+    assert compiler.to_bytes(again) == raw
+    assert list(again) == list(policy) and list(again["calendar"]) == list(policy["calendar"])

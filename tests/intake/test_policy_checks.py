@@ -58,3 +58,31 @@ def test_bad_policy(fixture_path: Path, tmp_path: Path, capsys):
     assert "Traceback" not in err
     assert code == fixture["exit"] == 1
     assert err == fixture["stderr"]
+
+
+@pytest.mark.parametrize("depth", [150, 3000])
+def test_deep_nesting_is_a_problem_at_its_line(depth, tmp_path, capsys):
+    """Nesting the YAML loader can read is refused where the policy only takes plain values;
+    nesting it cannot read (Python's recursion limit) is found again without recursing."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    old = "expect: {priority: P1, response_hours: 2,"
+    path = tmp_path / "support-policy.yml"
+    path.write_text(text.replace(old, f"expect: {{priority: {'[' * depth}{']' * depth}, response_hours: 2,", 1))
+    line = text[: text.index(old)].count("\n") + 1
+    assert main(["intake", "check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err) < 1000
+    why = ("POL103 examples[0].expect.priority: expected a value or a list of values, got a list of lists"
+           if depth == 150 else "POL100 nested more than 50 levels deep")
+    assert f"{path}:{line}: {why}\n" in err
+
+
+def test_a_huge_integer_is_a_problem_at_its_line(tmp_path, capsys):
+    text = SHIPPED.read_text(encoding="utf-8")
+    old = "response_hours: 2, zendesk"
+    path = tmp_path / "support-policy.yml"
+    path.write_text(text.replace(old, f"response_hours: {'9' * 5000}, zendesk", 1))
+    assert main(["intake", "check", str(path)]) == 1
+    line = text[: text.index(old)].count("\n") + 1
+    assert capsys.readouterr().err == (f"ERROR: 1 error(s) in the support policy:\n"
+                                       f"{path}:{line}: POL100 a number with 5000 digits is too long\n")
