@@ -16,6 +16,7 @@ import argparse
 import gzip
 import os
 import subprocess
+import tempfile
 import sys
 import time
 from dataclasses import dataclass, field
@@ -27,10 +28,10 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
-from kbtools.project import make_project  # noqa: E402
+from testkit.project import make_project  # noqa: E402
+from testkit.paths import CORPUS
 
-CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "office-support" / "articles"))
-WORK = Path(os.environ.get("KB_BENCH_WORK", "/tmp/kb-bench"))
+WORK = Path(os.environ.get("KB_BENCH_WORK", REPO / "bench" / "out"))  # gitignored
 ENGINES = ("ours", "material", "pagefind")
 # Where each engine's index lives in the built site (for "total index size").
 INDEX_PATHS = {"ours": ["assets/search"], "material": ["search/search_index.json"], "pagefind": ["pagefind"]}
@@ -67,8 +68,9 @@ def run_measured(cmd: list[str], timeout: float = 3600) -> tuple[float, float, f
     over every child this process ever waited for).
     """
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    out_f = (WORK / ".last-stdout").open("w+")
-    err_f = (WORK / ".last-stderr").open("w+")
+    # Anonymous files, not a folder of WORK: a test calls this with its own tmp_path.
+    out_f = tempfile.TemporaryFile("w+")
+    err_f = tempfile.TemporaryFile("w+")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env)
     deadline = t0 + timeout
@@ -93,7 +95,9 @@ def run_measured(cmd: list[str], timeout: float = 3600) -> tuple[float, float, f
 
 def repo_plugins() -> list:
     """The plugins list of the project's mkdocs.yml (what a real build of ours uses)."""
-    return yaml.safe_load((REPO / "mkdocs.yml").read_text())["plugins"]
+    from mkdocs.utils.yaml import yaml_load  # resolves mkdocs.yml's !ENV tags (the desk endpoints)
+
+    return yaml_load((REPO / "mkdocs.yml").read_text())["plugins"]
 
 
 def _name(p) -> str:

@@ -8,13 +8,13 @@ bench/build_kb.py and bench/run.py).
 Layout: OUT/<category>/<section>/<article>.md, with at most --section-size articles per
 section and --sections-per-category sections per category, so the folder structure (and
 therefore every page's navigation) stays bounded as N grows. Mount OUT as a category with
-`kbtools.project.make_project(dest, {"generated": OUT})`.
+`testkit.project.make_project(dest, {"generated": OUT})`.
 
 Article i depends only on (seed, i): the first 1,000 articles of a 10,000-article KB are the
 same files as a 1,000-article KB, and links only point to earlier articles, so one judged
 query set (`--queries FILE`) about the first articles holds for every size.
 
-    python bench/generate_kb.py --articles 10000 --out /tmp/gen10k [--seed 1] [--queries q.jsonl]
+    python bench/generate_kb.py --articles 10000 --out bench/out/gen10k [--seed 1] [--queries q.jsonl]
 """
 
 from __future__ import annotations

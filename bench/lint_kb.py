@@ -5,7 +5,7 @@ Owns: running `kb lint --format json --orphans` in a subprocess per KB and print
 peak memory (wait4), the number of articles and the count of each problem code. Does not own:
 the checks (kbtools.lint) or the generated content (bench/generate_kb.py).
 
-    python bench/lint_kb.py [--corpus DIR] [--sizes 10000] [--keep /tmp/kb-lint-bench]
+    python bench/lint_kb.py [--corpus DIR] [--sizes 10000] [--keep bench/out/lint]
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kbtools.project import make_project
+from testkit.project import make_project
 
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "office-support" / "articles"
+from testkit.paths import CORPUS as DEFAULT_CORPUS  # noqa: E402
 
 
 def lint_once(args: list[str], cwd: Path) -> tuple[float, float, float, int, Counter, str]:

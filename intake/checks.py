@@ -13,8 +13,8 @@ import datetime as dt
 from pathlib import Path as FsPath
 from typing import Any, Iterable
 
-import yaml
-
+from kbcore import policyfile
+from kbcore.policyfile import PolicyFile
 from kbcore.problems import Problem, did_you_mean, has_errors
 
 from . import engine
@@ -22,59 +22,16 @@ from .combinations import Table, domain, show
 from .compiler import PRODUCT_STATUSES, compile_policy, norm_value, norm_when, resolve_questions
 from .errors import AnswersError, KbError, PolicyError
 from .schema import Ctx, validate
-from kbcore.yamlines import load
 
 
 def read_policy(path: str | FsPath, display: str | None = None) -> tuple[Any, Ctx]:
     """Parse the file; returns (data or None, context holding lines and problems)."""
-    name = display or str(path)
-    try:
-        raw = FsPath(path).read_bytes()
-    except OSError as exc:
-        ctx = Ctx(name, None, {})
-        ctx.problems.append(Problem(name, 1, "POL100", f"cannot read the policy file: {exc.strerror}"))
-        return None, ctx
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        ctx = Ctx(name, None, {})
-        ctx.problems.append(Problem(name, raw[: exc.start].count(b"\n") + 1, "POL100", "invalid UTF-8; save the file as UTF-8"))
-        return None, ctx
-    try:
-        data, lines, problems = load(text, name)
-    except (RecursionError, ValueError):  # nested too deep for the loader, or a huge integer
-        ctx = Ctx(name, None, {})
-        line, why = _unreadable(text)
-        ctx.problems.append(Problem(name, line, "POL100", why))
-        return None, ctx
-    ctx = Ctx(name, data, lines, list(problems))
-    if data is not None and not isinstance(data, dict):
-        ctx.add((), "POL103", "the policy file must be a mapping of keys to values")
-        ctx.data = None
+    return _ctx_of(policyfile.read(path, display))
+
+
+def _ctx_of(policy: PolicyFile) -> tuple[Any, Ctx]:
+    ctx = Ctx(policy.display, policy.data, policy.lines, list(policy.problems))
     return ctx.data, ctx
-
-
-MAX_DEPTH = 50  # a policy file needs about 8 levels
-
-
-def _unreadable(text: str) -> tuple[int, str]:
-    """(line, message) for a file the YAML loader gave up on with a Python error, found with the
-    parser's event stream, which does not recurse."""
-    depth = 0
-    try:
-        for ev in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return ev.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep"
-            elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                depth -= 1
-            elif isinstance(ev, yaml.ScalarEvent) and ev.style is None and len(ev.value) > 100 \
-                    and ev.value.lstrip("+-").replace("_", "").isdigit():
-                return ev.start_mark.line + 1, f"a number with {len(ev.value)} digits is too long"
-    except yaml.YAMLError:
-        pass
-    return 1, "the YAML loader could not read this file"
 
 
 def check_data(data: Any, ctx: Ctx, today: dt.date | None = None) -> list[Problem]:
@@ -100,11 +57,23 @@ def check_policy(path: str | FsPath, today: dt.date | None = None, display: str 
 
 def load_policy(path: str | FsPath, today: dt.date | None = None, display: str | None = None) -> tuple[dict, dict]:
     """(policy data, compiled policy); raises PolicyError with every problem."""
-    data, ctx = read_policy(path, display)
+    policy = policyfile.read(path, display)
+    return policy.data, compile_checked(policy, today)
+
+
+def lint_policy(policy: PolicyFile, today: dt.date | None = None) -> list[Problem]:
+    """`kb lint`'s policy check (the `kb.lint` entry point): every problem of the file."""
+    data, ctx = _ctx_of(policy)
+    return sorted(check_data(data, ctx, today))
+
+
+def compile_checked(policy: PolicyFile, today: dt.date | None = None) -> dict:
+    """The compiled policy of a file already read (once per build); PolicyError with every problem."""
+    data, ctx = _ctx_of(policy)
     problems = check_data(data, ctx, today)
     if has_errors(problems):
         raise PolicyError(problems)
-    return data, compile_policy(data, today)
+    return compile_policy(data, today)
 
 
 # ----- helpers -----------------------------------------------------------------------------

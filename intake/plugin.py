@@ -17,14 +17,16 @@ import os
 from pathlib import Path
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+
+from kbcore.options import PluginConfig
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from kbtools import blocks
+from kbcore import context as build_context
 
 from .article import RENDERERS
+from .checks import compile_checked
 from .compiler import to_bytes
 from .errors import PolicyError
 from .payload import SCHEMA_VERSIONS, schema_path
@@ -36,9 +38,11 @@ SCHEMA_PATHS = {version: f"schemas/request-payload.v{version}.json" for version 
 ENGINE_PATH = "assets/intake/engine.js"
 
 
-class IntakeConfig(Config):
+class IntakeConfig(PluginConfig):
     enabled = c.Type(bool, default=True)
-    policy_file = c.Type(str, default="docs/_data/support-policy.yml")
+    # The policy file is declared once, as `plugins.kb.policy_file`; this plugin reads it from
+    # the build context. `policy_file` here is for a site without the `kb` plugin.
+    policy_file = c.Optional(c.Type(str))
     # Where the article's clause links point, relative to the policy article's URL.
     request_url = c.Type(str, default="../../request/")
     build_date = c.Optional(c.Type(str))  # YYYY-MM-DD: pin the calendar expansion (tests)
@@ -50,21 +54,27 @@ class IntakePlugin(BasePlugin[IntakeConfig]):
     def __init__(self) -> None:
         self.compiled: dict | None = None
 
-    @event_priority(-50)  # after the kb plugin has reset the block registry
+    @event_priority(-50)  # after the kb plugin has named the policy file in the build context
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        from .checks import load_policy
-
-        base = Path(config.config_file_path or ".").parent
-        path = base / self.config.policy_file
+        ctx = build_context.of(config)
+        if self.config.policy_file:
+            if ctx.policy_path is not None and ctx.policy_path != ctx.root / self.config.policy_file:
+                raise PluginError(f"plugins.kb-intake.policy_file ({self.config.policy_file}) differs from "
+                                  f"plugins.kb.policy_file ({ctx.policy_display}): declare it once, on `kb`")
+            ctx.use_policy_file(self.config.policy_file)
+        policy = ctx.policy()
+        if policy is None:
+            raise PluginError("kb-intake: no policy file: set plugins.kb.policy_file in mkdocs.yml")
         today = dt.date.fromisoformat(self.config.build_date) if self.config.build_date else None
         try:
-            _, self.compiled = load_policy(path, today, display=self.config.policy_file)
+            self.compiled = compile_checked(policy, today)
         except PolicyError as exc:
             raise PluginError(f"{exc}\nNothing was written: fix the policy file and build again.")
+        ctx.compiled_policy = self.compiled
         for name, render in RENDERERS.items():
-            blocks.register(name, lambda render=render: render(self.compiled, self.config.request_url))
+            ctx.blocks.register(name, lambda _uri, render=render: render(self.compiled, self.config.request_url))
         return config
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -1,6 +1,7 @@
 """The article model: what an article's front matter may say, declared once and checked.
 
-An article is a Markdown file with optional YAML front matter. `FIELDS` is the schema;
+An article is a Markdown file with optional YAML front matter, described by the JSON Schema
+`schemas/article-front-matter.schema.json` (published with the site for editors);
 `load_article` turns bytes into an `Article` plus every problem found, and never raises
 for bad content. Cross-article checks (duplicate ids, links, orphans) are in `kbtools.lint`.
 """
@@ -8,85 +9,35 @@ for bad content. Cross-article checks (duplicate ids, links, orphans) are in `kb
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Iterator, Mapping
 
 from markdown.extensions.toc import slugify as _toc_slugify
 
-from . import frontmatter
+from kbcore import schemacheck
 from kbcore.problems import Problem, did_you_mean
 
-TYPES: dict[str, str] = {
-    "documentation": "Documentation",
-    "how-to": "How-to",
-    "solution": "Solution",
-    "faq": "FAQ",
-    "tip": "Tip",
-    "technique": "Technique",
-    "policy": "Policy",
-    "release-notes": "Release notes",
-}
-STATUSES = ("draft", "published", "archived")
+from . import frontmatter
+
 # A solution is "validated" when it says what the customer sees, why, and what fixes it.
 SOLUTION_SECTIONS = ("Symptoms", "Cause", "Resolution")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 
 
-def _str(v: Any) -> str | None:
-    return None if isinstance(v, str) and v.strip() else "a non-empty text"
-
-
-def _str_list(v: Any) -> str | None:
-    if isinstance(v, list) and all(isinstance(x, (str, int, float)) and str(x).strip() for x in v):
-        return None
-    return "a list of texts, for example [a, b]"
-
-
-def _date(v: Any) -> str | None:
-    try:
-        dt.date.fromisoformat(str(v))
-        return None
-    except ValueError:
-        return "a date written YYYY-MM-DD"
-
-
-def _choice(choices: Iterable[str]) -> Callable[[Any], str | None]:
-    options = tuple(choices)
-
-    def check(v: Any) -> str | None:
-        if v in options:
-            return None
-        return f"one of {', '.join(options)}" + did_you_mean(v, options)
-
-    return check
-
-
-def _id(v: Any) -> str | None:
-    if isinstance(v, str) and ID_PATTERN.match(v):
-        return None
-    return "lower-case letters, digits, '.', '_' or '-' (at most 128), starting with a letter or digit"
-
-
-# The schema. Each key maps to a checker that returns None or what was expected.
-FIELDS: dict[str, Callable[[Any], str | None]] = {
-    "title": _str,
-    "type": _choice(TYPES),
-    "id": _id,
-    "description": _str,
-    "products": _str_list,
-    "versions": _str_list,
-    "tags": _str_list,
-    "updated": _date,
-    "review_by": _date,
-    "owner": _str,
-    "status": _choice(STATUSES),
-    "aliases": _str_list,
-}
-# Keys the theme (mkdocs-material) reads; allowed so writers can hide a sidebar and such.
-THEME_FIELDS = frozenset({"hide", "icon", "template", "search", "subtitle"})
+SCHEMA_FILE = Path(__file__).parent / "schemas" / "article-front-matter.schema.json"
+SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+# The keys an article may set (the schema's), in the schema's order.
+FIELDS: tuple[str, ...] = tuple(SCHEMA["properties"])
+ID_PATTERN = re.compile(SCHEMA["properties"]["id"]["pattern"])
+ID_EXPECTED: str = SCHEMA["properties"]["id"]["x-expected"]
+# Type id -> the label readers see; statuses. Both from the schema, so they cannot drift.
+TYPES: dict[str, str] = dict(SCHEMA["properties"]["type"]["x-labels"])
+STATUSES: tuple[str, ...] = tuple(SCHEMA["properties"]["status"]["enum"])
+_CODES = schemacheck.Codes(unknown="KB103", missing="KB104", type="KB104", value="KB104")
+_DATES = ("updated", "review_by")
 
 
 @dataclass
@@ -119,6 +70,7 @@ class Article:
     owner: str = ""
     status: str = "published"
     aliases: list[str] = field(default_factory=list)
+    promoted: bool = False
     body: str = ""
     body_line: int = 1
     key_lines: dict[str, int] = field(default_factory=dict)
@@ -217,23 +169,18 @@ def load_article(
     problems += fm.problems
     data, lines = fm.data, fm.key_lines
     headings, links = scan_body(fm.body, fm.body_line)
+    schema_problems = schemacheck.check(data, SCHEMA, {(k,): line for k, line in lines.items()},
+                                        src_uri, _CODES)
+    problems += schema_problems
+    bad = {p.key.split(".")[0].split("[")[0] for p in schema_problems if p.key}
     valid: dict[str, Any] = {}
     for key, value in data.items():
-        line = lines.get(str(key), 1)
-        check = FIELDS.get(key)
-        if check is None:
-            if key in THEME_FIELDS:
-                continue
-            problems.append(Problem(src_uri, line, "KB103", f"unknown key '{key}'{did_you_mean(key, FIELDS)}", key=str(key)))
-            continue
-        expected = check(value)
-        if expected:
-            problems.append(Problem(src_uri, line, "KB104", f"'{key}' must be {expected}; got {value!r}"[:300], key=key))
+        if key in bad or key not in FIELDS:
             continue
         if isinstance(value, list):
             value = [str(x) for x in value]
-        elif check is _date:
-            value = dt.date.fromisoformat(str(value))
+        elif key in _DATES:
+            value = dt.date.fromisoformat(value)
         valid[key] = value
 
     title = valid.get("title")
@@ -260,6 +207,7 @@ def load_article(
         owner=valid.get("owner", ""),
         status=valid.get("status", "published"),
         aliases=valid.get("aliases", []),
+        promoted=valid.get("promoted", False),
         body=fm.body,
         body_line=fm.body_line,
         key_lines=lines,

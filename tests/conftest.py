@@ -4,17 +4,15 @@ a static file server, and a real headless Chromium driven by Playwright."""
 from __future__ import annotations
 
 import fcntl
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
-from kbtools.project import REPO, build, make_project
-
-CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "office-support" / "articles"))
+from testkit.paths import CORPUS, REPO
+from testkit.project import build, make_project
+from testkit.server import Server
+from testkit.server import serve as serve_folder
 CACHE = Path(os.environ.get("KB_TEST_CACHE", REPO / ".pytest_cache" / "kb-sites"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -54,38 +52,20 @@ def corpus_site() -> Path:
     return build_once("corpus", {"office-support": CORPUS})
 
 
-class QuietServer(http.server.ThreadingHTTPServer):
-    """A browser that navigates away mid-download closes the socket: not a test failure."""
-
-    def handle_error(self, request, client_address) -> None:
-        import sys
-
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep test output clean
-        pass
-
-
 @pytest.fixture(scope="session")
 def serve():
     """serve(dir) -> base URL of a static server for that folder (one server per folder)."""
-    servers = {}
+    servers: dict[Path, Server] = {}
 
     def start(directory: Path) -> str:
         directory = Path(directory)
         if directory not in servers:
-            handler = functools.partial(_QuietHandler, directory=str(directory))
-            srv = QuietServer(("127.0.0.1", 0), handler)
-            threading.Thread(target=srv.serve_forever, daemon=True).start()
-            servers[directory] = srv
-        return f"http://127.0.0.1:{servers[directory].server_address[1]}/"
+            servers[directory] = serve_folder(directory)
+        return servers[directory].url
 
     yield start
     for srv in servers.values():
-        srv.shutdown()
+        srv.stop()
 
 
 @pytest.fixture(scope="session")

@@ -16,12 +16,14 @@ import logging
 from pathlib import Path
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+
+from kbcore import context as build_context
+from kbcore.options import Endpoint, MailAddress, Number, PluginConfig
 
 from . import form as formdef
 
@@ -39,16 +41,16 @@ def article_bucket(article_id: str, buckets: int) -> int:
     return h % buckets
 
 
-class RequestConfig(Config):
+class RequestConfig(PluginConfig):
     enabled = c.Type(bool, default=True)
     form = c.Optional(c.Type(str))  # default: the shipped intake/wizard/form.yml
     page = c.Type(str, default="request/index.md")  # src path of the generated page (-> request/)
     title = c.Type(str, default="Contact support")
     # Delivery: POST the payload as JSON here ("" = no POST: email, download and copy only).
-    endpoint = c.Type(str, default="")
-    mailto = c.Type(str, default="")
-    timeout = c.Type((int, float), default=15)  # seconds per POST attempt
-    retries = c.Type(int, default=2)  # automatic tries after a failed POST
+    endpoint = Endpoint()
+    mailto = MailAddress()
+    timeout = Number(0, 300, default=15, above=True)  # seconds per POST attempt
+    retries = Number(0, 10, default=2, integer=True)  # automatic tries after a failed POST
     # Where the other plugins publish what the page loads (site paths).
     compiled_policy = c.Type(str, default="policy/compiled-policy.json")
     engine = c.Type(str, default="assets/intake/engine.js")
@@ -63,22 +65,11 @@ class RequestPlugin(BasePlugin[RequestConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        problems = []
-        if self.config.timeout <= 0:
-            problems.append("plugins.kb-request.timeout: must be more than 0 seconds")
-        if self.config.retries < 0 or self.config.retries > 10:
-            problems.append("plugins.kb-request.retries: must be 0 to 10")
-        if self.config.endpoint and not self.config.endpoint.startswith(("https://", "http://", "/")):
-            problems.append(f"plugins.kb-request.endpoint: must be an http(s) URL or a site path starting with '/', got '{self.config.endpoint}'")
-        if self.config.mailto and ("@" not in self.config.mailto or any(ch in self.config.mailto for ch in "<>\"' ?&")):
-            problems.append(f"plugins.kb-request.mailto: not an email address: '{self.config.mailto}'")
-        if problems:
-            raise PluginError("\n".join(problems))
         root = Path(config.config_file_path or ".").parent
         path = Path(self.config.form) if self.config.form else formdef.FORM_FILE
         if not path.is_absolute():
             path = root / path
-        form, probs = formdef.load(path, self._policy_questions(config, root))
+        form, probs = formdef.load(path, self._policy_questions(config))
         errors = [p for p in probs if p.severity == "error"]
         for p in probs:
             if p.severity != "error":
@@ -91,21 +82,16 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         config.theme.dirs.insert(0, str(THEME_DIR))
         return config
 
-    def _policy_questions(self, config: MkDocsConfig, root: Path) -> list[str] | None:
-        """The policy's question ids in asking order, read from the policy file (None: unknown)."""
-        rel = self.config.policy_file or _kb_option(config, "policy_file")
-        if not rel:
-            return None
-        try:
-            import yaml
-
-            data = yaml.safe_load((root / rel).read_text(encoding="utf-8")) or {}
-        except (OSError, ValueError) as exc:  # the policy's own checks report it properly
-            log.debug(f"kb-request: cannot read {rel}: {exc}")
-            return None
-        qs = data.get("questions")
+    def _policy_questions(self, config: MkDocsConfig) -> list[str] | None:
+        """The policy's question ids in asking order, from the build's policy file (None: unknown)."""
+        ctx = build_context.of(config)
+        if self.config.policy_file and ctx.policy_path is None:
+            ctx.use_policy_file(self.config.policy_file)
+        policy = ctx.policy()
+        data = policy.data if policy is not None else None
+        qs = data.get("questions") if isinstance(data, dict) else None
         if not isinstance(qs, list):
-            return None
+            return None  # the policy's own checks report what is wrong with it
         return [str(q.get("id")) for q in qs if isinstance(q, dict)]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -124,8 +110,8 @@ class RequestPlugin(BasePlugin[RequestConfig]):
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
         if not self.config.enabled:
             return None
-        art = getattr(page, "kb_article", None)
-        if art is not None and getattr(art, "published", True):
+        art = build_context.of(config).article(page.file.src_uri)
+        if art is not None and art.published:
             self.articles[str(art.id)] = [str(art.title), page.url]
         if page.file.src_uri != self.config.page:
             return None
@@ -162,9 +148,4 @@ def script_json(data: object) -> str:
     """JSON safe inside <script>: no '<' (so no '</script>' or '<!--'), no U+2028/9."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _kb_option(config: MkDocsConfig, key: str) -> str | None:
-    kb = config.plugins.get("kb")
-    return getattr(kb, "config", {}).get(key) if kb is not None else None
 

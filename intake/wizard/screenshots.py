@@ -30,7 +30,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def _build(dest: Path) -> Path:
-    from kbtools.project import build, make_project
+    from testkit.project import build, make_project
 
     res = build(make_project(dest))
     if res.returncode != 0:

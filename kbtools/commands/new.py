@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from ..articles import FIELDS, TYPES, default_id, load_article
+from ..articles import ID_EXPECTED, ID_PATTERN, TYPES, default_id, load_article
 from kbcore.problems import KbError, ProblemsError, did_you_mean
 from ..frontmatter import decode, parse
 from ..lint import locate, products_of
@@ -121,9 +121,8 @@ def new(title: str, type_: str, folder: str | None, id_: str | None, products: t
     id_ = id_ or slug(title)
     if not id_:
         raise KbError(f"cannot make a file name from the title '{title}'; give one with --id")
-    bad_id = FIELDS["id"](id_)
-    if bad_id:
-        raise KbError(f"--id '{id_}' must be {bad_id}")
+    if not ID_PATTERN.match(id_):
+        raise KbError(f"--id '{id_}' must be {ID_EXPECTED.removeprefix('an id: ')}")
     folder_path = Path(folder) if folder else (locate(None).docs_dir if Path("mkdocs.yml").is_file() else Path("."))
     if folder_path.exists() and not folder_path.is_dir():
         raise KbError(f"{folder_path}: not a folder")

@@ -3,8 +3,8 @@
 Owns: running the checks over a whole KB and collecting every problem in one pass
 (`lint`), and showing them (`format_text`, `format_json`). Finding the KB and walking it
 is `source`; the checks across articles are `checks`; what a single article may say is
-`kbtools.articles`; the support policy's own rules are `intake.checks` (called when it
-exists). Nothing here raises for bad content: a file that cannot be read or decoded is a
+`kbtools.articles`; the support policy's own rules come from
+the packages that register a `kb.lint` entry point (`intake`). Nothing here raises for bad content: a file that cannot be read or decoded is a
 problem like any other. The codes are listed in `kbtools/lint/README.md`.
 """
 
@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import inspect
 import json
 import os
 from collections import Counter
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from ..articles import load_article
+from kbcore import policyfile
 from kbcore.problems import Problem
+
+from ..articles import load_article
 from . import checks
 from .source import KbSource, locate, walk
 
@@ -47,7 +49,9 @@ class LintReport:
 
 
 def products_of(source: KbSource, today: dt.date | None = None, check: bool = True) -> tuple[dict[str, list[str]] | None, list[Problem]]:
-    """Product id -> versions from the policy file (None: no policy), and the policy's problems (with `check`)."""
+    """Product id -> versions from the policy file (None: no policy), and the policy's problems
+    (with `check`: its reading and lifecycle problems, then the checks that packages registered
+    under the `kb.lint` entry points, such as the policy's own rules from `intake`)."""
     path = source.policy_file
     if path is None:
         return None, []
@@ -56,36 +60,36 @@ def products_of(source: KbSource, today: dt.date | None = None, check: bool = Tr
         if source.policy_declared:
             return None, [Problem(shown, 1, "KB301", "policy file not found (plugins.kb.policy_file in mkdocs.yml); products and versions not checked")]
         return None, []
-    problems = _policy_problems(path, shown, today) if check else []
-    try:
-        from intake.lifecycle import load_products
-
-        products = load_products(path)
-        return {pid: [v.version for v in p.versions] for pid, p in products.items()}, problems
-    except Exception as exc:  # any malformed policy: report, keep linting the articles
+    policy = policyfile.read(path, shown)
+    products, lifecycle_problems = policy.lifecycle
+    problems: list[Problem] = []
+    if check:
+        registered = _registered_checks(policy, today, source.plugins)
+        # A registered check sees the whole file and reports the lifecycle's problems too.
+        problems = registered if registered is not None else policy.problems + lifecycle_problems
+    if policy.data is None or lifecycle_problems:
         if not any(p.severity == "error" for p in problems):
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            problems.append(Problem(shown, 1, "KB301", f"cannot read the products: {reason}; products and versions not checked"))
+            problems.append(Problem(shown, 1, "KB301", "cannot read the products; products and versions not checked"))
         return None, problems
+    return {pid: [v.version for v in p.versions] for pid, p in products.items()}, problems
 
 
-def _policy_problems(path: Path, shown: str, today: dt.date | None) -> list[Problem]:
-    """The policy helper's own checks (`intake.checks.check_policy`), when that module exists."""
-    try:
-        from intake.checks import check_policy  # type: ignore[import-not-found]
-    except ModuleNotFoundError as exc:
-        if exc.name in ("intake.checks", "intake"):
-            return []
-        return [Problem(shown, 1, "KB300", f"the policy checks could not run: {exc}", "warning")]
-    except ImportError as exc:
-        return [Problem(shown, 1, "KB300", f"the policy checks could not run: {exc}", "warning")]
-    accepted = inspect.signature(check_policy).parameters
-    # Pass what this version of check_policy accepts (today for dates, display for paths).
-    extra: dict[str, Any] = {k: v for k, v in (("today", today), ("display", shown)) if k in accepted}
-    try:
-        return list(check_policy(path, **extra))
-    except Exception as exc:  # their bug must not hide our findings
-        return [Problem(shown, 1, "KB300", f"the policy checks could not run: {type(exc).__name__}: {exc}", "warning")]
+def _registered_checks(policy: policyfile.PolicyFile, today: dt.date | None,
+                       plugins: set[str] | None) -> list[Problem] | None:
+    """Problems from the `kb.lint` entry points (`check(policy_file, today) -> problems`), each
+    named after the MkDocs plugin whose data it checks and run when mkdocs.yml lists that plugin
+    (all of them without an mkdocs.yml); None when none runs. A check that crashes is a
+    warning, not a traceback."""
+    found = [ep for ep in entry_points(group="kb.lint") if plugins is None or ep.name in plugins]
+    if not found:
+        return None
+    problems: list[Problem] = []
+    for ep in found:
+        try:
+            problems += ep.load()(policy, today)
+        except Exception as exc:  # another package's bug must not hide our findings
+            problems.append(Problem(policy.display, 1, "KB300", f"the {ep.name} checks could not run: {type(exc).__name__}: {exc}", "warning"))
+    return problems
 
 
 def _shown(path: Path) -> str:

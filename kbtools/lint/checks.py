@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from kbcore.problems import Problem, did_you_mean
+
 from .. import articles
 from ..articles import Article, slugify
-from kbcore.problems import Problem, did_you_mean
+from ..urls import alias_path, site_file
 from .source import is_image
 
 # Pages other plugins add to the site (see /work/briefs/contracts.md): not files in docs/.
@@ -269,3 +271,40 @@ def placeholders(kb: Kb) -> list[Problem]:
             if first is not None:
                 out.append(Problem(uri, first, "KB212", "placeholder 'TODO:' left in a published article", "warning"))
     return out
+
+
+# ----- aliases ---------------------------------------------------------------------------------
+_ALIAS_BAD = re.compile(r"[\s\\?#%<>\"'`\x00-\x1f\x7f]")
+
+
+def aliases(kb: Kb, use_directory_urls: bool = True) -> list[Problem]:
+    """KB215 an alias that is not a relative site path; KB216 an alias that would replace a page
+    (the home page, a page another plugin generates, an article, a file, an earlier alias);
+    KB217 an alias of the article's own address (a redirect to itself reloads forever)."""
+    problems: list[Problem] = []
+    taken: dict[str, str] = {site_file(uri, use_directory_urls): f"the article {kb.display(uri)}"
+                             for uri in kb.articles}
+    taken.update({uri: f"the file {kb.display(uri)}" for uri in kb.assets})
+    taken["index.html"] = "the home page"
+    for uri, art in sorted(kb.articles.items()):
+        line = art.line_of("aliases")
+        for alias in art.aliases:
+            def bad(code: str, message: str) -> None:
+                problems.append(Problem(uri, line, code, f"aliases: '{alias}' {message}", key="aliases"))
+
+            if not alias.strip() or _SCHEME.match(alias) or alias.startswith(("/", "//")) \
+                    or _ALIAS_BAD.search(alias) or ".." in alias.split("/") or "." in alias.split("/")[:-1]:
+                bad("KB215", "is not a relative site path (like 'hc/en-us/articles/123-old-title'): "
+                             "no scheme, no leading '/', no '..', no spaces, '?' or '#'")
+                continue
+            dest = alias_path(alias)
+            root = dest.split("/", 1)[0]
+            if dest == site_file(uri, use_directory_urls):
+                bad("KB217", "is this article's own address: a redirect to itself would reload forever")
+            elif dest in taken:
+                bad("KB216", f"would replace {taken[dest]}")
+            elif root in GENERATED_ROOTS or dest == "404.html":
+                bad("KB216", f"would replace a page the site generates ('{root}/')")
+            else:
+                taken[dest] = f"an alias of {kb.display(uri)}:{line}"
+    return problems

@@ -15,6 +15,7 @@ from typing import Any
 
 import pathspec
 
+from kbcore.paths import escapes
 from kbcore.problems import KbError, Problem
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"})
@@ -35,6 +36,7 @@ class KbSource:
     exclude: list[str] = field(default_factory=list)
     config_refs: set[str] = field(default_factory=set)  # docs files mkdocs.yml uses (logo, css)
     only: str = ""  # report only problems in this folder of the KB (src_uri form; '' for all)
+    plugins: set[str] | None = None  # the plugins mkdocs.yml lists (None: no mkdocs.yml)
 
     def reports(self, src_uri: str) -> bool:
         return not self.only or src_uri.startswith(self.only + "/")
@@ -77,15 +79,13 @@ def _read_config(config_file: Path) -> dict[str, Any]:
     return data
 
 
-def _kb_plugin_options(config: dict[str, Any]) -> dict[str, Any]:
+def _plugins(config: dict[str, Any]) -> dict[str, Any]:
+    """Plugin name -> its options, as mkdocs.yml lists them."""
     plugins = config.get("plugins") or []
     items = plugins.items() if isinstance(plugins, dict) else (
         next(iter(p.items())) if isinstance(p, dict) and p else (p, {}) for p in plugins
     )
-    for name, options in items:
-        if name == "kb":
-            return options if isinstance(options, dict) else {}
-    return {}
+    return {str(name): options if isinstance(options, dict) else {} for name, options in items}
 
 
 def _config_refs(config: dict[str, Any]) -> set[str]:
@@ -162,7 +162,9 @@ def locate(path: str | None = None, config_file: str | None = None, policy: str 
     exclude = config.get("exclude_docs")
     source.exclude = [ln for ln in str(exclude).splitlines() if ln.strip()] if exclude else []
     source.config_refs = _config_refs(config)
-    options = _kb_plugin_options(config)
+    plugins = _plugins(config)
+    options = plugins.get("kb", {})
+    source.plugins = set(plugins) if cfg_path is not None else None
     if policy:
         source.policy_file, source.policy_declared = Path(policy), True
     elif isinstance(options.get("policy_file"), str) and cfg_path is not None:
@@ -195,6 +197,12 @@ def walk(source: KbSource) -> Listing:
             continue
         for entry in entries:
             uri = rel + entry.name
+            if entry.is_symlink() and os.path.exists(entry.path) and escapes(entry.path, root):
+                # Never followed: a link out of docs/ would publish that file (KB214, as in the build).
+                problems.append(Problem(uri, 1, "KB214", f"is a symbolic link to '{os.readlink(entry.path)}', "
+                                        "outside the docs folder: content is read only from inside it; "
+                                        "copy it in instead"))
+                continue
             try:
                 is_dir = entry.is_dir()  # follows symbolic links
                 is_file = entry.is_file()

@@ -18,13 +18,16 @@ import tempfile
 import time
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+
+from kbcore.options import PluginConfig
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from kbcore import context as build_context
 from kbcore.problems import did_you_mean
+
 from . import whoosh_index
 from .documents import FIELDS, SearchDoc, from_article
 from .export import Ranking, export
@@ -35,7 +38,7 @@ _RANKING_KEYS = {"B": float, "K1": float, "coord": float, "fuzzy": float, "prefi
                  "prefix_max": int, "fuzzy_max": int, "synonym": float, "code": float}
 
 
-class SearchConfig(Config):
+class SearchConfig(PluginConfig):
     enabled = c.Type(bool, default=True)
     # Field weights: how much a match in each field counts (BM25F boosts). 0 leaves a field out.
     weights = c.Type(dict, default={})
@@ -83,18 +86,17 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         if not self.config.enabled:
             return None
         self.docs = []
+        ctx = build_context.of(config)
         for f in files.documentation_pages():
             page = f.page
-            art = getattr(page, "kb_article", None) if page is not None else None
-            if art is None or not art.published or f.src_uri == SEARCH_PAGE:
+            art = ctx.articles.get(f.src_uri) if page is not None else None
+            if art is None or page is None or not art.published or f.src_uri == SEARCH_PAGE:
                 continue
             crumbs = [a.title for a in reversed(page.ancestors) if a.title]
             self.docs.append(from_article(art, page.url, crumbs))
         if not self.docs:
             log.warning("kb-search: no published article to index; is the `kb` plugin listed in mkdocs.yml?")
-        kb = config.plugins.get("kb")
-        products = getattr(kb, "products", {}) or {}
-        labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in products.items()}}
+        labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in ctx.products().items()}}
         job = (self.docs, config.site_dir, self.ranking, labels)
         self.started = time.monotonic()
         if getattr(self, "command", "build") == "build" and "fork" in mp.get_all_start_methods():

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from kbtools.project import REPO
+from testkit.project import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 import build_kb  # noqa: E402

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kbtools.articles import load_article
-from kbtools.project import REPO
+from testkit.project import REPO
 
 _spec = importlib.util.spec_from_file_location("generate_kb", REPO / "bench" / "generate_kb.py")
 gen = importlib.util.module_from_spec(_spec)

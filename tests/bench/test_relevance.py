@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from kbtools.articles import load_article
-from kbtools.project import REPO
+from testkit.project import REPO
+from testkit.paths import CORPUS
 
 BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
 _spec = importlib.util.spec_from_file_location("relevance", BENCH / "relevance.py")
 rel = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(rel)
-CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "office-support" / "articles"))
 
 
 def test_reciprocal_rank_is_one_over_the_first_relevant_rank_within_ten():

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 
 import pytest
 
-from kbtools.project import build, make_project
+from testkit.project import build, make_project
+from testkit.server import accept, serve
 
 pytestmark = pytest.mark.browser
 ARTICLE = "troubleshooting/scanning/scanner-not-detected/"
@@ -45,48 +43,34 @@ def test_feedback_without_endpoint_makes_no_request(page, serve, shipped_site):
     assert page.get_by_role("button", name="Yes").get_attribute("aria-pressed") == "true"
 
 
-class _FeedbackHandler(http.server.SimpleHTTPRequestHandler):
-    received: list[dict] = []
-
-    def log_message(self, *args):
-        pass
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        type(self).received.append({"path": self.path, "type": self.headers.get("Content-Type"), "body": json.loads(body)})
-        self.send_response(204)
-        self.end_headers()
-
-
 @pytest.fixture(scope="module")
 def feedback_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("feedback")
     cfg = make_project(root, plugin_options={"kb": {"feedback_endpoint": "/api/feedback"}})
     res = build(cfg)
     assert res.returncode == 0, res.stderr
-    handler = functools.partial(_FeedbackHandler, directory=str(root / "site"))
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/"
-    srv.shutdown()
+    srv = serve(root / "site", {"/api/feedback": accept(204)})
+    yield srv
+    srv.stop()
 
 
 def test_feedback_posts_to_the_configured_endpoint_with_the_keyboard(page, feedback_site):
-    _FeedbackHandler.received.clear()
-    page.goto(feedback_site + ARTICLE, wait_until="networkidle")
+    feedback_site.posts.clear()
+    page.goto(feedback_site.url + ARTICLE, wait_until="networkidle")
     page.get_by_role("button", name="No").focus()
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('.kb-feedback__thanks').textContent.length > 0")
     page.wait_for_timeout(300)
-    assert len(_FeedbackHandler.received) == 1
-    got = _FeedbackHandler.received[0]
+    assert len(feedback_site.posts) == 1
+    got = feedback_site.posts[0]
+    body = json.loads(got["body"])
     assert got["path"] == "/api/feedback" and got["type"] == "application/json"
-    assert got["body"]["article_id"] == "scanner-not-detected" and got["body"]["helpful"] is False
-    assert got["body"]["ts"].endswith("Z")
+    assert body["article_id"] == "scanner-not-detected" and body["helpful"] is False
+    assert body["ts"].endswith("Z")
     # a second visit remembers the vote and does not post again
     page.reload(wait_until="networkidle")
     assert page.get_by_role("button", name="No").is_disabled()
-    assert len(_FeedbackHandler.received) == 1
+    assert len(feedback_site.posts) == 1
 
 
 def test_still_need_help_links_to_the_wizard_with_the_article(page, serve, shipped_site):

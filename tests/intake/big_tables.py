@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import yaml
 
-from kbtools.project import REPO
+from testkit.project import REPO
 
 SHIPPED = REPO / "docs" / "_data" / "support-policy.yml"
 

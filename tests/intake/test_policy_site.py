@@ -19,7 +19,7 @@ import yaml
 import intake
 from intake import compiler
 from intake import payload as P
-from kbtools.project import REPO, build, make_project
+from testkit.project import REPO, build, make_project
 
 HERE = Path(__file__).parent
 ARTICLE = "policies/product-support-commitment/index.html"

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from kbtools.cli import main
-from kbtools.project import REPO, make_project
+from testkit.project import REPO, make_project
 
 KIT = REPO / "kbtools" / "kit"
 BIN = Path(os.sys.executable).parent

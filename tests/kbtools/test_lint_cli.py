@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-import types
 from pathlib import Path
 
 import pytest
 
 from kbtools.cli import main
 from kbcore.problems import Problem
-from kbtools.project import REPO
+from testkit.project import REPO
+from testkit.paths import CORPUS
 
-CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "office-support" / "articles"))
 LINE = re.compile(r"^[^:\n]+:\d+: [A-Z]+\d+ .+$")
 CLEAN = "---\ntitle: {title}\ntype: faq\n---\n\n# {title}\n"
 
@@ -154,9 +152,9 @@ def test_bad_files_are_problems_not_crashes(tmp_path, monkeypatch, capsys):
 POLICY = "products:\n  - {id: scanner, name: P, deployments: [cloud], versions: [{version: '1.0', released: 2024-01-01}]}\n"
 
 
-def _policy_kb(tmp_path: Path, monkeypatch, policy: str | None = POLICY) -> None:
+def _policy_kb(tmp_path: Path, monkeypatch, policy: str | None = POLICY, plugins: tuple[str, ...] = ()) -> None:
     files = {
-        "mkdocs.yml": "site_name: t\nplugins:\n  - kb:\n      policy_file: policy.yml\n",
+        "mkdocs.yml": "site_name: t\nplugins:\n  - kb:\n      policy_file: policy.yml\n" + "".join(f"  - {p}\n" for p in plugins),
         "docs/a.md": "---\ntitle: A\ntype: faq\nproducts: [scaner]\n---\n# A\n",
     }
     if policy is not None:
@@ -172,51 +170,47 @@ def test_a_missing_policy_file_is_reported(tmp_path, monkeypatch, capsys):
         "kb lint: 1 article(s), 1 error(s), 0 warning(s)\n"))
 
 
-def test_policy_problems_come_from_intake_checks(tmp_path, monkeypatch, capsys):
-    fake = types.ModuleType("intake.checks")
-    fake.check_policy = lambda path, today=None, display=None: [Problem(display, 3, "POL999", f"planted ({today})")]
-    monkeypatch.setitem(sys.modules, "intake.checks", fake)
-    _policy_kb(tmp_path, monkeypatch)
-    rc, out, _ = run(capsys, "lint", "--today", "2026-01-02")
+def test_the_policy_checks_of_a_listed_plugin_run(tmp_path, monkeypatch, capsys):
+    # mkdocs.yml lists kb-intake: its `kb.lint` entry point (intake.checks) checks the whole file.
+    _policy_kb(tmp_path, monkeypatch, plugins=("kb-intake",))
+    rc, out, _ = run(capsys, "lint")
+    lines = out.splitlines()
     assert rc == 1
+    assert "policy.yml:1: POL102 (top level): missing required key 'calendar'" in lines
+    assert "docs/a.md:4: KB108 unknown product 'scaner' (did you mean 'scanner'?)" in lines
+
+
+def test_without_the_plugin_the_policy_is_only_read_for_products(tmp_path, monkeypatch, capsys):
+    _policy_kb(tmp_path, monkeypatch)
+    _, out, _ = run(capsys, "lint")
     assert out.splitlines() == [
         "docs/a.md:4: KB108 unknown product 'scaner' (did you mean 'scanner'?)",
-        "policy.yml:3: POL999 planted (2026-01-02)",
-        "kb lint: 1 article(s), 2 error(s), 0 warning(s)",
+        "kb lint: 1 article(s), 1 error(s), 0 warning(s)",
     ]
 
 
 def test_policy_checks_that_crash_do_not_stop_lint(tmp_path, monkeypatch, capsys):
-    fake = types.ModuleType("intake.checks")
-
-    def check_policy(path):
-        raise ValueError("boom")
-
-    fake.check_policy = check_policy
-    monkeypatch.setitem(sys.modules, "intake.checks", fake)
-    _policy_kb(tmp_path, monkeypatch)
+    # A real installed distribution (a .dist-info on sys.path) whose `kb.lint` check crashes.
+    ext = tmp_path / "ext"
+    (ext / "crashing_ext-1.0.dist-info").mkdir(parents=True)
+    (ext / "crashing_ext.py").write_text("def check(policy, today):\n    raise ValueError('boom')\n")
+    (ext / "crashing_ext-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: crashing-ext\nVersion: 1.0\n")
+    (ext / "crashing_ext-1.0.dist-info" / "entry_points.txt").write_text("[kb.lint]\nkb-crash = crashing_ext:check\n")
+    monkeypatch.syspath_prepend(str(ext))
+    _policy_kb(tmp_path, monkeypatch, plugins=("kb-crash",))
     _, out, _ = run(capsys, "lint")
-    assert "policy.yml:1: KB300 the policy checks could not run: ValueError: boom (warning)" in out.splitlines()
+    assert "policy.yml:1: KB300 the kb-crash checks could not run: ValueError: boom (warning)" in out.splitlines()
     assert "docs/a.md:4: KB108 unknown product 'scaner' (did you mean 'scanner'?)" in out.splitlines()
 
 
-def test_without_intake_checks_the_policy_is_only_read_for_products(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "intake.checks", None)  # import fails: the module "does not exist"
-    _policy_kb(tmp_path, monkeypatch)
-    _, out, _ = run(capsys, "lint")
-    assert out.splitlines() == [
-        "docs/a.md:4: KB108 unknown product 'scaner' (did you mean 'scanner'?)",
-        "kb lint: 1 article(s), 1 error(s), 0 warning(s)",
-    ]
-
-
-def test_an_unreadable_policy_is_one_problem_and_articles_are_still_linted(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "intake.checks", None)
+def test_an_unreadable_lifecycle_is_reported_at_its_lines_and_articles_are_still_linted(tmp_path, monkeypatch, capsys):
     _policy_kb(tmp_path, monkeypatch, policy="products: [{id: x}]\n")
     _, out, _ = run(capsys, "lint")
     assert out.splitlines() == [
-        "policy.yml:1: KB301 cannot read the products: 'name'; products and versions not checked",
-        "kb lint: 1 article(s), 1 error(s), 0 warning(s)",
+        "policy.yml:1: POL102 products[x]: missing required key 'deployments'",
+        "policy.yml:1: POL102 products[x]: missing required key 'name'",
+        "policy.yml:1: POL102 products[x]: missing required key 'versions'",
+        "kb lint: 1 article(s), 3 error(s), 0 warning(s)",
     ]
 
 

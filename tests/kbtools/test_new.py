@@ -19,14 +19,13 @@ POLICY = (
 
 @pytest.fixture
 def kb(tmp_path, monkeypatch):
-    """A KB project (mkdocs.yml, docs/, a products-only policy) as the working folder."""
+    """A KB project (mkdocs.yml, docs/, a products-only policy) as the working folder; only the
+    `kb` plugin is listed, so `kb lint` reads the policy for its products, not as a support policy."""
     (tmp_path / "docs" / "guides").mkdir(parents=True)
     (tmp_path / "policy.yml").write_text(POLICY)
     (tmp_path / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - kb:\n      policy_file: policy.yml\n")
     (tmp_path / "docs" / "index.md").write_text("---\ntitle: Home\ntype: documentation\n---\n# Home\n")
     monkeypatch.chdir(tmp_path)
-    # The policy helper's checks would (rightly) find this products-only policy incomplete.
-    monkeypatch.setitem(__import__("sys").modules, "intake.checks", None)
     return tmp_path
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtools.project import REPO, build, make_project
+from testkit.project import REPO, build, make_project
 
 
 def write(root: Path, rel: str, text: str | bytes) -> None:
@@ -51,7 +51,7 @@ def test_bad_articles_fail_with_every_problem_and_keep_the_previous_site(project
     assert res.returncode != 0
     assert "Traceback" not in out
     assert "guides/setup/malformed.md:2: KB102 malformed front matter" in out
-    assert "guides/setup/wrong-type.md:3: KB104 'type' must be one of" in out and "did you mean 'solution'" in out
+    assert "guides/setup/wrong-type.md:3: KB104 type: 'sollution' is not one of" in out and "did you mean 'solution'" in out
     assert "guides/setup/unknown-key.md:4: KB103 unknown key 'authr'" in out
     assert "guides/setup/bad-utf8.md:7: KB101 invalid UTF-8" in out
     assert "guides/setup/install.md:4: KB201 duplicate id 'install' (also guides/setup/dup.md:4)" in out
@@ -205,8 +205,9 @@ def test_broken_products_in_the_policy_are_reported_at_their_line(tmp_path):
 
 def test_generated_blocks_do_not_depend_on_plugin_order(tmp_path):
     import yaml
+    from mkdocs.utils.yaml import yaml_load  # mkdocs.yml has !ENV tags
 
-    plugins = yaml.safe_load((REPO / "mkdocs.yml").read_text())["plugins"]
+    plugins = yaml_load((REPO / "mkdocs.yml").read_text())["plugins"]
     cfg = make_project(tmp_path, extra_config=yaml.safe_dump({"plugins": plugins[::-1]}, sort_keys=False))
     res = build(cfg)
     assert res.returncode == 0, res.stderr[-2000:]

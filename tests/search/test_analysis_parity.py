@@ -15,11 +15,11 @@ import pytest
 from kbtools.articles import read_article
 from kbtools.search.analysis import STOP_WORDS, analyze, term, words
 from kbtools.search.documents import from_article
+from testkit.paths import CORPUS
 
 from .conftest import SMALL_KB
 
 HERE = Path(__file__).parent
-CORPUS = Path(os.environ.get("KB_CORPUS", HERE.parents[2] / "shared" / "corpus" / "office-support" / "articles"))
 TRICKY = ["Don't DON’T l'été", "İstanbul ΟΔΟΣ straße", "𝐀𝐁𝐂 𝟏𝟐𝟑 x²", "a-b-c 1.2.3 _x_ x__y", "0x80070005 0xABC 0X1234",
           "e-mail Wi-Fi add-in .NET C# c++", "١٢٣ ٤٥", "日本語のテキスト", "\u0301e\u0301", "\ud800 lone", "yelling yyy"]
 

@@ -17,10 +17,10 @@ from kbtools.search.analysis import analyze
 from kbtools.search.documents import from_article
 from kbtools.search.engine import Index, run
 from kbtools.search.export import Ranking, export
+from testkit.paths import CORPUS
 
 from .conftest import SMALL_KB
 
-CORPUS = Path(os.environ.get("KB_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus" / "office-support" / "articles"))
 PLAIN = dict(coord=0.0, fuzzy_max=0, synonym=0.0, code=1.0)  # plain BM25F: no coordination, typos, synonyms, code boost
 QUERIES = [
     "outlook crashes when starting", "offline address book error", "0x8007007A", "550 5.1.10",

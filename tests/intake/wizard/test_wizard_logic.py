@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtools.project import REPO
+from testkit.project import REPO
 
 ASSETS = REPO / "intake" / "wizard" / "theme" / "assets" / "intake" / "wizard"
 

@@ -1,16 +1,17 @@
 """Products and their support dates, read from the policy file's `products:` section.
 
 The KB reads this to check articles' `products`/`versions` and to render the lifecycle
-page; the policy engine reads it to decide "Supported Product on date D". One file.
+page; the policy engine reads it to decide "Supported Product on date D". One file, one
+shape (`schemas/product-lifecycle.schema.json`, which the policy's own schema refers to).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+import json
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,6 @@ def products_from_data(data: dict) -> dict[str, Product]:
     return out
 
 
-def load_products(path: str | Path) -> dict[str, Product]:
-    """Products from the policy file. Raises OSError/yaml errors; full checks are the policy loader's."""
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    return products_from_data(data)
+
+SCHEMA_FILE = Path(__file__).parent / "schemas" / "product-lifecycle.schema.json"
+SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))

@@ -1,7 +1,7 @@
 """Make a throw-away KB project: the shipped KB plus extra folders mounted as categories.
 
 Tests and benchmarks use this to build the real corpus or a generated KB "as a category
-of the KB" without copying thousands of files: extra folders are symlinked into a copy
+of the KB" without copying thousands of files: extra folders are hard-linked into a copy
 of `docs/`, and the project's `mkdocs.yml` is inherited.
 """
 
@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from .paths import REPO
 
 
 def make_project(dest: str | Path, categories: dict[str, str | Path] | None = None,
@@ -36,7 +36,8 @@ def make_project(dest: str | Path, categories: dict[str, str | Path] | None = No
         shutil.copy(REPO / "docs" / "_data" / "support-policy.yml", docs / "_data")
         (docs / "index.md").write_text("---\ntype: documentation\n---\n# Help Center\n\n<!-- kb:categories -->\n")
     for name, src in (categories or {}).items():
-        os.symlink(Path(src).resolve(), docs / name, target_is_directory=True)
+        # Hard links, not a symbolic link: the build refuses links that leave docs/ (KB214).
+        shutil.copytree(Path(src).resolve(), docs / name, copy_function=_link_or_copy)
     if plugin_options:
         extra_config += _plugins_with(plugin_options)
     cfg = dest / "mkdocs.yml"
@@ -47,6 +48,13 @@ def make_project(dest: str | Path, categories: dict[str, str | Path] | None = No
         + extra_config
     )
     return cfg
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(src, dst)
 
 
 def build(config_file: str | Path, strict: bool = False, timeout: float = 3000) -> subprocess.CompletedProcess:
@@ -61,8 +69,9 @@ def build(config_file: str | Path, strict: bool = False, timeout: float = 3000) 
 
 def _plugins_with(options: dict[str, dict]) -> str:
     import yaml
+    from mkdocs.utils.yaml import yaml_load  # resolves mkdocs.yml's !ENV tags (the desk endpoints)
 
-    base = yaml.safe_load((REPO / "mkdocs.yml").read_text()).get("plugins", [])
+    base = yaml_load((REPO / "mkdocs.yml").read_text()).get("plugins", [])
     plugins = []
     for entry in base:
         name, opts = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})

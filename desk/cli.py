@@ -1,0 +1,133 @@
+"""`kb desk ...`: serve, migrate, export. Registered through the `kb.commands` entry point.
+
+Thin: each command validates its settings (`desk.config.load`, every problem at once) and
+calls the desk's modules; `kbtools.cli` turns a `KbError` into `ERROR: ...` and an exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kbcore.problems import KbError
+
+from . import config
+
+DB_OPT = click.option("--db", "db_url", default=config.DEFAULT_DB, show_default=True, envvar="KB_DESK_DB",
+                      help="sqlite:///FILE or postgresql://user:password@host/db (env KB_DESK_DB).")
+
+
+@click.group()
+def desk() -> None:
+    """The desk: receive requests and votes, re-verify, store, forward (desk/README.md)."""
+
+
+@desk.command()
+@DB_OPT
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--site-origin", "origins", multiple=True, envvar="KB_DESK_SITE_ORIGIN",
+              help="The site's origin allowed by CORS, e.g. https://help.example.com (repeatable).")
+@click.option("--forward", default="none", show_default=True, type=click.Choice(config.FORWARDERS),
+              envvar="KB_DESK_FORWARD", help="Where stored requests go; credentials from the environment.")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
+              help="Policy YAML or compiled policy JSON (default: the site's, else docs/_data/support-policy.yml).")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False),
+              help="A built site: its compiled policy and its article ids (to flag votes for unknown ids).")
+@click.option("--rate-limit", default=config.Limits.rate, show_default=True, type=float,
+              help="Requests per minute per client address (0: no limit).")
+@click.option("--max-attempts", default=config.Retry.max_attempts, show_default=True, type=int,
+              help="Forwarding attempts before a request is dead-lettered.")
+@click.option("--retry-base", default=config.Retry.base_s, show_default=True, type=float,
+              help="Seconds before the first retry; doubles each time.")
+@click.option("--forward-timeout", default=config.Retry.timeout_s, show_default=True, type=float,
+              help="Seconds one forwarding attempt may take.")
+def serve(db_url: str, host: str, port: int, origins: tuple[str, ...], forward: str, policy_file: str | None,
+          site_dir: str | None, rate_limit: float, max_attempts: int, retry_base: float, forward_timeout: float) -> None:
+    """Migrate the database if needed and serve the desk's API with uvicorn."""
+    import uvicorn
+
+    from .app import create_app
+
+    settings = config.load(db_url, origins, forward, policy_file, site_dir,
+                           limits=config.Limits(rate=rate_limit),
+                           retry=config.Retry(max_attempts=max_attempts, base_s=retry_base, timeout_s=forward_timeout))
+    revision = _migrate(settings.db_url)
+    app = create_app(settings)
+    click.echo(f"desk: database at revision {revision}; forwarding: {forward}; "
+               f"site origins: {', '.join(origins) or 'none (no browser may call)'}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+
+
+@desk.command()
+@DB_OPT
+def migrate(db_url: str) -> None:
+    """Create or upgrade the desk's tables to the latest revision."""
+    settings = config.load(db_url)
+    click.echo(f"{_redact(settings.db_url)}: at revision {_migrate(settings.db_url)}")
+
+
+@desk.command()
+@DB_OPT
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of standard output.")
+def export(db_url: str, fmt: str, out: str | None) -> None:
+    """Every stored request, one JSON object a line: payload, desk classification, reference, events."""
+    from .export import write_jsonl
+    from .migrations import current, head
+
+    settings = config.load(db_url)
+    at = _quiet(current, settings.db_url)
+    if at != head():
+        raise KbError(f"{_redact(settings.db_url)} is at revision {at or 'none'}, not {head()}: "
+                      "is it a desk database? (run `kb desk migrate` on it first)")
+    if out is None:
+        n = write_jsonl(settings.db_url, sys.stdout)
+    else:
+        n = _atomic(Path(out), lambda f: write_jsonl(settings.db_url, f))
+    click.echo(f"exported {n} request(s)", err=True)
+
+
+def _migrate(url: str) -> str:
+    from .migrations import upgrade
+
+    return _quiet(upgrade, url)
+
+
+def _quiet(fn: Any, url: str) -> Any:
+    """Database errors as a sentence that names the database, not a driver traceback."""
+    import sqlalchemy as sa
+
+    try:
+        return fn(url)
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise KbError(f"{_redact(url)}: cannot use the database: {reason}")
+
+
+def _atomic(path: Path, write: Any) -> int:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            n = write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return n
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, for messages."""
+    import sqlalchemy as sa
+
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url.split("@")[-1]
+

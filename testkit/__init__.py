@@ -1,0 +1,7 @@
+"""What the tests, benchmarks and screenshots share, and the wheel does not ship.
+
+- `paths`: the repository and the real corpus (`KB_CORPUS` to move it);
+- `project`: a throw-away KB project (the shipped KB plus extra categories) and its build;
+- `server`: the one HTTP server of the tests: a folder of static files on 127.0.0.1, with
+  optional handlers for POSTed JSON (a fake desk, a feedback endpoint).
+"""
