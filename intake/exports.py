@@ -122,6 +122,16 @@ def _escalation(payload: dict[str, Any], policy: dict[str, Any]) -> Ticket:
     )
 
 
+def ticket(
+    payload: dict[str, Any], policy: dict[str, Any], differences: list[Any] | None = None
+) -> Ticket:
+    """What the targets need from a payload of either version (marked when `differences`)."""
+    t = (_escalation if payload["schema_version"] == 2 else _request)(payload, policy)
+    if differences:
+        _mark_unverified(t, differences, policy)
+    return t
+
+
 def _mark_unverified(t: Ticket, differences: list[Any], policy: dict[str, Any]) -> None:
     listed = "\n".join(f"- {d}" for d in differences)
     t.subject = f"[UNVERIFIED] {t.subject}"
@@ -133,23 +143,35 @@ def _mark_unverified(t: Ticket, differences: list[Any], policy: dict[str, Any]) 
     t.tags.append(UNVERIFIED_TAG)
 
 
-def zendesk(payload: dict[str, Any], t: Ticket, policy: dict[str, Any]) -> dict[str, Any]:
+def zendesk(
+    payload: dict[str, Any],
+    policy: dict[str, Any],
+    differences: list[Any] | None = None,
+) -> dict[str, Any]:
+    """The Zendesk ticket-create body."""
+    t = ticket(payload, policy, differences)
     ids = policy["exports"]["zendesk_fields"]
-    ticket: dict[str, Any] = {
+    body: dict[str, Any] = {
         "external_id": payload["id"],
         "subject": t.subject,
         "comment": {"body": t.body},
         "requester": {"name": payload["requester"]["name"], "email": payload["requester"]["email"]},
     }
     if t.priority:
-        ticket["priority"] = t.priority["zendesk"]
-        ticket["type"] = "question" if t.question else "problem"
-    ticket["tags"] = t.tags
-    ticket["custom_fields"] = [{"id": ids[k], "value": v} for k, v in t.fields.items() if k in ids]
-    return {"ticket": ticket}
+        body["priority"] = t.priority["zendesk"]
+        body["type"] = "question" if t.question else "problem"
+    body["tags"] = t.tags
+    body["custom_fields"] = [{"id": ids[k], "value": v} for k, v in t.fields.items() if k in ids]
+    return {"ticket": body}
 
 
-def jira(payload: dict[str, Any], t: Ticket, policy: dict[str, Any]) -> dict[str, Any]:
+def jira(
+    payload: dict[str, Any],
+    policy: dict[str, Any],
+    differences: list[Any] | None = None,
+) -> dict[str, Any]:
+    """The Jira Service Management create-request body."""
+    t = ticket(payload, policy, differences)
     j = policy["exports"]["jira"]
     fields: dict[str, Any] = {"summary": t.subject, "description": t.body}
     if t.priority:
@@ -177,7 +199,11 @@ def _address(addr_spec: str, what: str, display_name: str = "") -> Address:
         raise KbError(f"{what} {addr_spec!r} cannot be used as an email address") from None
 
 
-def email(payload: dict[str, Any], t: Ticket, verified: bool) -> str:
+def email(
+    payload: dict[str, Any], policy: dict[str, Any], differences: list[Any] | None = None
+) -> str:
+    """The RFC 5322 message, the payload attached."""
+    t = ticket(payload, policy, differences)
     if not t.to:
         raise KbError(
             "no address to send to: set exports.email_to in the policy (or the partner's email)"
@@ -190,7 +216,7 @@ def email(payload: dict[str, Any], t: Ticket, verified: bool) -> str:
     when = dt.datetime.fromtimestamp(engine.to_epoch(payload["created_at"]), dt.UTC)
     msg["Date"] = format_datetime(when.astimezone(_offset(payload["created_at"])))
     msg["Message-ID"] = f"<{payload['id']}@kb-intake.invalid>"
-    msg["X-KB-Intake-Verified"] = "yes" if verified else "no"
+    msg["X-KB-Intake-Verified"] = "no" if differences else "yes"
     for name, value in t.headers.items():
         msg[name] = value
     msg.set_content(t.body)
@@ -223,11 +249,8 @@ def export(
     """
     if to not in TARGETS:
         raise KbError(f"unknown export target '{to}' (choose one of: {', '.join(TARGETS)})")
-    ticket = (_escalation if payload["schema_version"] == 2 else _request)(payload, policy)
-    if differences:
-        _mark_unverified(ticket, differences, policy)
     if to == "zendesk":
-        return json.dumps(zendesk(payload, ticket, policy), indent=2, ensure_ascii=False)
+        return json.dumps(zendesk(payload, policy, differences), indent=2, ensure_ascii=False)
     if to == "jira":
-        return json.dumps(jira(payload, ticket, policy), indent=2, ensure_ascii=False)
-    return email(payload, ticket, verified=not differences)
+        return json.dumps(jira(payload, policy, differences), indent=2, ensure_ascii=False)
+    return email(payload, policy, differences)
