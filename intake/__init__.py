@@ -73,7 +73,8 @@ def export(payload: Any, to: str, policy: dict[str, Any] | None = None, force: b
     """
     from .errors import PayloadDiffers
     from .exports import export as _export
-    from .payload import parse, verify as _verify
+    from .payload import parse
+    from .payload import verify as _verify
 
     policy = policy or compiled_policy()
     if isinstance(payload, (str, bytes)):

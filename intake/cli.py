@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from kbcore.problems import KbError, has_errors
+from kbcore.problems import has_errors
 
 POLICY_OPT = click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
                           help="Policy YAML, or a compiled policy JSON (default: docs/_data/support-policy.yml).")
