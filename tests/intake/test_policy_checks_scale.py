@@ -9,8 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from big_tables import policy_with_extra_inputs
+from testkit.big_policy import policy_with_extra_inputs
 
 KB = Path(sys.executable).parent / "kb"
 

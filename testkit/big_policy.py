@@ -1,12 +1,12 @@
-"""A policy whose priority table has many inputs, with problems planted in it (for the checks'
-scale test): `extra` yes/no questions join the table's three inputs, and rules naming them
-plant one of each problem the table checks find."""
+"""A policy whose priority table has many inputs, with problems planted in it (the policy
+checks' scale test and `bench/policy_checks.py`): `extra` yes/no questions join the table's
+three inputs, and rules naming them plant one of each problem the table checks find."""
 
 from __future__ import annotations
 
 import yaml
 
-from testkit.project import REPO
+from .paths import REPO
 
 SHIPPED = REPO / "docs" / "_data" / "support-policy.yml"
 
