@@ -2,7 +2,7 @@
 
 Each `<!-- kb:policy-... -->` marker of a policy article (the Product Support Commitment,
 "What's included") has a renderer here: Python turns the compiled policy into plain data
-for one block, and the block's Jinja2 template (`intake/templates/policy/<block>.html.j2`,
+for one block, and the block's Jinja2 template (`intake/templates/policy/<block>.html`,
 autoescape on) writes the markup. Clauses link to the request-form question that applies
 them (`../../request/#step=<question>`, relative to the article). The pages therefore cannot
 drift from the policy the engines evaluate. Implementer notes (how the seed was read) are
@@ -30,7 +30,7 @@ _env = Environment(loader=PackageLoader("intake", "templates"), autoescape=True,
 
 def _render(block: str, **data: Any) -> str:
     # Blank lines around the block: Markdown passes it through as one raw HTML block.
-    html = _env.get_template(f"policy/{block}.html.j2").render(**data)
+    html = _env.get_template(f"policy/{block}.html").render(**data)
     return "\n" + html.strip() + "\n\n"
 
 
