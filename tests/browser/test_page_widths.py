@@ -9,13 +9,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-# Pages still too wide on this branch because of markup outside the policy work; each is
-# reported as an expected failure (not hidden) until the fix named here is merged.
-FLEX_INPUT = "its flex search input needs min-width: 0"
-KNOWN_TOO_WIDE = {
-    ("", 320): f"home page: {FLEX_INPUT} (kbtools/theme/assets/kb/kb.css)",
-    ("search/", 320): f"search page: {FLEX_INPUT} (kbtools/theme/assets/search/search.css)",
-}
 
 
 def built_pages(site: Path) -> list[str]:
@@ -41,10 +34,5 @@ def test_every_built_page_fits_the_phone(shipped_site, serve, browser, width):
     finally:
         ctx.close()
     assert len(measured) == len(pages) and all(inner == width for _, inner in measured.values())
-    too_wide = {url: w for url, (w, inner) in measured.items() if w > inner}
-    unexpected = [f"{url or '/'}: {w} px" for url, w in too_wide.items()
-                  if (url, width) not in KNOWN_TOO_WIDE]
-    assert unexpected == [], f"wider than {width} px:\n" + "\n".join(unexpected)
-    known = [f"{url or '/'}: {KNOWN_TOO_WIDE[(url, width)]}" for url in too_wide]
-    if known:
-        pytest.xfail("; ".join(known))
+    too_wide = [f"{url or '/'}: {w} px" for url, (w, inner) in measured.items() if w > inner]
+    assert too_wide == [], f"wider than {width} px:\n" + "\n".join(too_wide)
