@@ -11,7 +11,9 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from .schema import WEEKDAYS, parse_range
+from kbcore.schemacheck import parse_range
+
+from .schema import WEEKDAYS
 
 HOUR = 3600
 
