@@ -23,7 +23,7 @@ EXPECT = {
     "P4": ("P4", "vendor", "eligible", 4),
     "partner": ("P1", "northwind-imaging", "eligible", None),
     "not_covered": ("P1", "vendor", "not_covered", None),
-    "special_services": ("P1", "vendor", "special_services", 2),
+    "special_services": ("P1", "vendor", "special_services", None),  # no response time is promised
 }
 V2_SCHEMA = REPO / "intake" / "schemas" / "request-payload.v2.json"
 
