@@ -68,6 +68,7 @@ FLOWS: dict[str, dict[str, Any]] = {
     "P3": P1 | {"environment": "non_production"},
     "P4": P1 | {"impact": "question"},
     "partner": P1 | {"purchase_channel": "partner", "partner": "northwind-imaging"},
+    "partner_unlisted": P1 | {"purchase_channel": "partner", "partner": "unlisted"},
     "not_covered": P1 | {"contract_active": "no"},
     "special_services": P1 | {"onsite": "yes"},
     "escalation": P1

@@ -281,3 +281,19 @@ def test_no_endpoint_prepares_an_email_and_says_nothing_was_sent(page, serve, sh
     drv.wait()
     assert drv.step() == "sent" and page.inner_text(".kb-wz-ref") == ref
     assert drv.item()["via"] == "copy"
+
+
+def test_a_partner_not_in_the_directory_gets_the_request_and_the_vendor_can_be_asked(desk_wizard):
+    drv, desk = desk_wizard
+    drv.run(FLOWS["partner_unlisted"], until="check")
+    assert drv.page.inner_text(".kb-wz-continue") == "Prepare request"  # not "Send request"
+    drv.run(FLOWS["partner_unlisted"])
+    drv.page.wait_for_timeout(500)
+    assert desk.posts == []  # never posted to the vendor's desk by itself
+    assert drv.page.inner_text("h1") == "Your request has not been sent yet"
+    assert "your distributor or reseller, who gives you support" in drv.page.inner_text(
+        ".kb-wz-lead"
+    )
+    ask = drv.page.get_attribute("[data-action=ask]", "href")
+    assert ask.startswith("mailto:support@psigen.example?subject=Who%20is%20our%20distributor")
+    assert drv.page.query_selector("[data-action=send]") is None

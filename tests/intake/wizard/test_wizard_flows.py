@@ -22,17 +22,18 @@ EXPECT = {
     "P3": ("P3", "vendor", "eligible", 4),
     "P4": ("P4", "vendor", "eligible", 4),
     "partner": ("P1", "northwind-imaging", "eligible", None),
+    "partner_unlisted": ("P1", "unlisted", "eligible", None),
     "not_covered": ("P1", "vendor", "not_covered", None),
     "special_services": ("P1", "vendor", "special_services", None),  # no response time is promised
 }
 V2_SCHEMA = REPO / "intake" / "schemas" / "request-payload.v2.json"
 
+V2_KEYS = {"schema_version", "id", "created_at", "kind", "policy", "escalation", "requester"}
+
 
 def check_v2_escalation(payload: dict, verify_payload, site) -> None:
     """An escalation is payload version 2: only the reference, reason, justification, contact."""
-    assert set(payload) == set(
-        "schema_version id created_at kind policy escalation requester".split()
-    )
+    assert set(payload) == V2_KEYS
     assert payload["schema_version"] == 2 and payload["kind"] == "escalation"
     assert set(payload["escalation"]) == {"reference", "reason", "justification"}
     assert set(payload["requester"]) == {"name", "email", "organisation"}

@@ -11,11 +11,16 @@ import { buildPayload } from "../payload.js";
 import { referenceFor } from "../reference.js";
 import * as outbox from "../outbox.js";
 
-/** How the finished request leaves: {post} to the endpoint, else by email (to) or as a file. */
+/**
+ * How the finished request leaves: {post} to the endpoint, else by email (`to`) or as a file.
+ * A request routed to a partner goes to the partner; one not in the directory (`ask`) is
+ * prepared for the customer to send them, and the vendor can be asked who they are.
+ */
 export function delivery(app, route) {
-  const partner = route && route !== "vendor" ? app.policy.partner(route) : null;
-  const post = !!app.data.delivery.endpoint && !partner;
-  return { post, partner, to: partner ? partner.email : app.data.delivery.mailto };
+  const elsewhere = !!route && route !== "vendor";
+  const partner = elsewhere ? app.policy.partner(route) || null : null;
+  const post = !!app.data.delivery.endpoint && !elsewhere;
+  return { post, partner, ask: elsewhere && !partner, to: partner ? partner.email : elsewhere ? "" : app.data.delivery.mailto };
 }
 
 /** A readable answer: option labels, or the text as typed (shown as text). */

@@ -53,6 +53,7 @@ export async function renderSent(app, step, opts) {
     else if (how.post && item.status === "sending") lead.textContent = `Sending your ${what} to support…`;
     else if (how.post) lead.textContent = `It is saved in this browser. Try again, or send it by email or as a file.`;
     else if (how.partner) lead.textContent = `Send it to ${how.partner.name}, who gives you support: download the file, then email it to them. Their response time starts when they receive it.`;
+    else if (how.ask) lead.textContent = "Send it to your distributor or reseller, who gives you support: download the file or copy it, and send it to them. Their response time starts when they receive it.";
     else lead.textContent = `To send it, download the file and email it to support${how.to ? ` (${how.to})` : ""}.${c.response_hours ? " Support's response time starts when they receive it, not now." : ""}`;
     const desk = item.desk || {};
     if (desk.reference) refBox.querySelector(".kb-wz-ref").textContent = desk.reference;
@@ -65,13 +66,15 @@ export async function renderSent(app, step, opts) {
     const steps = [
       h("li", null, "Download the request file. ", h("button", { type: "button", class: "md-button", "data-action": "download", onclick: () => { deliver.download(payload, file); used("download"); stat.textContent = `Downloaded ${file}.`; } }, "Download")),
       how.to ? h("li", null, `Open an email to ${how.to}: it has a short summary; attach the file you downloaded. `,
-        h("a", { class: "md-button", "data-action": "email", href: deliver.mailto(how.to, subject, mailBody(item.reference, item.facts || [], file)), onclick: () => used("email") }, "Open email")) : h("li", null, "Send the file to your support contact."),
+        h("a", { class: "md-button", "data-action": "email", href: deliver.mailto(how.to, subject, mailBody(item.reference, item.facts || [], file)), onclick: () => used("email") }, "Open email")) : h("li", null, "Send the file to your distributor or reseller."),
       h("li", null, "Send the email. We cannot see from here whether it was sent."),
     ];
     return [
       how.post ? h("div", { class: "kb-wz-actions" }, sendBtn) : null,
       h("h2", null, how.post ? "Or send it yourself" : "How to send it"),
       h("ol", { class: "kb-wz-steps" }, steps),
+      how.ask && cfg.mailto ? h("p", null, `Do not know who your distributor or reseller is? Ask ${vendorName(app)}: `,
+        h("a", { href: deliver.mailto(cfg.mailto, `Who is our distributor or reseller? (request ${item.reference})`, mailBody(item.reference, item.facts || [], file)), "data-action": "ask" }, `email ${cfg.mailto}`), ", and attach the file.") : null,
       h("p", null, "Or copy the request and paste it where support asked you to. ",
         h("button", { type: "button", class: "md-button", "data-action": "copy", onclick: async () => { const ok = await deliver.copy(JSON.stringify(payload, null, 2)); if (ok) used("copy"); stat.textContent = ok ? "Copied the request to the clipboard." : "Copying is blocked in this browser; use Download instead."; } }, "Copy")),
     ];
@@ -109,6 +112,8 @@ export async function renderSent(app, step, opts) {
   focusHeading(main);
 }
 
+const vendorName = (app) => app.policy.compiled.vendor?.short_name || "the support team";
+
 /** What happens next: from the desk's answer once delivered, else from the policy's words. */
 function next(app, payload, c, how, desk) {
   const items = [h("h2", { id: "kb-wz-next-title" }, "What happens next")];
@@ -128,8 +133,9 @@ function next(app, payload, c, how, desk) {
     const hrs = `${c.response_hours} business hour${c.response_hours === 1 ? "" : "s"}`;
     items.push(h("p", null, `Support responds to ${label || id} requests within ${hrs} of receiving them. The time counts from when support receives your request, during support hours.`));
   }
-  const vendor = app.policy.compiled.vendor?.short_name || "the support team";
-  items.push(h("h3", null, "Who will answer"), h("p", null, how.partner ? `${how.partner.name} gives you first-level support and will answer this request.` : `${vendor} support will answer this request.`));
+  const who = how.partner ? `${how.partner.name} gives you first-level support and will answer this request.`
+    : how.ask ? "Your distributor or reseller gives you first-level support and will answer this request." : `${vendorName(app)} support will answer this request.`;
+  items.push(h("h3", null, "Who will answer"), h("p", null, who));
   if (how.partner) items.push(partnerCard(how.partner));
   for (const t of [...explanations(c, "route"), ...(c.eligibility === "eligible" ? scope : []), ...explanations(c, "responsibility")]) items.push(h("p", null, t));
   return items;
