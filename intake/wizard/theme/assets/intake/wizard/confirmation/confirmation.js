@@ -63,11 +63,14 @@ export async function renderSent(app, step, opts) {
 
   function waysToSend() {
     const subject = esc ? `Escalation of support request ${payload.escalation?.reference}` : `Support request ${item.reference}: ${cut(oneLine(payload.problem?.summary || ""), 80, true)}`;
+    const cannotSee = "We cannot see from here whether it was sent.";
     const steps = [
       h("li", null, "Download the request file. ", h("button", { type: "button", class: "md-button", "data-action": "download", onclick: () => { deliver.download(payload, file); used("download"); stat.textContent = `Downloaded ${file}.`; } }, "Download")),
-      how.to ? h("li", null, `Open an email to ${how.to}: it has a short summary; attach the file you downloaded. `,
-        h("a", { class: "md-button", "data-action": "email", href: deliver.mailto(how.to, subject, mailBody(item.reference, item.facts || [], file)), onclick: () => used("email") }, "Open email")) : h("li", null, "Send the file to your distributor or reseller."),
-      h("li", null, "Send the email. We cannot see from here whether it was sent."),
+      ...(how.to ? [
+        h("li", null, `Open an email to ${how.to}: it has a short summary; attach the file you downloaded. `,
+          h("a", { class: "md-button", "data-action": "email", href: deliver.mailto(how.to, subject, mailBody(item.reference, item.facts || [], file)), onclick: () => used("email") }, "Open email")),
+        h("li", null, `Send the email. ${cannotSee}`),
+      ] : [h("li", null, `Send the file to your distributor or reseller. ${cannotSee}`)]),
     ];
     return [
       how.post ? h("div", { class: "kb-wz-actions" }, sendBtn) : null,
