@@ -91,7 +91,7 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
     for i, x in enumerate(r["weights"]):
         _num(x, rel, f"ranking.weights[{i}]", 0, 1e6)
     for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3),
-                    ("code", 1e3), ("min_cover", 1), ("min_info", 1e3), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
+                    ("code", 1e3), ("min_cover", 1), ("max_unknown", 1), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
         _num(r.get(key), rel, f"ranking.{key}", 0, hi)
     for key in ("prefix_max", "fuzzy_max"):
         _num(r.get(key), rel, f"ranking.{key}", 0, 1000, True)
@@ -404,6 +404,12 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
             se = ix.lookup(other)
             if se is not None:
                 c.variants.append((other, r["synonym"], se))
+        if e is not None and r.get("assoc"):
+            have = {v[0] for v in c.variants}
+            for other, strength in getattr(ix, "assoc", {}).get(c.term, []):
+                ae = ix.lookup(other)
+                if ae is not None and other not in have:
+                    c.variants.append((other, r["assoc"] * strength, ae))
     raw = words(plain)
     typing = raw[-1] if raw and _ENDS_IN_WORD.search(normalize(query)) else ""
     if typing and _ALPHA.match(typing) and len(typing) >= 3 and stem(typing) in by_term:
@@ -578,10 +584,13 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
         for doc in scores:
             scores[doc] *= power(matched[doc] / len(active), r["coord"])
     if r["min_cover"] and scores:
-        # Enough of the query's information, or more than one word the KB lacks would carry.
-        floor, enough = r["min_cover"] * total_info, r["min_info"] * (ln(n_docs) + 1)
-        scores = {d: s for d, s in scores.items()
-                  if (covered[d] >= floor or covered[d] >= enough) and (d in strong or not any_strong)}
+        # A question whose information lies mostly in words the KB lacks has no answer here;
+        # otherwise a result must cover enough of the information of the words the KB has.
+        unknown = sum(x for c, x in zip(clauses, info) if not c.variants)
+        if unknown > r["max_unknown"] * total_info:
+            scores = {}
+        floor = r["min_cover"] * (total_info - unknown)
+        scores = {d: s for d, s in scores.items() if covered[d] >= floor and (d in strong or not any_strong)}
     if r["lift"] and kind:
         code = "h" if kind == "how-to" else "s"
         kinds = m["kinds"]

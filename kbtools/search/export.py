@@ -55,10 +55,10 @@ class Ranking:
     fuzzy_max: int = 4  # corrections tried for an unknown word
     synonym: float = 0.5  # weight of a synonym (synonyms.txt)
     code: float = 3.0  # weight of an error/version code typed in full ("e0586", "5.1.10")
-    # Precision (README "Precision"): a result must cover this share of the query's information
-    # (idf of its words; a word the KB lacks counts fully); 0 = off.
-    min_cover: float = 0.55
-    min_info: float = 1.3  # ... or match more information than this many words the KB lacks
+    # Precision (README "Precision"): a question whose information (idf of its words) lies more
+    # than this share in words the KB lacks gets no results ...
+    max_unknown: float = 0.33
+    min_cover: float = 0.2  # ... else a result covers this share of the known words' information; 0 = off
     weak_df: float = 0.3  # a word in more than this share of documents never makes a match alone
     fuzzy_common: float = 0.02  # a typo/prefix expansion to a word in more documents than this ...
     # ... is dropped when another informative word of the query matches nothing
@@ -68,7 +68,7 @@ class Ranking:
         return {"weights": [self.weights.get(f, 0.0) for f in FIELDS], "B": self.B, "K1": self.K1,
                 "coord": self.coord, "fuzzy": self.fuzzy, "prefix": self.prefix,
                 "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym,
-                "code": self.code, "min_cover": self.min_cover, "min_info": self.min_info, "weak_df": self.weak_df,
+                "code": self.code, "min_cover": self.min_cover, "max_unknown": self.max_unknown, "weak_df": self.weak_df,
                 "fuzzy_common": self.fuzzy_common, "lift": self.lift}
 
 

@@ -113,7 +113,7 @@ export function checkManifest(m, rel = "manifest.json") {
   const r = m.ranking;
   need(r && Array.isArray(r.weights) && r.weights.length === m.fields.length && r.weights.every((x) => isNum(x, 0, 1e6)), "ranking.weights must have one number per field");
   for (const [k, hi] of [["B", 1], ["K1", 100], ["coord", 16], ["fuzzy", 1e3], ["prefix", 1e3], ["synonym", 1e3], ["code", 1e3],
-    ["min_cover", 1], ["min_info", 1e3], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
+    ["min_cover", 1], ["max_unknown", 1], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
   for (const k of ["prefix_max", "fuzzy_max"]) need(isNum(r[k], 0, 1000, true), `ranking.${k} out of range`);
   need(isStrs(m.stop_words), "stop_words must be texts");
   need(Array.isArray(m.framing) && m.framing.length <= 1000 && m.framing.every((e) => Array.isArray(e) && e.length === 3
@@ -539,9 +539,13 @@ export class Index {
     }
     let kept = seen;
     if (r.min_cover && kept.length) {
-      // Enough of the query's information, or more than one word the KB lacks would carry.
-      const floor = r.min_cover * totalInfo, enough = r.min_info * (ln(n) + 1);
-      kept = kept.filter((d) => (covered[d] >= floor || covered[d] >= enough) && (strong[d] || !anyStrong));
+      // A question whose information lies mostly in words the KB lacks has no answer here;
+      // otherwise a result must cover enough of the information of the words the KB has (engine.py).
+      let unknown = 0.0;
+      clauses.forEach((c, i) => { if (!c.variants.length) unknown += info[i]; });
+      if (unknown > r.max_unknown * totalInfo) kept = [];
+      const floor = r.min_cover * (totalInfo - unknown);
+      kept = kept.filter((d) => covered[d] >= floor && (strong[d] || !anyStrong));
     }
     if (r.lift && kind) {
       const code = kind === "how-to" ? "h" : "s";
