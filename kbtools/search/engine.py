@@ -27,6 +27,7 @@ from .export import BLOCK_MAGIC, FORMAT, INDEX_DIR, POSITIONS_MAGIC, VERSION, ut
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
+MAX_LINKS = 64  # associations per dictionary entry a reader accepts
 MAX_DOCS = 10_000_000
 _PHRASE = re.compile(r'"([^"]*)"')
 _ALPHA = re.compile(r"^[a-z]+$")
@@ -90,7 +91,7 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
         raise _fail(rel, "ranking.weights must have one number per field")
     for i, x in enumerate(r["weights"]):
         _num(x, rel, f"ranking.weights[{i}]", 0, 1e6)
-    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3),
+    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3), ("assoc", 1e3),
                     ("code", 1e3), ("min_cover", 1), ("max_unknown", 1), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
         _num(r.get(key), rel, f"ranking.{key}", 0, hi)
     for key in ("prefix_max", "fuzzy_max"):
@@ -150,6 +151,17 @@ def read_varint(buf: bytes, off: int, end: int, rel: str) -> tuple[int, int]:
         shift += 7
 
 
+def read_text(buf: bytes, off: int, end: int, rel: str, what: str) -> tuple[str, int]:
+    """A varint length and that many bytes of UTF-8, never reading past `end`."""
+    size, off = read_varint(buf, off, end, rel)
+    if off + size > end:
+        raise _fail(rel, f"{what} runs past the end")
+    try:
+        return buf[off:off + size].decode("utf-8"), off + size
+    except UnicodeDecodeError:
+        raise _fail(rel, f"{what} is not UTF-8") from None
+
+
 def unframe(raw: bytes, magic: bytes, rel: str) -> tuple[bytes, int, int]:
     """(buffer, payload start, payload end) of a binary index file, its header checked."""
     if raw[:4] != magic:
@@ -201,7 +213,8 @@ class Index:
             raise _fail(rel, f"not valid JSON ({str(exc)[:80]})") from None
 
     def block(self, i: int) -> dict[str, list]:
-        """Term -> [term, block, [df per field], postings start, postings end, positions offset]."""
+        """Term -> [term, block, [df per field], postings start, postings end, positions offset,
+        [(associated term, strength in percent)]]."""
         if i not in self._blocks:
             rel = f"b/{i}.bin"
             raw, off, end = unframe(self._bytes(rel, self.limits["block"], self.manifest["blocks"][i][1]), BLOCK_MAGIC, rel)
@@ -209,14 +222,7 @@ class Index:
             out: dict[str, list] = {}
             n_docs = self.manifest["doc_count"]
             for _ in range(count):
-                size, off = read_varint(raw, off, end, rel)
-                if off + size > end:
-                    raise _fail(rel, "term runs past the end")
-                try:
-                    t = raw[off:off + size].decode("utf-8")
-                except UnicodeDecodeError:
-                    raise _fail(rel, "term is not UTF-8") from None
-                off += size
+                t, off = read_text(raw, off, end, rel, "term")
                 dfs = []
                 for _f in range(self.n_fields):
                     df, off = read_varint(raw, off, end, rel)
@@ -229,7 +235,17 @@ class Index:
                 pstart = off
                 off += plen
                 xoff, off = read_varint(raw, off, end, rel)
-                out[t] = [t, i, dfs, pstart, pstart + plen, xoff]
+                n_links, off = read_varint(raw, off, end, rel)
+                if n_links > MAX_LINKS:
+                    raise _fail(rel, f"{t}: {n_links} associations, at most {MAX_LINKS} expected")
+                links = []
+                for _a in range(n_links):
+                    other, off = read_text(raw, off, end, rel, "association")
+                    pct, off = read_varint(raw, off, end, rel)
+                    if not 1 <= pct <= 100:
+                        raise _fail(rel, f"{t}: association strength {pct} outside 1..100")
+                    links.append((other, pct))
+                out[t] = [t, i, dfs, pstart, pstart + plen, xoff, links]
             if off != end:
                 raise _fail(rel, "bytes left after the last term")
             self._blocks[i] = out
@@ -404,12 +420,12 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
             se = ix.lookup(other)
             if se is not None:
                 c.variants.append((other, r["synonym"], se))
-        if e is not None and r.get("assoc"):
+        if e is not None and r["assoc"]:  # mined associations: a softer expansion than synonyms
             have = {v[0] for v in c.variants}
-            for other, strength in getattr(ix, "assoc", {}).get(c.term, []):
+            for other, pct in e[6]:
                 ae = ix.lookup(other)
                 if ae is not None and other not in have:
-                    c.variants.append((other, r["assoc"] * strength, ae))
+                    c.variants.append((other, r["assoc"] * (pct / 100), ae))
     raw = words(plain)
     typing = raw[-1] if raw and _ENDS_IN_WORD.search(normalize(query)) else ""
     if typing and _ALPHA.match(typing) and len(typing) >= 3 and stem(typing) in by_term:

@@ -7,7 +7,8 @@
 import { ANALYZER_ID, analyze, frame, normalize, stem, words } from "./analysis.js";
 
 export const FORMAT = "kb-search-index";
-export const VERSION = 2;
+export const VERSION = 3;
+const MAX_LINKS = 64;  // associations per dictionary entry (engine.py)
 const MAX_DOCS = 10000000;
 const BLOCK_MAGIC = "KBSB", POSITIONS_MAGIC = "KBSX";
 const MAX_QUERY_CHARS = 500;
@@ -85,6 +86,17 @@ export function readVarint(buf, off, end, rel) {
   throw damaged(rel, "truncated or overlong number");
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+/** A varint length and that many bytes of UTF-8, never reading past `end` (engine.py read_text).
+ * @param {Uint8Array} buf @param {number} off @param {number} end @param {string} rel @param {string} what
+ * @returns {[string, number]} */
+function readText(buf, off, end, rel, what) {
+  let size;
+  [size, off] = readVarint(buf, off, end, rel);
+  if (off + size > end) throw damaged(rel, `${what} runs past the end`);
+  try { return [UTF8.decode(buf.subarray(off, off + size)), off + size]; } catch { throw damaged(rel, `${what} is not UTF-8`); }
+}
+
 /** [payload start, payload end] of a binary index file, its header checked. */
 function unframe(buf, magic, rel) {
   for (let i = 0; i < 4; i++) if (buf[i] !== magic.charCodeAt(i)) throw damaged(rel, "not a search index file (bad magic)");
@@ -112,7 +124,7 @@ export function checkManifest(m, rel = "manifest.json") {
   need(Array.isArray(m.length_table) && m.length_table.length === 256 && m.length_table.every((x) => isNum(x, 0, 1e12)), "length_table must be 256 numbers");
   const r = m.ranking;
   need(r && Array.isArray(r.weights) && r.weights.length === m.fields.length && r.weights.every((x) => isNum(x, 0, 1e6)), "ranking.weights must have one number per field");
-  for (const [k, hi] of [["B", 1], ["K1", 100], ["coord", 16], ["fuzzy", 1e3], ["prefix", 1e3], ["synonym", 1e3], ["code", 1e3],
+  for (const [k, hi] of [["B", 1], ["K1", 100], ["coord", 16], ["fuzzy", 1e3], ["prefix", 1e3], ["synonym", 1e3], ["assoc", 1e3], ["code", 1e3],
     ["min_cover", 1], ["max_unknown", 1], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
   for (const k of ["prefix_max", "fuzzy_max"]) need(isNum(r[k], 0, 1000, true), `ranking.${k} out of range`);
   need(isStrs(m.stop_words), "stop_words must be texts");
@@ -205,7 +217,7 @@ export class Index {
     return this.cache.get(key);
   }
 
-  /** Term -> [term, block, dfs, postings start, postings end, positions offset]. */
+  /** Term -> [term, block, dfs, postings start, postings end, positions offset, buffer, [[associated term, percent]]]. */
   block(i) {
     return this._once(`b${i}`, async () => {
       const rel = `b/${i}.bin`, m = this.manifest;
@@ -213,14 +225,10 @@ export class Index {
       if (buf.length !== m.blocks[i][1]) throw damaged(rel, `${buf.length} bytes, expected ${m.blocks[i][1]}`);
       let [off, end] = unframe(buf, BLOCK_MAGIC, rel), count;
       [count, off] = readVarint(buf, off, end, rel);
-      const out = new Map(), utf8 = new TextDecoder("utf-8", { fatal: true });
+      const out = new Map();
       for (let k = 0; k < count; k++) {
-        let size, plen, xoff;
-        [size, off] = readVarint(buf, off, end, rel);
-        if (off + size > end) throw damaged(rel, "term runs past the end");
-        let t;
-        try { t = utf8.decode(buf.subarray(off, off + size)); } catch { throw damaged(rel, "term is not UTF-8"); }
-        off += size;
+        let plen, xoff, t;
+        [t, off] = readText(buf, off, end, rel, "term");
         const dfs = [];
         for (let f = 0; f < m.fields.length; f++) {
           let df;
@@ -233,7 +241,18 @@ export class Index {
         const pstart = off;
         off += plen;
         [xoff, off] = readVarint(buf, off, end, rel);
-        out.set(t, [t, i, dfs, pstart, pstart + plen, xoff, buf]);
+        let count;
+        [count, off] = readVarint(buf, off, end, rel);
+        if (count > MAX_LINKS) throw damaged(rel, `${t}: ${count} associations, at most ${MAX_LINKS} expected`);
+        const links = [];
+        for (let a = 0; a < count; a++) {
+          let pct, other;
+          [other, off] = readText(buf, off, end, rel, "association");
+          [pct, off] = readVarint(buf, off, end, rel);
+          if (pct < 1 || pct > 100) throw damaged(rel, `${t}: association strength ${pct} outside 1..100`);
+          links.push([other, pct]);
+        }
+        out.set(t, [t, i, dfs, pstart, pstart + plen, xoff, buf, links]);
       }
       if (off !== end) throw damaged(rel, "bytes left after the last term");
       return out;
@@ -388,10 +407,15 @@ export class Index {
     const entries = await Promise.all(clauses.map((c) => this.lookup(c.term)));
     const synEntries = await Promise.all(clauses.map((c) =>
       Promise.all((Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : []).map(async (o) => [o, await this.lookup(o)]))));
+    // Mined associations of each word the KB has: a softer expansion than synonyms (engine.py).
+    const linkEntries = await Promise.all(clauses.map((c, i) => (entries[i] && r.assoc
+      ? Promise.all(entries[i][7].map(async ([o, pct]) => [o, pct, await this.lookup(o)])) : [])));
     clauses.forEach((c, i) => {
       c.own = entries[i];
       if (entries[i]) c.variants.push([c.term, isCode(c.term) ? r.code : 1.0, entries[i]]);
       for (const [o, e] of synEntries[i]) if (e) c.variants.push([o, r.synonym, e]);
+      const have = new Set(c.variants.map((v) => v[0]));
+      for (const [o, pct, e] of linkEntries[i]) if (e && !have.has(o)) c.variants.push([o, r.assoc * (pct / 100), e]);
     });
     const raw = words(plain);
     const typing = raw.length && ENDS_IN_WORD.test(normalize(query)) ? raw[raw.length - 1] : "";
