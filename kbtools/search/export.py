@@ -64,7 +64,7 @@ class Ranking:
     weak_df: float = 0.3  # a word in more than this share of documents never makes a match alone
     fuzzy_common: float = 0.02  # a typo/prefix expansion to a word in more documents than this ...
     # ... is dropped when another informative word of the query matches nothing
-    lift: float = 0.5  # score *= 1 + lift when the document's kind fits the question (how-to, symptom)
+    lift: float = 0.35  # score *= 1 + lift when the document's kind fits the question (how-to, symptom)
 
     def as_json(self) -> dict:
         return {"weights": [self.weights.get(f, 0.0) for f in FIELDS], "B": self.B, "K1": self.K1,
