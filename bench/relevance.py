@@ -130,7 +130,7 @@ def rank_prev(src: Path, site: Path, queries: list[str]) -> list[list[str]]:
 
     env = dict(os.environ, PYTHONPATH=str(src))
     res = subprocess.run([sys.executable, "-c", _PREV_RANK, str(site)], input=json.dumps(queries),
-                         capture_output=True, text=True, env=env, cwd=str(src))
+                         capture_output=True, text=True, env=env, cwd=str(src), check=False)
     if res.returncode != 0:
         raise RuntimeError(f"previous engine failed: {res.stderr.strip()[-500:]}")
     return json.loads(res.stdout)

@@ -34,7 +34,7 @@ def test_a_pair_seen_in_one_article_only_is_not_an_association():
 def test_the_parts_of_a_compound_and_common_words_are_not_associations():
     docs = [["Double-click the icon", "Double-click it again"], ["double-click here"]] + [["paper report"]] * 30
     links = associations.mine(docs, texts=list)
-    assert not any(t.startswith("doubl") or t.startswith("click") for t in links)
+    assert not any(t.startswith(("doubl", "click")) for t in links)
     assert "paper" not in links and all("paper" not in [o for o, _ in v] for v in links.values())
 
 
