@@ -404,12 +404,17 @@ export class Index {
       }
     }
     const synonyms = (r.synonym && m.synonyms) || {};
-    const entries = await Promise.all(clauses.map((c) => this.lookup(c.term)));
-    const synEntries = await Promise.all(clauses.map((c) =>
+    // Synonyms come from the manifest: looked up while the query's own terms are. A term's mined
+    // associations (a softer expansion than synonyms, engine.py) are looked up as soon as its own
+    // block is in, so they add at most one round of fetches.
+    const synP = Promise.all(clauses.map((c) =>
       Promise.all((Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : []).map(async (o) => [o, await this.lookup(o)]))));
-    // Mined associations of each word the KB has: a softer expansion than synonyms (engine.py).
-    const linkEntries = await Promise.all(clauses.map((c, i) => (entries[i] && r.assoc
-      ? Promise.all(entries[i][7].map(async ([o, pct]) => [o, pct, await this.lookup(o)])) : [])));
+    const own = await Promise.all(clauses.map(async (c) => {
+      const e = await this.lookup(c.term);
+      return [e, e && r.assoc ? await Promise.all(e[7].map(async ([o, pct]) => [o, pct, await this.lookup(o)])) : []];
+    }));
+    const synEntries = await synP;
+    const entries = own.map(([e]) => e), linkEntries = own.map(([, l]) => l);
     clauses.forEach((c, i) => {
       c.own = entries[i];
       if (entries[i]) c.variants.push([c.term, isCode(c.term) ? r.code : 1.0, entries[i]]);
