@@ -28,6 +28,7 @@ from .export import BLOCK_MAGIC, FORMAT, INDEX_DIR, POSITIONS_MAGIC, VERSION, ut
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
 MAX_LINKS = 64  # associations per dictionary entry a reader accepts
+PREFIX_MIN = 3  # letters of the word being typed before it is completed
 MAX_DOCS = 10_000_000
 _PHRASE = re.compile(r'"([^"]*)"')
 _ALPHA = re.compile(r"^[a-z]+$")
@@ -428,7 +429,7 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
                     c.variants.append((other, r["assoc"] * (pct / 100), ae))
     raw = words(plain)
     typing = raw[-1] if raw and _ENDS_IN_WORD.search(normalize(query)) else ""
-    if typing and _ALPHA.match(typing) and len(typing) >= 3 and stem(typing) in by_term:
+    if typing and _ALPHA.match(typing) and len(typing) >= PREFIX_MIN and stem(typing) in by_term:
         c = by_term[stem(typing)]
         have = {v[0] for v in c.variants}
         more = sorted((e for e in ix.with_prefix(typing) if e[0] not in have), key=lambda e: (-_df(e), utf16_key(e[0])))
@@ -452,6 +453,11 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
                 c.variants = [v for v in c.variants if _dfmax(v[2]) <= r["fuzzy_common"] * n]
                 if not c.variants:
                     c.word = c.correction = ""
+    # A word still being typed and too short to complete ("scanner d") says nothing yet: it is
+    # no word the KB lacks, which would empty the results at every new word.
+    partial = by_term.get(stem(typing)) if typing and _ALPHA.match(typing) and len(typing) < PREFIX_MIN else None
+    if partial is not None and not partial.variants:
+        clauses.remove(partial)
     return clauses, phrases, kind
 
 

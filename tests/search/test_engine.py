@@ -79,6 +79,12 @@ def test_one_unknown_word_does_not_sink_a_question_whose_other_words_match_well(
     assert ids(small_site, "outlook stops responding and crashes on startup in safe mode zzqxv ")[0] == "outlook-crash"
 
 
+def test_a_word_too_short_to_complete_while_typing_does_not_empty_the_results(small_site):
+    assert ids(small_site, "outlook crashes o") == ids(small_site, "outlook crashes ") != []
+    assert ids(small_site, "outlook crashes st") == ids(small_site, "outlook crashes ")
+    assert ids(small_site, "outlook crashes zz ") == []  # a finished word the KB lacks still counts
+
+
 def test_partial_matches_of_known_words_are_results(small_site):
     # The KB knows both words; each article covers half the question: both are shown.
     assert set(ids(small_site, "scanner password ")) == {"reset-password", "configure-scanner"}

@@ -18,7 +18,7 @@ from .test_engine import HOSTILE
 
 HERE = Path(__file__).parent
 CASES = [
-    {"q": "outlook crashes "}, {"q": "outlook crashes"}, {"q": "Outlok crashes "}, {"q": "pasword"}, {"q": "0x8007007A"},
+    {"q": "outlook crashes "}, {"q": "outlook crashes"}, {"q": "outlook crashes o"}, {"q": "outlook crashes zz "}, {"q": "Outlok crashes "}, {"q": "pasword"}, {"q": "0x8007007A"},
     {"q": "8007007a"}, {"q": "550 5.1.10"}, {"q": "resetting passwords "}, {"q": "configuring "}, {"q": "regis"},
     {"q": "offline addr"}, {"q": '"offline address book"'}, {"q": '"address offline"'}, {"q": '"turn off sync"'},
     {"q": "registyr vaule "}, {"q": "activtaoin "}, {"q": "sycn "}, {"q": "office not activated "},

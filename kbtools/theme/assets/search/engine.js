@@ -9,6 +9,7 @@ import { ANALYZER_ID, analyze, frame, normalize, stem, words } from "./analysis.
 export const FORMAT = "kb-search-index";
 export const VERSION = 3;
 const MAX_LINKS = 64;  // associations per dictionary entry (engine.py)
+const PREFIX_MIN = 3;  // letters of the word being typed before it is completed
 const MAX_DOCS = 10000000;
 const BLOCK_MAGIC = "KBSB", POSITIONS_MAGIC = "KBSX";
 const MAX_QUERY_CHARS = 500;
@@ -424,7 +425,7 @@ export class Index {
     });
     const raw = words(plain);
     const typing = raw.length && ENDS_IN_WORD.test(normalize(query)) ? raw[raw.length - 1] : "";
-    if (typing && ALPHA.test(typing) && typing.length >= 3 && byTerm.has(stem(typing))) {
+    if (typing && ALPHA.test(typing) && typing.length >= PREFIX_MIN && byTerm.has(stem(typing))) {
       const c = byTerm.get(stem(typing));
       const have = new Set(c.variants.map((v) => v[0]));
       const more = (await this.withPrefix(typing)).filter((e) => !have.has(e[0]))
@@ -453,6 +454,9 @@ export class Index {
         if (!c.variants.length) { c.word = ""; c.correction = ""; }
       }
     }
+    // A word still being typed and too short to complete ("scanner d") says nothing yet (engine.py).
+    const partial = typing && ALPHA.test(typing) && typing.length < PREFIX_MIN ? byTerm.get(stem(typing)) : undefined;
+    if (partial && !partial.variants.length) clauses.splice(clauses.indexOf(partial), 1);
     return { clauses, phrases, kind };
   }
 
