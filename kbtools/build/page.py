@@ -1,0 +1,83 @@
+"""What an article page's template gets, and the page text the theme prints unescaped.
+
+`context_for` builds the `kb` template variable (`partials/content.html` reads it): the
+article, its type label, product names for the "applies to" badges, related articles
+(computed once, from content), the feedback endpoint, the request page and the date the
+article was last updated. `escape_theme_text` escapes, once, the page strings that
+mkdocs-material prints raw (`<title>`, the header, the sidebar): the title, description and
+subtitle a writer supplies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from kbcore.lifecycle import Product
+
+from ..articles import TYPES, Article
+from ..related import related_articles
+from .listings import is_landing
+
+log = logging.getLogger("mkdocs.plugins.kb")
+THEME_KEYS = ("title", "description", "subtitle")
+
+
+def escape_theme_text(page: Page) -> None:
+    for key in THEME_KEYS:
+        if isinstance(page.meta.get(key), str):
+            page.meta[key] = html.escape(page.meta[key])
+    if "title" not in page.meta and page.title:
+        page.title = html.escape(page.title)  # type: ignore[misc]  # MkDocs allows setting it
+
+
+@dataclass
+class PageContext:
+    by_id: dict[str, Article]
+    products: dict[str, Product]
+    files: Files
+    related_count: int
+    feedback_endpoint: str
+    request_page: str
+    _related: dict[str, list[str]] | None = field(default=None, init=False)
+
+    def related(self, art: Article) -> list[dict[str, str]]:
+        if self._related is None:  # first article page: once per build, after every page is read
+            published = [a for a in self.by_id.values() if a.published and not is_landing(a.src_uri)]
+            t0 = time.monotonic()
+            self._related = related_articles(published, self.related_count)
+            log.info(f"kb: related articles for {len(published)} articles in {time.monotonic() - t0:.1f} s")
+        out = []
+        for rid in self._related.get(art.id, []):
+            other = self.by_id.get(rid)
+            f = self.files.get_file_from_path(other.src_uri) if other is not None else None
+            if other is not None and f is not None and f.inclusion.is_in_nav():
+                out.append({"title": other.title, "url": f.url, "type": TYPES[other.type]})
+        return out
+
+    def context_for(self, page: Page, art: Article | None) -> dict[str, Any]:
+        return {
+            "article": art,
+            "type_label": TYPES.get(art.type, "") if art else "",
+            "product_names": {pid: p.name for pid, p in self.products.items()},
+            "related": self.related(art) if art else [],
+            "feedback_endpoint": self.feedback_endpoint,
+            "request_page": self.request_page,
+            "is_landing": bool(art and is_landing(art.src_uri)),
+            "updated": (art.updated.isoformat() if art and art.updated else _mtime(page)),
+        }
+
+
+def _mtime(page: Page) -> str:
+    try:
+        return dt.date.fromtimestamp(os.path.getmtime(page.file.abs_src_path or "")).isoformat()
+    except (OSError, TypeError, ValueError):
+        return ""

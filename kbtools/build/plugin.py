@@ -1,0 +1,168 @@
+"""The `kb` MkDocs plugin: articles in, a help-center site out.
+
+This class only routes MkDocs events to the jobs of this package (see `__init__.py`) and
+keeps the build's state on the shared build context (`kbcore.context`), where the other
+help-center plugins (`kb-search`, `kb-intake`, `kb-request`) read the articles and the policy.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from kbcore import context as build_context
+from kbcore.blocks import UnknownBlock
+
+from ..articles import SCHEMA_FILE, Article
+from . import lifecycle_table, navigation, reading
+from .config import KbConfig
+from .fragments import Fragments
+from .listings import Listings
+from .page import PageContext, escape_theme_text
+from .redirects import write_redirects
+from .staging import Staging
+
+log = logging.getLogger("mkdocs.plugins.kb")
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+# Published with the site so editors can complete front matter (and the lifecycle it refers to).
+SCHEMAS = {"schemas/article-front-matter.schema.json": SCHEMA_FILE}
+
+
+class KbPlugin(BasePlugin[KbConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.staging: Staging | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    @event_priority(100)  # first: the other help-center plugins read what this sets up
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self.ctx = build_context.of(config)
+        if self.config.policy_file:
+            self.ctx.use_policy_file(self.config.policy_file)
+        self.show_drafts = self.config.show_drafts if self.config.show_drafts is not None else self.command == "serve"
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(THEME_DIR))
+        # The writer's own overrides (theme.custom_dir) come first, then ours, then the theme's.
+        self.fragments = Fragments(config.theme.dirs)
+        self.ctx.blocks.register("lifecycle", lambda _: lifecycle_table.render(self.fragments, self.ctx.products()))
+        self.ctx.blocks.register("categories", lambda uri: self.listings.categories(uri))
+        self.ctx.blocks.register("section-listing", lambda uri: self.listings.section_listing(uri))
+        self.ctx.blocks.register("promoted", lambda uri: self.listings.promoted(uri))
+        if self.command in ("build", "gh-deploy"):
+            self.staging = Staging(config.site_dir, bool(config.strict))
+            config.site_dir = self.staging.staging_dir
+        return config
+
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        products = self._products()
+        docs_dir = config.docs_dir
+        read = reading.read_articles(files, docs_dir, products, self.show_drafts, config.use_directory_urls)
+        if read.errors:
+            raise PluginError(f"{len(read.errors)} error(s) in the articles; nothing was written:\n"
+                              + "\n".join(map(str, read.errors)))
+        if read.warnings:
+            log.info(f"kb: {read.warnings} lint warning(s); run `kb lint` to see them")
+        if read.drafts_left_out:
+            shown = ", ".join(read.drafts_left_out[:5]) + (" ..." if len(read.drafts_left_out) > 5 else "")
+            log.info(f"kb: {len(read.drafts_left_out)} draft(s) left out of the build: {shown}")
+        self.ctx.articles.update(read.articles)
+        self.by_id = reading.by_id(read.articles)
+        self.listings = Listings(read.articles, products, self.config.section_page_size, self.fragments,
+                                 self.show_drafts)
+        self.listings.add_pages(files, config)
+        self.pages = PageContext(self.by_id, products, files, self.config.related_count,
+                                 self.config.feedback_endpoint, self.config.request_page)
+        self.window = navigation.Window(self.config.nav_window)
+        self.built, self.total, self.started = 0, len(files.documentation_pages()), time.monotonic()
+        for dest, src in SCHEMAS.items():
+            files.append(File.generated(config, dest, abs_src_path=str(src)))
+        return files
+
+    def _products(self) -> dict[str, Any]:
+        policy = self.ctx.policy()
+        if policy is None:
+            return {}
+        if not policy.path.is_file():
+            raise PluginError(f"{policy.display}: policy file not found (plugins.kb.policy_file in mkdocs.yml)")
+        products, problems = policy.lifecycle
+        problems = policy.problems + problems
+        if problems:
+            raise PluginError(f"{len(problems)} error(s) in the policy file; nothing was written:\n"
+                              + "\n".join(map(str, sorted(problems))))
+        return products
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if not self.config.enabled:
+            return None
+        navigation.title_sections(nav, self.listings.title)
+        return nav
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        # mkdocs-material draws an icon for a page `status`; ours means published/draft/archived.
+        page.meta.pop("status", None)
+        try:
+            return self.ctx.blocks.expand(markdown, page.file.src_uri)
+        except UnknownBlock as exc:
+            raise PluginError(str(exc))
+
+    def on_page_content(self, html_: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:
+            escape_theme_text(page)
+        return None
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> dict[str, Any] | None:
+        if not self.config.enabled:
+            return None
+        art: Article | None = self.ctx.articles.get(page.file.src_uri)
+        context["kb"] = self.pages.context_for(page, art)
+        self.window.apply(page, nav)
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return None
+        self.window.restore()
+        self.built += 1
+        step = max(500, self.total // 10)
+        if self.total >= 500 and (self.built % step == 0 or self.built == self.total):
+            log.info(f"kb: built {self.built}/{self.total} pages ({time.monotonic() - self.started:.0f} s)")
+        return None
+
+    @event_priority(-100)  # last: after every other plugin wrote its files
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        pairs = [(alias, art.src_uri) for art in self.by_id.values() for alias in art.aliases
+                 if art.status != "draft" or self.show_drafts]
+        write_redirects(pairs, config.site_dir, config.use_directory_urls, self.fragments)
+        if self.staging is not None and self.staging.commit():
+            config.site_dir = self.staging.site_dir
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging is not None:
+            self.staging.discard()
+
+    def on_shutdown(self) -> None:
+        if self.staging is not None:
+            self.staging.close()
