@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -44,8 +45,10 @@ class Answer:
 class Receiver:
     """The desk's logic over one store, one compiled policy and the known article ids."""
 
-    def __init__(self, settings: Settings, store: Store, policy: dict[str, Any], articles: set[str] | None):
+    def __init__(self, settings: Settings, store: Store, policy: dict[str, Any], articles: set[str] | None,
+                 clock: Callable[[], dt.datetime] = now):
         self.settings = settings
+        self.clock = clock  # the receipt time; tests and seeded screenshots pass their own
         self.store = store
         self.policy = policy
         self.articles = articles
@@ -89,7 +92,7 @@ class Receiver:
         return Answer(200, json.loads(stored["response"]))
 
     def _accept(self, payload: dict[str, Any], raw: bytes, digest: str) -> Answer:
-        received = now()
+        received = self.clock()
         at = received.isoformat(timespec="seconds")
         try:
             desk = intake.classify(payload["answers"], at, self.policy)
@@ -121,6 +124,7 @@ class Receiver:
             "classification": json.dumps(desk, ensure_ascii=False),
             "differences": json.dumps(differences, ensure_ascii=False), "verified": not differences,
             "state": "received", "response": json.dumps(response, ensure_ascii=False),
+            "product": payload["product"]["id"], "product_version": payload["product"]["version"],
         }
         new_events = [
             ("received", {"created_at": payload["created_at"], "received_at": at, "schema_version": payload["schema_version"]}),
