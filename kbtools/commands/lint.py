@@ -10,9 +10,10 @@ import datetime as dt
 
 import click
 
+from kbcore.problems import KbError
+
 from .. import lint as kblint
 from ..lint import feedback
-from kbcore.problems import KbError
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:

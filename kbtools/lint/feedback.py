@@ -54,7 +54,7 @@ def _fetch(url: str, timeout: float) -> list[tuple[str, Any]]:
     req = urllib.request.Request(url, headers={"Accept": "application/json",
                                                **({"Authorization": f"Bearer {token}"} if token else {})})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as res:  # noqa: S310 (http(s) only, checked above)
+        with urllib.request.urlopen(req, timeout=timeout) as res:
             data = json.loads(res.read(20_000_000))
     except urllib.error.HTTPError as exc:
         hint = " (set KB_DESK_TOKEN to a token from `kb desk token add NAME`)" if exc.code == 401 else ""
