@@ -168,3 +168,9 @@ def module_desk(site_dir, tmp_path_factory) -> Iterator[Served]:
     served = _start(url, site_dir, limits=config.Limits(rate=0))
     yield served
     served.close()
+
+
+@pytest.fixture(scope="session")
+def desk_server() -> type[Served]:
+    """Served itself, for fixtures in sub-folders (tests/desk/staff) that build their own app."""
+    return Served
