@@ -104,17 +104,28 @@ def export(db_url: str, fmt: str, what: str, out: str | None) -> None:
               help="A built site: its compiled policy and its article list (review dates).")
 @click.option("--kb-export", type=click.Path(dir_okay=False),
               help="The KB's article list (a built site's assets/kb/articles.json) when there is no --site.")
-def report(db_url: str, out: str, policy_file: str | None, site_dir: str | None, kb_export: str | None) -> None:
+@click.option("--at", "at_text", metavar="ISO-8601", help="Report as of this moment (default: now); with a UTC offset.")
+def report(db_url: str, out: str, policy_file: str | None, site_dir: str | None, kb_export: str | None,
+           at_text: str | None) -> None:
     """Write the staff report as a static folder (index.html, SVG plots, desk.css) for writers."""
+    import datetime as dt
+
     from .receive import load_policy
     from .staff import report_page
     from .storage import Store, now
 
+    try:
+        at = dt.datetime.fromisoformat(at_text).astimezone(dt.UTC) if at_text else now()
+    except ValueError:
+        raise click.BadParameter(f"'{at_text}' is not an ISO 8601 time such as 2026-03-09T10:30:00-07:00",
+                                 param_hint="--at") from None
+    if at_text and dt.datetime.fromisoformat(at_text).tzinfo is None:
+        raise click.BadParameter(f"'{at_text}' has no UTC offset (add one, e.g. -07:00 or Z)", param_hint="--at")
     settings = config.load(db_url, policy_file=policy_file, site_dir=site_dir, kb_export=kb_export)
     _check_revision(settings.db_url)
     store = Store(settings.db_url)
     try:
-        files = report_page.write(Path(out), store, load_policy(settings), settings.kb_export or settings.site_dir, now())
+        files = report_page.write(Path(out), store, load_policy(settings), settings.kb_export or settings.site_dir, at)
     finally:
         store.close()
     click.echo(f"{out}: {', '.join(files)}", err=True)
