@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desk import config
+from desk.errors import Refused
 from desk.migrations import upgrade
 from desk.receive import Receiver
 from desk.staff.accounts import Accounts
@@ -115,10 +116,17 @@ def seed(url: str, policy: dict[str, Any], hostile: list[str] | None = None) -> 
         store.add_vote(article, helpful, f"2026-03-0{1 + i % 8}T12:00:00Z", True)
     for article in ("batch-scanning-basics", "batch-scanning-basics", "reset-password"):
         store.add_deflection(article, "2026-03-04T12:00:00Z", "batch", True)
+    receiver = _receiver(store, settings, policy, s.now)
     for i, text in enumerate(hostile or []):
         _hostile_request(store, settings, policy, low, text, i, s)
-        store.add_vote(text[:200] or "x", False, "2026-03-04T12:00:00Z", False)
-        store.add_deflection(text[:200] or "x", "2026-03-04T12:00:00Z", text[:200], False)
+        # votes and deflections through the desk's own checks (text it refuses is not stored)
+        for send, body in ((receiver.feedback, {"article_id": text[:200], "helpful": False, "ts": "2026-03-04T12:00:00Z"}),
+                           (receiver.deflection, {"article_id": text[:200], "ts": "2026-03-04T12:00:00Z",
+                                                  "query": text[:200]})):
+            try:
+                send(json.dumps(body).encode())
+            except Refused:
+                pass
     store.close()
     return s
 
@@ -126,8 +134,6 @@ def seed(url: str, policy: dict[str, Any], hostile: list[str] | None = None) -> 
 def _hostile_request(store: Store, settings: config.Settings, policy: dict[str, Any], answers: dict[str, str],
                      text: str, i: int, s: Seeded) -> None:
     """`text` in every text field the schema lets it into (a field it may not enter keeps a plain value)."""
-    from desk.errors import Refused
-
     line = text if "\n" not in text and "\r" not in text and 0 < len(text) <= 200 and text.strip() else f"hostile {i}"
     problem = {"summary": line, "description": text if text.strip() else "blank", "steps_to_reproduce": text,
                "error_messages": text, "environment": {"os": line, "database": line, "application_server": line,

@@ -1,6 +1,6 @@
 """`kb desk report --out DIR`: the report as a static folder for writers without a desk login.
 
-DIR gets `index.html`, the plots as `*.svg`, and `desk.css`: nothing is loaded from another
+DIR gets `index.html`, the plots as `*.svg`, `desk.css` and `favicon.svg`: nothing is loaded from another
 host and no script is needed. The folder is written beside DIR and swapped in whole, so a
 failure leaves the previous report as it was; a DIR that holds something other than a
 previous report (no `.kb-desk-report` mark) is refused rather than replaced.
@@ -23,13 +23,14 @@ from . import plots, reports
 
 HERE = Path(__file__).resolve().parent
 MARK = ".kb-desk-report"
+ASSETS = ("desk.css", "favicon.svg")
 
 
 def write(out: Path, store: Store, policy: dict[str, Any], catalog_path: Path | None, at: dt.datetime) -> list[str]:
     """Write the report folder; returns the file names written."""
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARK).is_file())):
         raise KbError(f"{out}: exists and is not a previous desk report; give an empty or new folder")
-    rep = reports.build(store, policy, reports.load_catalog(catalog_path), at, str(catalog_path or ""))
+    rep = reports.build(store, policy, *reports.load_catalog(catalog_path), at=at)
     tables = [t for s in rep.sections for t in s.tables]
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     html = env.get_template("report_static.html").render(report=rep, images="", plotted=plots.plotted(tables))
@@ -43,7 +44,8 @@ def write(out: Path, store: Store, policy: dict[str, Any], catalog_path: Path | 
                 files[t.plot] = image
         for name, text in files.items():
             (tmp / name).write_text(text, encoding="utf-8")
-        shutil.copy(HERE / "static" / "desk.css", tmp / "desk.css")
+        for asset in ASSETS:
+            shutil.copy(HERE / "static" / asset, tmp / asset)
         (tmp / MARK).write_text("written by kb desk report\n", encoding="utf-8")
         old = out.with_name(f".{out.name}.old")
         if out.exists():
@@ -53,4 +55,4 @@ def write(out: Path, store: Store, policy: dict[str, Any], catalog_path: Path | 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return sorted([*files, "desk.css"])
+    return sorted([*files, *ASSETS])

@@ -177,25 +177,28 @@ def article_health(store: Store, policy: dict[str, Any], catalog: dict[str, dict
                           overdue[:100], empty="None (or the KB's article list was not given).")])
 
 
-def build(store: Store, policy: dict[str, Any], catalog: dict[str, dict[str, Any]], at: dt.datetime,
-          catalog_source: str = "") -> Report:
+def build(store: Store, policy: dict[str, Any], catalog: dict[str, dict[str, Any]], catalog_source: str,
+          at: dt.datetime) -> Report:
     return Report(generated=engine.local_text(policy, int(at.timestamp())), timezone=policy["calendar"]["timezone"],
                   sections=[attainment(store, policy, at), products(store), deflection(store),
                             article_health(store, policy, catalog, at)], catalog_source=catalog_source)
 
 
-def load_catalog(path: Path | None) -> dict[str, dict[str, Any]]:
-    """The KB's articles (id -> title, url, review_by) from a built site or a file in its format.
+def load_catalog(path: Path | None) -> tuple[dict[str, dict[str, Any]], str]:
+    """(the KB's articles: id -> title, url, review_by; the file read, or "" for none).
 
-    `path`: a built site folder (its `assets/kb/articles.json`) or the JSON file itself.
+    `path`: a built site folder (its `assets/kb/articles.json`; a site built before the kb
+    plugin published it has none: no review dates then) or the JSON file itself.
     """
     if path is None:
-        return {}
+        return {}, ""
     file = path / CATALOG if path.is_dir() else path
+    if path.is_dir() and not file.is_file():
+        return {}, ""
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise KbError(f"{file}: not found (build the site with the kb plugin, or give --kb-export FILE)")
+        raise KbError(f"{file}: not found (a built site's assets/kb/articles.json)")
     except (OSError, ValueError) as exc:
         raise KbError(f"{file}: cannot read the KB's article list: {exc}")
     if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("articles"), list):
@@ -205,4 +208,4 @@ def load_catalog(path: Path | None) -> dict[str, dict[str, Any]]:
         if not isinstance(art, dict) or not isinstance(art.get("id"), str):
             raise KbError(f"{file}: $.articles[{i}]: expected an object with a string 'id'")
         out[art["id"]] = art
-    return out
+    return out, str(file)

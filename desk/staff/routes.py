@@ -169,8 +169,7 @@ class Staff:
         return Response(image, media_type="image/svg+xml", headers=HEADERS)
 
     def report(self) -> reports.Report:
-        catalog = reports.load_catalog(self.catalog_path)
-        return reports.build(self.store, self.policy, catalog, self.clock(), str(self.catalog_path or ""))
+        return reports.build(self.store, self.policy, *reports.load_catalog(self.catalog_path), at=self.clock())
 
     async def not_found(self, request: Request, session: StaffSession) -> Response:
         return self.render(request, "error.html", 404, session=session, title="Not found",

@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import re
+from pathlib import Path
 
 import httpx
 
+from desk import config
+from desk.app import create_app
+from desk.storage import Store
+from testkit.desk_seed import STAFF, Seeded, seed
 from testkit.paths import REPO
 
 WIZARD_HOSTILE = REPO / "tests" / "intake" / "wizard" / "test_wizard_hostile.py"
@@ -42,3 +47,28 @@ def sign_in(c: httpx.Client, name: str, password: str, next_: str = "") -> httpx
     form = c.get("/desk/sign-in")
     return c.post("/desk/sign-in", data={"csrf": csrf_of(form.text), "name": name, "password": password,
                                          "next": next_})
+
+
+class StaffDesk:
+    def __init__(self, served, seeded: Seeded, clock: Clock):
+        self.served, self.seeded, self.clock = served, seeded, clock
+        self.url = served.url
+        self.store: Store = served.store
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
+
+    def signed_in(self, name: str = STAFF[0], password: str = STAFF[1]) -> httpx.Client:
+        c = self.client()
+        res = sign_in(c, name, password)
+        assert res.status_code == 303, res.text
+        return c
+
+
+def start(served_cls, tmp: Path, policy: dict, site_dir: Path, hostile: list[str] | None = None) -> StaffDesk:
+    url = f"sqlite:///{tmp / 'desk.sqlite3'}"
+    seeded = seed(url, policy, hostile)
+    clock = Clock(seeded.now)
+    settings = config.load(url, site_dir=site_dir, limits=config.Limits(rate=0))
+    store = Store(url)
+    return StaffDesk(served_cls(create_app(settings, store, clock=clock), store), seeded, clock)
