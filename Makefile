@@ -54,3 +54,4 @@ bench: setup browser-deps
 
 screenshots: setup browser-deps
 	$(PY) -m intake.wizard.screenshots screenshots
+	$(PY) -m testkit.desk_screenshots screenshots

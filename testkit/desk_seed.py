@@ -66,9 +66,12 @@ def receive(store: Store, settings: config.Settings, policy: dict[str, Any], at:
     """Store one request as received at `at`; returns the desk's answer body."""
     created = at.astimezone(PACIFIC).isoformat(timespec="seconds")
     attempt = parts.pop("kb_attempt", None)
+    tamper = parts.pop("tamper", None)   # classification fields the page "changed" (an unverified request)
     payload = build(policy, answers, created, id=str(uuid.uuid4()), **parts)
     if attempt is not None:
         payload["kb_attempt"] = attempt
+    if tamper:
+        payload["classification"].update(tamper)
     return _receiver(store, settings, policy, at).request(json.dumps(payload).encode(), payload["id"], None).body or {}
 
 

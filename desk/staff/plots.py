@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .reports import Table
 
@@ -29,6 +30,11 @@ RC: dict[str, Any] = {"svg.fonttype": "path", "svg.hashsalt": "kb-desk", "font.s
 def _label(value: Any) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "\u2026"
+
+
+def _number(row: list[Any], table: Table) -> str:
+    total = sum(float(row[c]) for c in table.values)
+    return f"{total:g} %" if table.percent else f"{total:g}"
 
 
 def _plotted_rows(table: Table) -> list[list[Any]]:
@@ -47,7 +53,8 @@ def svg(table: Table) -> str | None:
         return None
     rows = rows[:30]
     with matplotlib.rc_context(RC):  # type: ignore[arg-type]
-        fig = Figure(figsize=(6.4, 0.45 + 0.32 * len(rows)), layout="constrained")
+        legend = 0.3 if len(table.values) > 1 else 0.0
+        fig = Figure(figsize=(6.4, 0.75 + legend + 0.32 * len(rows)), layout="constrained")
         FigureCanvasSVG(fig)
         ax = fig.add_subplot()
         ys = list(range(len(rows)))
@@ -58,14 +65,21 @@ def svg(table: Table) -> str | None:
             for i, bar in enumerate(bars):
                 bar.set_gid(f"bar-{i}-{s}")
             left = [a + b for a, b in zip(left, vals)]
+        # the number at the end of each bar (a 0 % bar is otherwise invisible)
+        ax.bar_label(bars, labels=[_number(r, table) for r in rows], padding=3, fontsize=8)
+        if not table.percent:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_yticks(ys, [_label(r[table.labels]) for r in rows])
         ax.invert_yaxis()
-        if table.percent:
-            ax.set_xlim(0, 100)
         ax.set_xlabel(", ".join(table.columns[c] for c in table.values))
         ax.spines[["top", "right"]].set_visible(False)
+        if table.percent:
+            ax.set_xlim(0, 112)      # room for the label of a 100 % bar
+            ax.set_xticks(range(0, 101, 20))
+        else:
+            ax.set_xlim(0, max(left) * 1.12 or 1)
         if len(table.values) > 1:
-            ax.legend(loc="lower right", frameon=False)
+            fig.legend(loc="outside lower center", ncols=len(table.values), frameon=False)
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     return out.getvalue()

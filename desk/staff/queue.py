@@ -174,6 +174,23 @@ class Detail:
     parent: dict[str, str] | None
     children: list[dict[str, str]]
     acknowledged_by: str | None
+    answers: list[tuple[str, str]]   # (question, the chosen option's label) in asking order
+
+
+def answers_shown(policy: dict[str, Any], answers: Any) -> list[tuple[str, str]]:
+    """Each answer as staff read it: the question's text and the option's label (raw value if unknown)."""
+    if not isinstance(answers, dict):
+        return []
+    out, asked = [], set()
+    for q in policy["questions"]:
+        if q["id"] not in answers:
+            continue
+        asked.add(q["id"])
+        value = answers[q["id"]]
+        label = next((o["label"] for o in engine.options_for(q, answers) if o["value"] == value), None)
+        out.append((q["text"], label or ("not asked" if value is None else str(value))))
+    out += [(k, str(v)) for k, v in answers.items() if k not in asked]
+    return out
 
 
 def detail(store: Store, policy: dict[str, Any], reference: str, at: dt.datetime) -> Detail | None:
@@ -192,7 +209,8 @@ def detail(store: Store, policy: dict[str, Any], reference: str, at: dt.datetime
     return Detail(row=_row(policy, row, at), payload=json.loads(row["body"]),
                   classification=json.loads(row["classification"]), differences=json.loads(row["differences"]),
                   events=evs, parent=parent, children=[{"reference": k.reference, "summary": k.summary} for k in kids],
-                  acknowledged_by=row["acknowledged_by"])
+                  acknowledged_by=row["acknowledged_by"],
+                  answers=answers_shown(policy, json.loads(row["body"]).get("answers")))
 
 
 def acknowledge(store: Store, policy: dict[str, Any], reference: str, user: str, at: dt.datetime) -> tuple[bool, str]:

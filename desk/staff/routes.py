@@ -144,8 +144,7 @@ class Staff:
         if found is None:
             return self.render(request, "error.html", 404, session=session, title="No such request",
                                message="There is no request with this reference at this desk.")
-        questions = {q["id"]: q for q in self.policy["questions"]}
-        return self.render(request, "request.html", session=session, d=found, questions=questions,
+        return self.render(request, "request.html", session=session, d=found,
                            notice=request.query_params.get("notice", ""))
 
     async def acknowledge(self, request: Request, session: StaffSession) -> Response:
