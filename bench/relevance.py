@@ -30,22 +30,39 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
 KINDS = ("symptom", "error", "howto", "typo", "synonym", "short")
+SPLITS = ("dev", "heldout")
 ALL_ENGINES = ("ours", "whoosh", "material", "pagefind")
 QUERY_SETS = {"corpus": BENCH / "queries" / "corpus.jsonl", "shipped": BENCH / "queries" / "shipped.jsonl",
+              "customer": BENCH / "queries" / "customer.jsonl",
               "1000": BENCH / "queries" / "generated-1000.jsonl",
               "10000": BENCH / "queries" / "generated-10000.jsonl"}
 
 
-def load_queries(path: Path) -> list[dict]:
+UNANSWERABLE = BENCH / "queries" / "unanswerable.jsonl"
+
+
+def load_queries(path: Path, split: str | None = None) -> list[dict]:
+    """Judged queries of a file, only those of `split` (dev, heldout) when given.
+
+    A question the KB cannot answer has kind "unanswerable" and an empty `relevant`."""
     out = []
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         q = json.loads(line)
-        if not (isinstance(q.get("q"), str) and q.get("kind") in KINDS and q.get("relevant")):
+        unanswerable = q.get("kind") == "unanswerable" and q.get("relevant") == []
+        if not (isinstance(q.get("q"), str) and (unanswerable or (q.get("kind") in KINDS and q.get("relevant")))):
             raise ValueError(f"{path}:{n}: needs q, kind (one of {', '.join(KINDS)}) and relevant")
-        out.append(q)
+        if "split" in q and q["split"] not in SPLITS:
+            raise ValueError(f"{path}:{n}: split must be one of {', '.join(SPLITS)}")
+        if split is None or q.get("split") == split:
+            out.append(q)
     return out
+
+
+def no_answer_rate(ranked: list[list[str]]) -> float:
+    """The share of queries that got no result at all (for questions the KB cannot answer)."""
+    return sum(not r for r in ranked) / len(ranked) if ranked else 0.0
 
 
 def reciprocal_rank(ranked: list[str], relevant: list[str] | set[str], k: int = 10) -> float:
@@ -226,16 +243,26 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kb", default="corpus", help="corpus, shipped, 1000, 10000")
     ap.add_argument("--queries", type=Path)
+    ap.add_argument("--split", choices=SPLITS, help="only the dev or the held-out half of a split set")
+    ap.add_argument("--unanswerable", action="store_true",
+                    help="also run the unanswerable questions (of --split) and print the no-result rate")
     ap.add_argument("--engines", default=",".join(ALL_ENGINES))
     ap.add_argument("--work", type=Path, default=build_kb.WORK)
     ap.add_argument("--show-misses", action="store_true", help="print queries an engine missed in its top 3")
     a = ap.parse_args(argv)
     build_kb.WORK = a.work
     a.work.mkdir(parents=True, exist_ok=True)
-    queries = load_queries(a.queries or QUERY_SETS[a.kb])
-    results = run_engines(a.kb, queries, a.engines.split(","), a.work)
-    print(f"Relevance on {a.kb} ({len(queries)} judged queries)")
-    print(table(queries, results))
+    queries = load_queries(a.queries or QUERY_SETS[a.kb], a.split)
+    nones = load_queries(UNANSWERABLE, a.split) if a.unanswerable else []
+    results = run_engines(a.kb, queries + nones, a.engines.split(","), a.work)
+    answered = {e: r if isinstance(r, str) else r[:len(queries)] for e, r in results.items()}
+    print(f"Relevance on {a.kb} ({len(queries)} judged queries{', ' + a.split if a.split else ''})")
+    print(table(queries, answered))
+    for engine, ranked in results.items():
+        if nones and not isinstance(ranked, str):
+            rate = no_answer_rate(ranked[len(queries):])
+            print(f"  no result for {rate:.0%} of {len(nones)} unanswerable questions: {engine}")
+    results = answered
     if a.show_misses:
         for engine, ranked in results.items():
             if isinstance(ranked, str):

@@ -235,7 +235,12 @@ def _problems(error: ValidationError, data: Any, lines: Mapping[Path, int], file
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         lo = sub.get("minimum", sub.get("exclusiveMinimum"))
         hi = sub.get("maximum", sub.get("exclusiveMaximum"))
-        yield problem(path, codes.value, f"{v} is out of range ({lo} to {hi})")
+        if lo is not None and hi is not None:
+            yield problem(path, codes.value, f"{v} is out of range ({lo} to {hi})")
+        elif lo is not None:
+            yield problem(path, codes.value, f"{v} is too small (at least {lo})")
+        else:
+            yield problem(path, codes.value, f"{v} is too large (at most {hi})")
         return
     if kind == "minItems":
         yield problem(path, codes.value, f"needs at least {error.validator_value} item(s)")

@@ -17,6 +17,7 @@ from kbcore.problems import KbError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kb-helpcenter", prog_name="kb", message="%(prog)s %(version)s")
 @click.option("--verbose", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
@@ -26,12 +27,13 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from .commands import init_ci, lint, new, search
+    from .commands import import_, init_ci, lint, new, search
 
     cli.add_command(new.new)
     cli.add_command(lint.lint)
     cli.add_command(init_ci.init_ci)
     cli.add_command(search.search)
+    cli.add_command(import_.import_group)
     # Higher layers (`kb intake`, `kb desk`) add their groups through the `kb.commands` entry
     # points: this package never imports them.
     for ep in entry_points(group="kb.commands"):

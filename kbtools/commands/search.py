@@ -8,11 +8,21 @@ JSON list of `{id, title, url, score}`, best first.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
 
 from kbcore.problems import KbError
+
+# Titles and URLs come from articles (untrusted): no control character (C0, DEL, C1), bidi
+# override or line/paragraph separator reaches the terminal.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character replaced by a space (safe to print)."""
+    return _CONTROL.sub(" ", text)
 
 
 @click.command()
@@ -37,16 +47,20 @@ def search(query: tuple[str, ...], site_dir: str, limit: int, as_json: bool,
     res = run(ix, text, limit, filters)
     hits = []
     for doc, score in res["hits"]:
-        d = ix.json(f"d/{doc}.json")
-        hits.append({"id": d["id"], "title": d["title"], "url": d["url"], "score": round(score, 6), "type": d["type"]})
+        d = ix.meta(doc)
+        hits.append({"id": d[0], "title": d[1], "url": d[2], "score": round(score, 6), "type": d[3]})
     if as_json:
-        click.echo(json.dumps([{k: h[k] for k in ("id", "title", "url", "score")} for h in hits], ensure_ascii=False, indent=1))
+        out = json.dumps([{k: h[k] for k in ("id", "title", "url", "score")} for h in hits], ensure_ascii=False, indent=1)
+        # json.dumps escapes C0 inside strings; the rest is escaped here (still JSON, the same data)
+        click.echo(_CONTROL.sub(lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", out))
         return
+    shown = printable(repr(text))
     if res["did_you_mean"]:
-        click.echo(f"Did you mean: {res['did_you_mean']}")
+        click.echo(f"Did you mean: {printable(res['did_you_mean'])}")
     if not hits:
-        click.echo(f"No results for {text!r}. Try other words, or submit a request (request/).")
+        click.echo(f"No results for {shown}. Try other words, or submit a request (request/).")
         return
-    click.echo(f"{res['total']} result(s) for {text!r}" + (f", showing {len(hits)}" if res["total"] > len(hits) else "") + ":")
+    click.echo(f"{res['total']} result(s) for {shown}" + (f", showing {len(hits)}" if res["total"] > len(hits) else "") + ":")
     for i, h in enumerate(hits, 1):
+        h = {k: printable(str(v)) for k, v in h.items()} | {"score": h["score"]}
         click.echo(f"{i:>3}. {h['title']}  [{h['type']}]\n     {h['url']}  (score {h['score']:.3f}, id {h['id']})")

@@ -119,6 +119,7 @@ def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False,
         articles[uri] = art
     kb = checks.Kb(articles, set(listing.assets), listing.folders, source.config_refs, source.display)
     problems += checks.duplicates(kb)
+    problems += checks.aliases(kb, source.use_directory_urls)
     link_problems, used, inbound = checks.links(kb)
     problems += link_problems
     problems += checks.orphan_images(kb, used)

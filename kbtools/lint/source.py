@@ -37,6 +37,7 @@ class KbSource:
     config_refs: set[str] = field(default_factory=set)  # docs files mkdocs.yml uses (logo, css)
     only: str = ""  # report only problems in this folder of the KB (src_uri form; '' for all)
     plugins: set[str] | None = None  # the plugins mkdocs.yml lists (None: no mkdocs.yml)
+    use_directory_urls: bool = True
 
     def reports(self, src_uri: str) -> bool:
         return not self.only or src_uri.startswith(self.only + "/")
@@ -165,6 +166,7 @@ def locate(path: str | None = None, config_file: str | None = None, policy: str 
     plugins = _plugins(config)
     options = plugins.get("kb", {})
     source.plugins = set(plugins) if cfg_path is not None else None
+    source.use_directory_urls = bool(config.get("use_directory_urls", True))
     if policy:
         source.policy_file, source.policy_declared = Path(policy), True
     elif isinstance(options.get("policy_file"), str) and cfg_path is not None:

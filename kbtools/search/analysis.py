@@ -27,7 +27,7 @@ from typing import Iterator
 
 from .stemmer import stem
 
-ANALYZER_ID = "kb-porter-1"  # change when any rule changes: the browser refuses other ids
+ANALYZER_ID = "kb-porter-2"  # change when any rule changes: the browser refuses other ids
 MAX_TOKEN = 64
 
 # Support text: drop the glue words of questions ("do I ..."), keep the words that change
@@ -41,6 +41,21 @@ also any each some all both few more most other same only own etc via may might 
 could shall must let lets please want wants need needs try trying tried get gets got getting
 im ive youre thats whats
 """.split())
+
+# Question framing: (kind of article the question asks for, its words, dropped from the query?).
+# Dropped phrases are glue ("how do i reset" asks for a how-to about "reset"); cues stay query
+# words and only say which kind of article fits. Matched on the query's words, first match wins;
+# exported in the manifest so that the browser applies the very same list.
+FRAMING: tuple[tuple[str, list[str], bool], ...] = tuple(
+    (kind, phrase.split(), drop) for kind, drop, phrases in (
+        ("how-to", True, ["how do i", "how can i", "how do you", "how do we", "how to", "how would i",
+                          "is there a way to", "is it possible to", "what is the way to", "where do i",
+                          "where can i", "i want to", "i need to", "can i", "can we", "how"]),
+        ("solution", True, ["i got", "i get", "i am getting", "im getting", "ever since", "since",
+                            "all of a sudden", "suddenly"]),
+        ("solution", False, ["error", "wont", "cant", "doesnt", "isnt", "fails", "failed", "stopped",
+                             "crashes", "crash", "keeps", "missing", "broken", "stuck", "not"]),
+    ) for phrase in phrases)
 
 _APOSTROPHE = re.compile(r"(?<=[^\W_])['\u2019](?=[^\W_])")
 _TOKEN = re.compile(r"[^\W_]+(?:[._-][^\W_]+)*")
@@ -112,3 +127,20 @@ def _word(word: str) -> tuple[tuple[tuple[str, int], ...], int]:
 def words(text: str) -> list[str]:
     """The raw lower-cased tokens of a text (for the query parser: typo and prefix matching)."""
     return _TOKEN.findall(normalize(text))
+
+
+def frame(tokens: list[str], framing=FRAMING) -> tuple[str, list[str]]:
+    """(kind of article the question asks for or "", its tokens without the dropped framing)."""
+    kind, kept, i = "", [], 0
+    while i < len(tokens):
+        for k, phrase, drop in framing:
+            if tokens[i:i + len(phrase)] == phrase:
+                kind = kind or k
+                if drop:
+                    i += len(phrase)
+                    break
+        else:
+            kept.append(tokens[i])
+            i += 1
+            continue
+    return kind, kept

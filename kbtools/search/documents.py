@@ -16,6 +16,13 @@ from dataclasses import dataclass, field
 from ..articles import Article
 
 FIELDS = ("title", "headings", "tags", "description", "body")
+# What kind of answer a page is, for the lift a question's framing gives (analysis.FRAMING).
+KIND_CODES = {"how-to": "h", "solution": "s", "other": "o"}
+# An admonition a writer flags as boilerplate (`!!! note kb-boilerplate "Sample article"`) is
+# neither indexed nor used as a snippet.
+BOILERPLATE_CLASS = "kb-boilerplate"
+_BOILERPLATE = re.compile(r"^(\s*)(!!!|\?\?\?\+?)\s*[\w-]+(\s+[\w-]+)*\s+" + BOILERPLATE_CLASS + r"\b")
+_HOW_TO_TITLE = re.compile(r"(?i)^\s*how (to|do)\b")
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,}).*$", re.M)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -69,6 +76,7 @@ class SearchDoc:
     tags: list[str] = field(default_factory=list)
     breadcrumbs: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    kind: str = "other"  # a key of KIND_CODES
 
     def fields(self) -> dict[str, str]:
         """The text of each indexed field."""
@@ -81,9 +89,44 @@ class SearchDoc:
         }
 
 
+def search_kind(art: Article) -> str:
+    """How-to, solution or other: the declared type, else what the page looks like (a
+    `documentation` page with Symptoms, or Cause and Resolution, is a solution; a title
+    starting "How to" a how-to)."""
+    if art.type in ("how-to", "technique", "tip"):
+        return "how-to"
+    if art.type in ("solution", "faq"):
+        return "solution"
+    if art.type == "documentation":
+        heads = {h.text.strip().lower() for h in art.headings}
+        if heads & {"symptoms", "symptom"} or {"cause", "resolution"} <= heads:
+            return "solution"
+        if _HOW_TO_TITLE.match(art.title):
+            return "how-to"
+    return "other"
+
+
+def drop_boilerplate(lines: list[str]) -> list[str]:
+    """The lines with flagged admonitions blanked (not removed: heading line numbers hold)."""
+    out, indent = [], None
+    for line in lines:
+        if indent is not None:
+            if not line.strip() or len(line) - len(line.lstrip()) > indent:
+                out.append("")
+                continue
+            indent = None
+        m = _BOILERPLATE.match(line)
+        if m:
+            indent = len(m.group(1))
+            out.append("")
+            continue
+        out.append(line)
+    return out
+
+
 def from_article(art: Article, url: str, breadcrumbs: list[str] | None = None) -> SearchDoc:
     """The search document of an article published at `url`."""
-    lines = art.body.splitlines()
+    lines = drop_boilerplate(art.body.splitlines())
     sections: list[Section] = []
     start, heading, anchor = 0, "", ""
     for h in art.headings:
@@ -99,5 +142,5 @@ def from_article(art: Article, url: str, breadcrumbs: list[str] | None = None) -
     return SearchDoc(
         id=art.id, title=art.title, url=url, type=art.type, description=art.description,
         products=list(art.products), versions=list(art.versions), tags=list(art.tags),
-        breadcrumbs=list(breadcrumbs or []), sections=sections,
+        breadcrumbs=list(breadcrumbs or []), sections=sections, kind=search_kind(art),
     )

@@ -1,10 +1,12 @@
 """The Python query engine: searches an exported index, exactly as the browser does.
 
-Owns: query parsing (words, quoted phrases, the word being typed), typo and prefix
-expansion, BM25F scoring from the exported statistics, phrase verification, filters,
-"did you mean". It reads only the exported files (`export.py` writes them), the same
-files `assets/search/engine.js` fetches, and mirrors that module step by step: change
-one, change the other (tests compare their top 10 over the real corpus).
+Owns: reading the index files as untrusted input (every file size-, version- and
+shape-checked, every loop bounded by the bytes it reads), query parsing (framing, words,
+quoted phrases, the word being typed), typo and prefix expansion, the precision rules,
+BM25F scoring from the exported statistics, phrase verification, filters, "did you mean".
+It reads only the exported files (`export.py` writes them), the same files
+`assets/search/engine.js` fetches, and mirrors that module step by step: change one, change
+the other (tests compare them on golden cases and over the real corpus).
 Does not own: analysis rules (`analysis.py`) or the file format (`export.py`).
 """
 
@@ -12,17 +14,20 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kbcore.problems import KbError
-from .analysis import analyze, normalize, stem, words
-from .export import FORMAT, INDEX_DIR, VERSION, utf16_key
+
+from .analysis import ANALYZER_ID, analyze, frame, normalize, stem, words
+from .export import BLOCK_MAGIC, FORMAT, INDEX_DIR, POSITIONS_MAGIC, VERSION, utf16_key
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
+MAX_DOCS = 10_000_000
 _PHRASE = re.compile(r'"([^"]*)"')
 _ALPHA = re.compile(r"^[a-z]+$")
 _ENDS_IN_WORD = re.compile(r"[^\W_]\Z")
@@ -30,7 +35,7 @@ _LN2 = 0.6931471805599453
 
 
 class IndexError_(KbError):
-    pass
+    """The index is missing, of another format, or damaged: the message names the file."""
 
 
 @dataclass
@@ -39,6 +44,123 @@ class Clause:
     variants: list[tuple[str, float, Any]] = field(default_factory=list)  # (term, weight, entry)
     word: str = ""  # the typed word when it was corrected
     correction: str = ""
+    own: Any = None  # the term's own entry, if the KB has it
+    expanded: bool = False  # variants from typo correction or completion only
+
+
+# --- reading untrusted files ------------------------------------------------------------------
+
+def _fail(rel: str, what: str) -> IndexError_:
+    return IndexError_(f"search index damaged: {rel}: {what}; rebuild the site (mkdocs build)")
+
+
+def _num(v: Any, rel: str, key: str, lo: float = 0.0, hi: float = math.inf, integer: bool = False) -> Any:
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and lo <= v <= hi
+    if not ok or (integer and not float(v).is_integer()):
+        raise _fail(rel, f"{key} must be a{'n integer' if integer else ' number'} in [{lo}, {hi}], got {v!r}"[:200])
+    return int(v) if integer else float(v)
+
+
+def _strs(v: Any, rel: str, key: str) -> list[str]:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise _fail(rel, f"{key} must be a list of texts")
+    return v
+
+
+def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
+    """The manifest, checked: everything the engine later trusts (counts, tables, numbers)."""
+    if not isinstance(m, dict):
+        raise _fail(rel, "not a JSON object")
+    if m.get("format") != FORMAT or m.get("version") != VERSION or m.get("analyzer") != ANALYZER_ID:
+        raise IndexError_(
+            f"{rel}: search index format {m.get('format')} v{m.get('version')} ({m.get('analyzer')})"
+            f" is not the one this kb understands ({FORMAT} v{VERSION}); rebuild the site")
+    fields = _strs(m.get("fields"), rel, "fields")
+    n = _num(m.get("doc_count"), rel, "doc_count", 0, MAX_DOCS, True)
+    if not 1 <= len(fields) <= 16:
+        raise _fail(rel, "fields: 1 to 16 expected")
+    for key, size in (("avgfl", len(fields)), ("length_table", 256)):
+        v = m.get(key)
+        if not isinstance(v, list) or len(v) != size:
+            raise _fail(rel, f"{key} must be a list of {size} numbers")
+        for i, x in enumerate(v):
+            _num(x, rel, f"{key}[{i}]", 1e-9 if key == "avgfl" else 0.0, 1e12)
+    r = m.get("ranking")
+    if not isinstance(r, dict) or not isinstance(r.get("weights"), list) or len(r["weights"]) != len(fields):
+        raise _fail(rel, "ranking.weights must have one number per field")
+    for i, x in enumerate(r["weights"]):
+        _num(x, rel, f"ranking.weights[{i}]", 0, 1e6)
+    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3),
+                    ("code", 1e3), ("min_cover", 1), ("min_info", 1e3), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
+        _num(r.get(key), rel, f"ranking.{key}", 0, hi)
+    for key in ("prefix_max", "fuzzy_max"):
+        _num(r.get(key), rel, f"ranking.{key}", 0, 1000, True)
+    _strs(m.get("stop_words"), rel, "stop_words")
+    framing = m.get("framing")
+    if not isinstance(framing, list) or len(framing) > 1000:
+        raise _fail(rel, "framing must be a list")
+    for e in framing:
+        ok = (isinstance(e, list) and len(e) == 3 and isinstance(e[0], str) and isinstance(e[2], bool)
+              and isinstance(e[1], list) and 1 <= len(e[1]) <= 8 and all(isinstance(w, str) for w in e[1]))
+        if not ok:
+            raise _fail(rel, "framing entries must be [kind, [words], drop]")
+    lim = m.get("limits")
+    if not isinstance(lim, dict):
+        raise _fail(rel, "limits must be an object")
+    for key in ("manifest", "block", "json", "doc"):
+        _num(lim.get(key), rel, f"limits.{key}", 1, 1 << 30, True)
+    blocks = m.get("blocks")
+    if not isinstance(blocks, list) or not blocks or len(blocks) > 1_000_000:
+        raise _fail(rel, "blocks must be a non-empty list")
+    prev = None
+    for i, b in enumerate(blocks):
+        if not (isinstance(b, list) and len(b) == 3 and isinstance(b[0], str)):
+            raise _fail(rel, f"blocks[{i}] must be [first term, bytes, position bytes]")
+        _num(b[1], rel, f"blocks[{i}][1]", 1, lim["block"], True)
+        _num(b[2], rel, f"blocks[{i}][2]", 1, lim["block"], True)
+        key = utf16_key(b[0])
+        if prev is not None and key <= prev:
+            raise _fail(rel, f"blocks[{i}]: first terms out of order")
+        prev = key
+    _num(m.get("meta_docs"), rel, "meta_docs", 1, 100_000, True)
+    kinds = m.get("kinds")
+    if not isinstance(kinds, str) or len(kinds) != n:
+        raise _fail(rel, "kinds must be one letter per document")
+    wf = m.get("word_files")
+    if not isinstance(wf, dict) or not all(isinstance(k, str) and isinstance(v, int) for k, v in wf.items()):
+        raise _fail(rel, "word_files must map names to counts")
+    if not isinstance(m.get("facets"), dict) or not isinstance(m.get("synonyms", {}), dict):
+        raise _fail(rel, "facets and synonyms must be objects")
+    for t, others in m.get("synonyms", {}).items():
+        _strs(others, rel, f"synonyms.{t}")
+    return m
+
+
+def read_varint(buf: bytes, off: int, end: int, rel: str) -> tuple[int, int]:
+    """One LEB128 number of at most 5 bytes, never reading past `end`."""
+    n, shift = 0, 0
+    while True:
+        if off >= end or shift > 28:
+            raise _fail(rel, "truncated or overlong number")
+        b = buf[off]
+        off += 1
+        n |= (b & 0x7F) << shift
+        if b < 0x80:
+            return n, off
+        shift += 7
+
+
+def unframe(raw: bytes, magic: bytes, rel: str) -> tuple[bytes, int, int]:
+    """(buffer, payload start, payload end) of a binary index file, its header checked."""
+    if raw[:4] != magic:
+        raise _fail(rel, "not a search index file (bad magic)")
+    version, off = read_varint(raw, 4, len(raw), rel)
+    if version != VERSION:
+        raise _fail(rel, f"version {version}, expected {VERSION}")
+    length, off = read_varint(raw, off, len(raw), rel)
+    if off + length != len(raw):
+        raise _fail(rel, f"{len(raw) - off} payload bytes, the header says {length} (truncated?)")
+    return raw, off, off + length
 
 
 class Index:
@@ -49,78 +171,162 @@ class Index:
         mf = self.root / "manifest.json"
         if not mf.is_file():
             raise IndexError_(f"{mf}: no search index here; build the site first (mkdocs build)")
-        self.manifest = json.loads(mf.read_text("utf-8"))
-        if self.manifest.get("format") != FORMAT or self.manifest.get("version") != VERSION:
-            raise IndexError_(
-                f"{mf}: search index format {self.manifest.get('format')} v{self.manifest.get('version')}"
-                f" is not the one this kb understands ({FORMAT} v{VERSION}); rebuild the site")
-        self.starts = [utf16_key(s) for s in self.manifest["term_shards"]]
-        self._shards: dict[int, dict[str, list]] = {}
-        self._files: dict[tuple[str, int], bytes] = {}
+        self.manifest = check_manifest(self._json_file("manifest.json", 4 << 20), str(mf))
+        m = self.manifest
+        self.limits = m["limits"]
+        self.n_fields = len(m["fields"])
+        self.starts = [utf16_key(b[0]) for b in m["blocks"]]
+        self.stops = set(m["stop_words"])
+        self.framing = [(k, ws, drop) for k, ws, drop in m["framing"]]
+        self._blocks: dict[int, dict[str, list]] = {}
+        self._files: dict[str, Any] = {}
         self._json: dict[str, Any] = {}
 
     # --- files --------------------------------------------------------------------------
-    def shard(self, i: int) -> dict[str, list]:
-        if i not in self._shards:
-            out = {}
-            for line in (self.root / "t" / f"{i}.txt").read_text("utf-8").splitlines():
-                t, f, p, x, dfs = line.split("\t")
-                out[t] = [t, int(f), int(p), int(x), [int(v) for v in dfs.split(",")]]
-            self._shards[i] = out
-        return self._shards[i]
+    def _bytes(self, rel: str, cap: int, exact: int | None = None) -> bytes:
+        path = self.root / rel
+        try:
+            size = path.stat().st_size
+            if size > cap or (exact is not None and size != exact):
+                raise _fail(rel, f"{size} bytes, expected {exact if exact is not None else f'at most {cap}'}")
+            return path.read_bytes()
+        except OSError as exc:
+            raise _fail(rel, f"cannot be read ({exc.strerror or exc})") from None
 
-    def data(self, kind: str, n: int) -> bytes:
-        key = (kind, n)
-        if key not in self._files:
-            self._files[key] = (self.root / kind / f"{n}.bin").read_bytes()
-        return self._files[key]
+    def _json_file(self, rel: str, cap: int) -> Any:
+        raw = self._bytes(rel, cap)
+        try:
+            return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise _fail(rel, f"not valid JSON ({str(exc)[:80]})") from None
 
-    def json(self, rel: str) -> Any:
+    def block(self, i: int) -> dict[str, list]:
+        """Term -> [term, block, [df per field], postings start, postings end, positions offset]."""
+        if i not in self._blocks:
+            rel = f"b/{i}.bin"
+            raw, off, end = unframe(self._bytes(rel, self.limits["block"], self.manifest["blocks"][i][1]), BLOCK_MAGIC, rel)
+            count, off = read_varint(raw, off, end, rel)
+            out: dict[str, list] = {}
+            n_docs = self.manifest["doc_count"]
+            for _ in range(count):
+                size, off = read_varint(raw, off, end, rel)
+                if off + size > end:
+                    raise _fail(rel, "term runs past the end")
+                try:
+                    t = raw[off:off + size].decode("utf-8")
+                except UnicodeDecodeError:
+                    raise _fail(rel, "term is not UTF-8") from None
+                off += size
+                dfs = []
+                for _f in range(self.n_fields):
+                    df, off = read_varint(raw, off, end, rel)
+                    if df > n_docs:
+                        raise _fail(rel, f"{t}: document frequency {df} above the {n_docs} documents")
+                    dfs.append(df)
+                plen, off = read_varint(raw, off, end, rel)
+                if off + plen > end:
+                    raise _fail(rel, f"{t}: postings run past the end")
+                pstart = off
+                off += plen
+                xoff, off = read_varint(raw, off, end, rel)
+                out[t] = [t, i, dfs, pstart, pstart + plen, xoff]
+            if off != end:
+                raise _fail(rel, "bytes left after the last term")
+            self._blocks[i] = out
+            self._files[rel] = raw
+        return self._blocks[i]
+
+    def data(self, rel: str) -> bytes:
+        return self._files[rel]
+
+    def json(self, rel: str, cap: int | None = None) -> Any:
+        """A JSON file of the index; None when it does not exist (a damaged one raises)."""
         if rel not in self._json:
             path = self.root / rel
-            self._json[rel] = json.loads(path.read_text("utf-8")) if path.is_file() else None
+            self._json[rel] = self._json_file(rel, cap or self.limits["json"]) if path.is_file() else None
         return self._json[rel]
 
+    def meta(self, doc: int) -> list:
+        """[id, title, url, type, crumbs] of a document (m/<k>.json)."""
+        n, per = self.manifest["doc_count"], self.manifest["meta_docs"]
+        if not 0 <= doc < n:
+            raise _fail("m/", f"document {doc} out of range")
+        rel = f"m/{doc // per}.json"
+        rows = self.json(rel)
+        k = doc % per
+        if not isinstance(rows, list) or len(rows) != min(per, n - doc + k):
+            raise _fail(rel, f"expected {min(per, n - doc + k)} documents")
+        row = rows[k]
+        if not (isinstance(row, list) and len(row) == 5 and all(isinstance(x, str) for x in row[:4])
+                and isinstance(row[4], list) and all(isinstance(x, str) for x in row[4])):
+            raise _fail(rel, f"document {doc}: expected [id, title, url, type, [crumbs]]")
+        return row
+
+    def doc(self, doc: int) -> dict:
+        """The snippet data of a document (d/<n>.json), shape-checked."""
+        rel = f"d/{doc}.json"
+        d = self.json(rel, self.limits["doc"])
+        if not isinstance(d, dict) or not isinstance(d.get("sections", []), list):
+            raise _fail(rel, "expected an object with sections")
+        for s in d.get("sections", []):
+            if not (isinstance(s, list) and len(s) == 3 and all(isinstance(x, str) for x in s)):
+                raise _fail(rel, "sections must be [heading, anchor, text]")
+        return d
+
     # --- dictionary ---------------------------------------------------------------------
+    def _block_of(self, key: bytes) -> int:
+        return bisect.bisect_right(self.starts, key) - 1
+
     def lookup(self, term: str) -> list | None:
-        i = bisect.bisect_right(self.starts, utf16_key(term)) - 1
-        return self.shard(i).get(term) if i >= 0 else None
+        i = self._block_of(utf16_key(term))
+        return self.block(i).get(term) if i >= 0 else None
 
     def with_prefix(self, prefix: str) -> list[list]:
         key = utf16_key(prefix)
-        i = max(0, bisect.bisect_right(self.starts, key) - 1)
+        i = max(0, self._block_of(key))
         out = []
         while i < len(self.starts) and (self.starts[i] <= key or self.starts[i].startswith(key)):
-            out += [e for t, e in self.shard(i).items() if t.startswith(prefix)]
+            out += [e for t, e in self.block(i).items() if t.startswith(prefix)]
             i += 1
         return out
 
     def postings(self, entry: list) -> list[list[tuple[int, int, int]]]:
-        """Per field: [(doc, tf, norm)] of a dictionary entry."""
-        buf, off = self.data("p", entry[1]), entry[2]
+        """Per field: [(doc, tf, norm)] of a dictionary entry; documents ascending, in range."""
+        rel = f"b/{entry[1]}.bin"
+        buf, off, end = self.data(rel), entry[3], entry[4]
+        n_docs = self.manifest["doc_count"]
         out = []
-        for df in entry[4]:
-            rows, doc = [], 0
-            for _ in range(df):
-                delta, off = _read_varint(buf, off)
-                tf, off = _read_varint(buf, off)
-                norm, off = _read_varint(buf, off)
-                doc += delta
+        for df in entry[2]:
+            rows, doc = [], -1
+            for k in range(df):
+                delta, off = read_varint(buf, off, end, rel)
+                tf, off = read_varint(buf, off, end, rel)
+                norm, off = read_varint(buf, off, end, rel)
+                doc = delta if k == 0 else doc + delta
+                if (k and not delta) or doc >= n_docs or not tf or norm > 255:
+                    raise _fail(rel, f"{entry[0]}: posting out of range (document {doc})")
                 rows.append((doc, tf, norm))
             out.append(rows)
+        if off != end:
+            raise _fail(rel, f"{entry[0]}: postings length does not match")
         return out
 
     def positions(self, entry: list) -> list[dict[int, list[int]]]:
         """Per field: doc -> positions of a dictionary entry."""
         rows = self.postings(entry)
-        buf, off = self.data("x", entry[1]), entry[3]
+        rel = f"x/{entry[1]}.bin"
+        if rel not in self._files:
+            raw = self._bytes(rel, self.limits["block"], self.manifest["blocks"][entry[1]][2])
+            self._files[rel] = unframe(raw, POSITIONS_MAGIC, rel)
+        buf, start, end = self._files[rel]
+        off = start + entry[5]
         out = []
         for field_rows in rows:
             per = {}
             for doc, tf, _ in field_rows:
                 pos, p = [], 0
                 for _ in range(tf):
-                    d, off = _read_varint(buf, off)
+                    d, off = read_varint(buf, off, end, rel)
                     p += d
                     pos.append(p)
                 per[doc] = pos
@@ -128,15 +334,8 @@ class Index:
         return out
 
 
-def _read_varint(buf: bytes, off: int) -> tuple[int, int]:
-    n, shift = 0, 0
-    while True:
-        b = buf[off]
-        off += 1
-        n |= (b & 0x7F) << shift
-        if b < 0x80:
-            return n, off
-        shift += 7
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -171,28 +370,36 @@ def is_code(term: str) -> bool:
 
 
 def _df(entry: list) -> int:
-    return sum(entry[4])
+    return sum(entry[2])
 
 
-def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int]]]]:
-    """Clauses (one per distinct query term, with its variants) and the quoted phrases."""
-    r = ix.manifest["ranking"]
+def _dfmax(entry: list) -> int:
+    return max(entry[2])
+
+
+def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int]]], str]:
+    """Clauses (one per distinct query term, with its variants), quoted phrases, and the kind
+    of article the question's framing asks for."""
+    m = ix.manifest
+    r = m["ranking"]
     query = query[:MAX_QUERY_CHARS]
-    phrases = [list(analyze(m.group(1))) for m in _PHRASE.finditer(query)]
+    phrases = [list(analyze(p.group(1))) for p in _PHRASE.finditer(query)]
     phrases = [p for p in phrases if len(p) > 1]
     plain = query.replace('"', " ")
+    kind, kept = frame(words(plain), ix.framing)
     clauses: list[Clause] = []
     seen: set[str] = set()
-    for t, _ in analyze(plain):
+    for t, _ in analyze(" ".join(kept)):
         if t not in seen and len(clauses) < MAX_CLAUSES:
             seen.add(t)
             clauses.append(Clause(t))
     by_term = {c.term: c for c in clauses}
-    synonyms = ix.manifest.get("synonyms", {}) if r["synonym"] else {}
+    synonyms = m.get("synonyms", {}) if r["synonym"] else {}
     for c in clauses:
         e = ix.lookup(c.term)
+        c.own = e
         if e is not None:
-            c.variants.append((c.term, r.get("code", 1.0) if is_code(c.term) else 1.0, e))
+            c.variants.append((c.term, r["code"] if is_code(c.term) else 1.0, e))
         for other in synonyms.get(c.term, []):
             se = ix.lookup(other)
             if se is not None:
@@ -203,6 +410,7 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
         c = by_term[stem(typing)]
         have = {v[0] for v in c.variants}
         more = sorted((e for e in ix.with_prefix(typing) if e[0] not in have), key=lambda e: (-_df(e), utf16_key(e[0])))
+        c.expanded = not c.variants
         c.variants += [(e[0], r["prefix"], e) for e in more[: r["prefix_max"]]]
     for w in dict.fromkeys(raw):
         c = by_term.get(stem(w)) if _ALPHA.match(w) else None
@@ -210,9 +418,19 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
             continue
         fixes = _corrections(ix, w)[: r["fuzzy_max"]]
         c.variants += [(t, r["fuzzy"] if dist == 1 else r["fuzzy"] * r["fuzzy"], e) for dist, _, t, e, _ in fixes]
+        c.expanded = bool(fixes)
         if fixes:
             c.word, c.correction = w, fixes[0][4]
-    return clauses, phrases
+    # Precision: an expansion never turns a word the KB lacks into a common one while another
+    # informative word of the query matches nothing at all ("kubernetes helm" -> "help").
+    n = m["doc_count"]
+    if any(not c.variants for c in clauses):
+        for c in clauses:
+            if c.expanded:
+                c.variants = [v for v in c.variants if _dfmax(v[2]) <= r["fuzzy_common"] * n]
+                if not c.variants:
+                    c.word = c.correction = ""
+    return clauses, phrases, kind
 
 
 def _corrections(ix: Index, word: str) -> list[tuple[int, int, str, list, str]]:
@@ -224,7 +442,12 @@ def _corrections(ix: Index, word: str) -> list[tuple[int, int, str, list, str]]:
         name = f"{word[0]}{n}"
         if name not in files:
             continue
-        for cand in ix.json(f"w/{name}.json") or []:
+        cands = ix.json(f"w/{name}.json") or []
+        if not isinstance(cands, list):
+            raise _fail(f"w/{name}.json", "expected a list of words")
+        for cand in cands:
+            if not isinstance(cand, str) or len(cand) > 64:
+                raise _fail(f"w/{name}.json", "expected words of at most 64 letters")
             d = edit_distance(word, cand, limit)
             if d > limit:
                 continue
@@ -261,7 +484,10 @@ def _phrase_docs(ix: Index, phrase: list[tuple[str, int]]) -> set[int]:
 
 def ln(x: float) -> float:
     """Natural log from + - * / only, so Python and JavaScript get the very same bits
-    (libm's and V8's `log` may differ in the last bit). Within 1e-15 of math.log; x > 0."""
+    (libm's and V8's `log` may differ in the last bit). Within 1e-15 of math.log; x > 0
+    and finite (anything else is 0: the loops below would not end)."""
+    if not (0.0 < x < math.inf):
+        return 0.0
     e = 0
     while x >= 2.0:
         x /= 2.0
@@ -272,7 +498,7 @@ def ln(x: float) -> float:
     z = (x - 1.0) / (x + 1.0)
     z2 = z * z
     term, total, k = z, 0.0, 1
-    while True:
+    while k < 200:
         nxt = total + term / k
         if nxt == total:
             break
@@ -296,19 +522,38 @@ def bm25(idf: float, tf: float, fl: float, avgfl: float, B: float, K1: float) ->
     return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
 
+def information(n_docs: int, c: Clause) -> float:
+    """How much a query word says (its idf over the field where it is most common); a word the
+    KB lacks says the most; a corrected or completed one what its best expansion says."""
+    e = c.own if c.own is not None else (c.variants[0][2] if c.variants else None)
+    return ln(n_docs / ((_dfmax(e) if e is not None else 0) + 1)) + 1
+
+
 def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | None = None) -> dict:
     """The ranked documents for a query: {"hits": [(doc, score)], "total", "did_you_mean"}."""
     m = ix.manifest
     r = m["ranking"]
     weights, B, K1 = r["weights"], r["B"], r["K1"]
     avgfl, lengths, n_docs = m["avgfl"], m["length_table"], m["doc_count"]
-    clauses, phrases = parse(ix, query)
+    clauses, phrases, kind = parse(ix, query)
     active = [c for c in clauses if c.variants]
+    info = [information(n_docs, c) for c in clauses]
+    total_info = 0.0
+    for c, x in zip(clauses, info):  # a word only corrected or completed counts as surely as its best expansion
+        total_info += x * max([1.0 if v[0] == c.term else v[1] for v in c.variants] or [1.0])
+    weak = [c.own is not None and _dfmax(c.own) > r["weak_df"] * n_docs for c in clauses]
+    any_strong = not all(weak[i] for i, c in enumerate(clauses) if c.variants) if active else False
     scores: dict[int, float] = {}
     matched: dict[int, int] = {}
-    for c in active:
+    covered: dict[int, float] = {}
+    strong: set[int] = set()
+    for i, c in enumerate(clauses):
+        if not c.variants:
+            continue
         best: dict[int, float] = {}
-        for _term, vw, e in c.variants:
+        credit: dict[int, float] = {}  # how surely the document has this word: 1 itself, else the variant's weight
+        for term, vw, e in c.variants:
+            cw = 1.0 if term == c.term else vw
             per: dict[int, float] = {}
             for f, rows in enumerate(ix.postings(e)):
                 w = weights[f]
@@ -321,20 +566,35 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
                 s *= vw
                 if s > best.get(doc, 0.0):
                     best[doc] = s
+                if cw > credit.get(doc, 0.0):
+                    credit[doc] = cw
         for doc, s in best.items():
             scores[doc] = scores.get(doc, 0.0) + s
             matched[doc] = matched.get(doc, 0) + 1
+            covered[doc] = covered.get(doc, 0.0) + info[i] * credit[doc]
+            if not weak[i]:
+                strong.add(doc)
     if r["coord"] and active:
         for doc in scores:
             scores[doc] *= power(matched[doc] / len(active), r["coord"])
+    if r["min_cover"] and scores:
+        # Enough of the query's information, or more than one word the KB lacks would carry.
+        floor, enough = r["min_cover"] * total_info, r["min_info"] * (ln(n_docs) + 1)
+        scores = {d: s for d, s in scores.items()
+                  if (covered[d] >= floor or covered[d] >= enough) and (d in strong or not any_strong)}
+    if r["lift"] and kind:
+        code = "h" if kind == "how-to" else "s"
+        kinds = m["kinds"]
+        for doc in scores:
+            if kinds[doc] == code:
+                scores[doc] *= 1.0 + r["lift"]
     for ph in phrases:
         keep = _phrase_docs(ix, ph)
         scores = {d: s for d, s in scores.items() if d in keep}
     for name, values in (filters or {}).items():
         if not values:
             continue
-        lists = ix.json(f"f/{name}.json") or {}
-        allowed = {d for v in values for d in lists.get(v, [])}
+        allowed = set(facet_docs(ix, name, values))
         scores = {d: s for d, s in scores.items() if d in allowed}
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     fixes = [c for c in clauses if c.correction]
@@ -343,7 +603,26 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
         suggestion = query[:MAX_QUERY_CHARS]
         for c in fixes:
             suggestion = re.sub(rf"(?i)(?<![^\W_]){re.escape(c.word)}(?![^\W_])", c.correction, suggestion)
-    return {"hits": ranked[:limit], "total": len(ranked), "did_you_mean": suggestion}
+    return {"hits": ranked[:limit], "total": len(ranked), "did_you_mean": suggestion,
+            "docs": [d for d, _ in ranked]}
+
+
+def facet_docs(ix: Index, name: str, values: list[str]) -> list[int]:
+    """The documents of a facet's values (f/<facet>.json), checked."""
+    rel = f"f/{name}.json"
+    lists = ix.json(rel) if re.fullmatch(r"[a-z]+", name) else None
+    if lists is None:
+        return []
+    if not isinstance(lists, dict):
+        raise _fail(rel, "expected an object of value -> documents")
+    out = []
+    n = ix.manifest["doc_count"]
+    for v in values:
+        docs = lists.get(v, [])
+        if not isinstance(docs, list) or not all(isinstance(d, int) and 0 <= d < n for d in docs):
+            raise _fail(rel, f"{v}: expected document numbers below {n}")
+        out += docs
+    return out
 
 
 def search(site_dir: str | Path, query: str, limit: int = 10, filters: dict[str, list[str]] | None = None) -> list[dict]:
@@ -352,6 +631,6 @@ def search(site_dir: str | Path, query: str, limit: int = 10, filters: dict[str,
     res = run(ix, query, limit, filters)
     out = []
     for doc, score in res["hits"]:
-        d = ix.json(f"d/{doc}.json")
-        out.append({"id": d["id"], "title": d["title"], "url": d["url"], "score": round(score, 6)})
+        d = ix.meta(doc)
+        out.append({"id": d[0], "title": d[1], "url": d[2], "score": round(score, 6)})
     return out

@@ -1,8 +1,8 @@
 """Write the static search index (format described in `kbtools/search/README.md`).
 
 Owns: the file layout and encodings under `assets/search/index/`: the manifest, the term
-dictionary shards, the binary postings and positions files, the per-document files, the
-facet lists and the typo-tolerance word lists. Does not own: how the index was built
+blocks (dictionary entries with their postings), the positions files, the per-document and
+meta files, the facet lists and the typo-tolerance word lists. Does not own: how the index was built
 (`whoosh_index.py`) or how it is queried (`engine.py`, `assets/search/engine.js`).
 
 Files are written into a temporary folder and swapped in, so a reader never sees half an index.
@@ -21,17 +21,22 @@ from typing import Sequence
 
 from whoosh.util.numeric import byte_to_length  # a constant table; see README "Scoring"
 
-from .analysis import ANALYZER_ID, STOP_WORDS, analyze
-from .documents import FIELDS, SearchDoc
+from .analysis import ANALYZER_ID, FRAMING, STOP_WORDS, analyze
+from .documents import FIELDS, KIND_CODES, SearchDoc
 from .inverted import Inverted
 
 FORMAT = "kb-search-index"
-VERSION = 1
+VERSION = 2
 INDEX_DIR = "assets/search/index"
-TERMS_PER_SHARD = 128
-POSTINGS_FILE_BYTES = 8192
+BLOCK_BYTES = 4096  # postings per term block at least (grows with the KB: at most ~MAX_BLOCKS blocks)
+MAX_BLOCKS = 1500
+META_DOCS = 32  # documents per m/<k>.json (title, URL, type, breadcrumbs of the first results)
 MIN_TYPO_WORD = 4
 MAX_SECTIONS = 10  # sections kept per document for snippets and section links
+BLOCK_MAGIC = b"KBSB"
+POSITIONS_MAGIC = b"KBSX"
+# Hard caps the readers apply before parsing a file (an index is untrusted input).
+LIMITS = {"manifest": 4 << 20, "block": 64 << 20, "json": 4 << 20, "doc": 1 << 20}
 _ALPHA = re.compile(r"^[a-z]+$")
 
 
@@ -50,14 +55,24 @@ class Ranking:
     fuzzy_max: int = 4  # corrections tried for an unknown word
     synonym: float = 0.5  # weight of a synonym (synonyms.txt)
     code: float = 3.0  # weight of an error/version code typed in full ("e0586", "5.1.10")
+    # Precision (README "Precision"): a result must cover this share of the query's information
+    # (idf of its words; a word the KB lacks counts fully); 0 = off.
+    min_cover: float = 0.55
+    min_info: float = 1.3  # ... or match more information than this many words the KB lacks
+    weak_df: float = 0.3  # a word in more than this share of documents never makes a match alone
+    fuzzy_common: float = 0.02  # a typo/prefix expansion to a word in more documents than this ...
+    # ... is dropped when another informative word of the query matches nothing
+    lift: float = 0.5  # score *= 1 + lift when the document's kind fits the question (how-to, symptom)
 
     def as_json(self) -> dict:
         return {"weights": [self.weights.get(f, 0.0) for f in FIELDS], "B": self.B, "K1": self.K1,
                 "coord": self.coord, "fuzzy": self.fuzzy, "prefix": self.prefix,
-                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym, "code": self.code}
+                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym,
+                "code": self.code, "min_cover": self.min_cover, "min_info": self.min_info, "weak_df": self.weak_df,
+                "fuzzy_common": self.fuzzy_common, "lift": self.lift}
 
 
-def _varint(out: bytearray, n: int) -> None:
+def varint(out: bytearray, n: int) -> None:
     while n >= 0x80:
         out.append((n & 0x7F) | 0x80)
         n >>= 7
@@ -70,6 +85,14 @@ def _write_json(path: Path, data) -> int:
     return len(raw)
 
 
+def framed(magic: bytes, payload: bytes | bytearray) -> bytes:
+    """A binary index file: magic, format version, payload length, payload."""
+    head = bytearray(magic)
+    varint(head, VERSION)
+    varint(head, len(payload))
+    return bytes(head) + bytes(payload)
+
+
 def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranking: Ranking,
            facet_labels: dict[str, dict[str, str]] | None = None) -> dict:
     """Write the index under `site_dir/assets/search/index`; return a size summary."""
@@ -78,29 +101,39 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
     final = Path(site_dir) / INDEX_DIR
     tmp = final.with_name(final.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    for sub in ("t", "p", "x", "d", "f", "w"):
+    for sub in ("b", "x", "d", "m", "f", "w"):
         (tmp / sub).mkdir(parents=True)
     sizes: Counter = Counter()
 
-    # Postings and positions, grouped into files of ~POSTINGS_FILE_BYTES in term order.
-    # UTF-16 order: the order JavaScript compares strings in (the browser binary-searches shards).
+    # Term blocks: the dictionary entries of a run of terms (UTF-16 order: the order JavaScript
+    # compares strings in) with their postings, so one request answers "which documents have
+    # this term". Positions (phrases only) in x/<block>.bin.
     vocab = sorted({t for per in inv.terms.values() for t in per}, key=utf16_key)
-    entries = []
-    post, pos = bytearray(), bytearray()
-    file_no = 0
+    total = sum(len(pl.docs) for per in inv.terms.values() for pl in per.values()) * 3
+    target = max(BLOCK_BYTES, total // MAX_BLOCKS + 1)
+    blocks: list[list] = []
+    body, pos, count = bytearray(), bytearray(), 0
+    first = ""
 
     def flush() -> None:
-        nonlocal post, pos, file_no
-        (tmp / "p" / f"{file_no}.bin").write_bytes(bytes(post))
-        (tmp / "x" / f"{file_no}.bin").write_bytes(bytes(pos))
-        sizes["postings"] += len(post)
-        sizes["positions"] += len(pos)
-        post, pos = bytearray(), bytearray()
-        file_no += 1
+        nonlocal body, pos, count
+        head = bytearray()
+        varint(head, count)
+        b_raw, x_raw = framed(BLOCK_MAGIC, head + body), framed(POSITIONS_MAGIC, pos)
+        n = len(blocks)
+        (tmp / "b" / f"{n}.bin").write_bytes(b_raw)
+        (tmp / "x" / f"{n}.bin").write_bytes(x_raw)
+        sizes["blocks"] += len(b_raw)
+        sizes["positions"] += len(x_raw)
+        blocks.append([first, len(b_raw), len(x_raw)])
+        body, pos, count = bytearray(), bytearray(), 0
 
     for t in vocab:
+        if count == 0:
+            first = t
+        post = bytearray()
         dfs = []
-        p_off, x_off = len(post), len(pos)
+        x_off = len(pos)
         for f in FIELDS:
             pl = inv.terms[f].get(t)
             if pl is None:
@@ -109,44 +142,44 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
             dfs.append(len(pl.docs))
             prev = 0
             for d, tf, norm, poss in zip(pl.docs, pl.tfs, pl.norms, pl.positions):
-                # One-byte values inline: most are (this loop runs for every posting).
                 delta = d - prev
-                if delta < 128 and tf < 128 and norm < 128:
+                if delta < 128 and tf < 128 and norm < 128:  # most are: this loop runs per posting
                     post += bytes((delta, tf, norm))
                 else:
-                    _varint(post, delta)
-                    _varint(post, tf)
-                    _varint(post, norm)
+                    varint(post, delta)
+                    varint(post, tf)
+                    varint(post, norm)
                 prev = d
                 last = 0
                 for x in poss:
-                    if x - last < 128:
-                        pos.append(x - last)
-                    else:
-                        _varint(pos, x - last)
+                    varint(pos, x - last)
                     last = x
-        entries.append(f"{t}\t{file_no}\t{p_off}\t{x_off}\t{','.join(map(str, dfs))}")
-        if len(post) >= POSTINGS_FILE_BYTES:
+        raw = t.encode("utf-8")
+        varint(body, len(raw))
+        body += raw
+        for df in dfs:
+            varint(body, df)
+        varint(body, len(post))
+        body += post
+        varint(body, x_off)
+        count += 1
+        if len(body) >= target:
             flush()
-    if post or not entries:
+    if count or not blocks:
         flush()
 
-    # The term dictionary, in shards of TERMS_PER_SHARD terms; the manifest lists each shard's first term.
-    shard_starts = []
-    for i in range(0, len(entries), TERMS_PER_SHARD):
-        chunk = entries[i:i + TERMS_PER_SHARD]
-        shard_starts.append(chunk[0].split("\t", 1)[0])
-        raw = ("\n".join(chunk) + "\n").encode("utf-8")
-        (tmp / "t" / f"{len(shard_starts) - 1}.txt").write_bytes(raw)
-        sizes["terms"] += len(raw)
-
-    # One small file per document: what a result shows.
+    # One small file per document (snippets: sections, description) and, for the first results,
+    # META_DOCS documents' title, URL, type and breadcrumbs per m/<k>.json.
+    meta: list[list] = []
     for n, d in enumerate(docs):
         sizes["docs"] += _write_json(tmp / "d" / f"{n}.json", {
             "id": d.id, "title": d.title, "url": d.url, "type": d.type, "crumbs": d.breadcrumbs,
             "products": d.products, "versions": d.versions, "description": d.description,
             "sections": [[s.heading, s.anchor, _clip(s.text)] for s in d.sections[:MAX_SECTIONS]],
         })
+        meta.append([d.id, d.title, d.url, d.type, d.breadcrumbs])
+    for k in range(0, len(meta), META_DOCS):
+        sizes["meta"] += _write_json(tmp / "m" / f"{k // META_DOCS}.json", meta[k:k + META_DOCS])
 
     # Facets: for each filter, value -> document numbers (fetched only when a filter is set).
     facets = {"type": lambda d: [d.type], "product": lambda d: d.products, "version": lambda d: d.versions}
@@ -174,9 +207,11 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
     avgfl = [(inv.field_totals[f] / inv.doc_count if inv.doc_count else 0) or 1 for f in FIELDS]
     manifest = {
         "format": FORMAT, "version": VERSION, "analyzer": ANALYZER_ID,
-        "stop_words": sorted(STOP_WORDS), "fields": list(FIELDS), "doc_count": inv.doc_count,
+        "stop_words": sorted(STOP_WORDS), "framing": [[kind, ws, drop] for kind, ws, drop in FRAMING],
+        "fields": list(FIELDS), "doc_count": inv.doc_count,
         "avgfl": avgfl, "length_table": [byte_to_length(b) for b in range(256)],
-        "ranking": ranking.as_json(), "term_shards": shard_starts, "postings_files": file_no,
+        "ranking": ranking.as_json(), "blocks": blocks, "meta_docs": META_DOCS,
+        "kinds": "".join(KIND_CODES.get(d.kind, "o") for d in docs), "limits": LIMITS,
         "word_files": word_files, "facets": facet_meta, "synonyms": synonyms(),
     }
     sizes["manifest"] = _write_json(tmp / "manifest.json", manifest)

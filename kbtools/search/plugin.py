@@ -35,14 +35,16 @@ from .export import Ranking, export
 log = logging.getLogger("mkdocs.plugins.kb-search")
 SEARCH_PAGE = "search/index.md"
 _RANKING_KEYS = {"B": float, "K1": float, "coord": float, "fuzzy": float, "prefix": float,
-                 "prefix_max": int, "fuzzy_max": int, "synonym": float, "code": float}
+                 "prefix_max": int, "fuzzy_max": int, "synonym": float, "code": float,
+                 "min_cover": float, "min_info": float, "weak_df": float, "fuzzy_common": float, "lift": float}
 
 
 class SearchConfig(PluginConfig):
     enabled = c.Type(bool, default=True)
     # Field weights: how much a match in each field counts (BM25F boosts). 0 leaves a field out.
     weights = c.Type(dict, default={})
-    # Scoring knobs (see kbtools/search/README.md): B, K1, coord, fuzzy, prefix, prefix_max, fuzzy_max.
+    # Scoring knobs (see kbtools/search/README.md): B, K1, coord, fuzzy, prefix, prefix_max, fuzzy_max,
+    # synonym, code, and the precision rules: min_cover, min_info, weak_df, fuzzy_common, lift.
     ranking = c.Type(dict, default={})
 
 

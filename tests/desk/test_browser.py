@@ -15,7 +15,7 @@ import shutil
 import desk_harness
 import pytest
 
-from intake.wizard.driver import FLOWS, WizardDriver
+from testkit.wizard_driver import FLOWS, WizardDriver
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.wizard.driver import WizardDriver
+from testkit.wizard_driver import WizardDriver
 from testkit.project import REPO
 
 HOSTILE_TRAP = "window.__xss = (n) => { window.__xssHits = (window.__xssHits || 0) + 1; };"

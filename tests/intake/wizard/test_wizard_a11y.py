@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from intake.wizard.driver import FLOWS, WizardDriver
+from testkit.wizard_driver import FLOWS, WizardDriver
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from intake.wizard.driver import FLOWS
+from testkit.wizard_driver import FLOWS
 
 pytestmark = pytest.mark.browser
 
@@ -126,7 +126,7 @@ def test_draft_survives_a_closed_tab(wizard):
     ctx = wizard.page.context
     wizard.page.close()
     page = ctx.new_page()
-    from intake.wizard.driver import WizardDriver
+    from testkit.wizard_driver import WizardDriver
 
     again = WizardDriver(page, wizard.base)
     page.goto(wizard.base + "request/")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from intake.wizard.driver import FLOWS
+from testkit.wizard_driver import FLOWS
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def test_flow_by_keyboard_gives_a_payload_that_verifies(wizard, flow, verify_pay
 
 
 def test_policy_that_cannot_load_stops_the_form_with_a_message(page, serve, shipped_site):
-    from intake.wizard.driver import WizardDriver
+    from testkit.wizard_driver import WizardDriver
 
     base = serve(shipped_site)
     page.route("**/policy/compiled-policy.json", lambda r: r.fulfill(status=200, body='{"format_version": 99}', content_type="application/json"))
@@ -121,7 +121,7 @@ def test_kb_step_records_queries_suggestions_and_opened_articles(wizard, verify_
 
 
 def test_from_an_article(page, serve, shipped_site):
-    from intake.wizard.driver import WizardDriver
+    from testkit.wizard_driver import WizardDriver
 
     base = serve(shipped_site)
     page.goto(base + "troubleshooting/scanning/scanner-not-detected/")

@@ -2,7 +2,7 @@
 // The stop words come from the index manifest, so the build and the browser use one list.
 import { stem } from "./stemmer.js";
 
-export const ANALYZER_ID = "kb-porter-1";
+export const ANALYZER_ID = "kb-porter-2";
 const MAX_TOKEN = 64;
 const APOSTROPHE = /(?<=[\p{L}\p{N}])['\u2019](?=[\p{L}\p{N}])/gu;
 const TOKEN = /[\p{L}\p{N}]+(?:[._-][\p{L}\p{N}]+)*/gu;
@@ -59,4 +59,23 @@ export function analyze(text, stops) {
 /** The raw lower-cased tokens of a text. @param {string} text */
 export function words(text) {
   return normalize(text).match(TOKEN) || [];
+}
+
+/** [kind of article the question asks for or "", its tokens without the dropped framing]:
+ * analysis.py's frame(), over the framing list of the manifest.
+ * @param {string[]} tokens @param {[string, string[], boolean][]} framing @returns {[string, string[]]} */
+export function frame(tokens, framing) {
+  let kind = "", i = 0;
+  const kept = [];
+  outer: while (i < tokens.length) {
+    for (const [k, phrase, drop] of framing) {
+      if (phrase.every((w, j) => tokens[i + j] === w)) {
+        kind = kind || k;
+        if (drop) { i += phrase.length; continue outer; }
+      }
+    }
+    kept.push(tokens[i]);
+    i += 1;
+  }
+  return [kind, kept];
 }

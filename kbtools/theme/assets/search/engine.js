@@ -1,10 +1,15 @@
 // The browser search engine: reads the static index (kbtools/search/README.md) and ranks
 // exactly like kbtools/search/engine.py, step by step (tests compare their top 10).
-// Fetches only what a query needs and caches every file it fetched.
-import { ANALYZER_ID, analyze, normalize, stem, words } from "./analysis.js";
+// Fetches only what a query needs and caches every file it fetched. The index is untrusted
+// input: every file is size-, version- and shape-checked and every loop is bounded by the
+// bytes it reads, so a damaged file gives IndexFormatError ("search is unavailable"), never a
+// frozen tab.
+import { ANALYZER_ID, analyze, frame, normalize, stem, words } from "./analysis.js";
 
 export const FORMAT = "kb-search-index";
-export const VERSION = 1;
+export const VERSION = 2;
+const MAX_DOCS = 10000000;
+const BLOCK_MAGIC = "KBSB", POSITIONS_MAGIC = "KBSX";
 const MAX_QUERY_CHARS = 500;
 const MAX_CLAUSES = 32;
 const PHRASE = /"([^"]*)"/g;
@@ -14,14 +19,18 @@ const LN2 = 0.6931471805599453;
 
 export class IndexFormatError extends Error {}
 
-/** Natural log from + - * / only: the same bits as engine.py's ln(). */
+/** @param {string} rel @param {string} what */
+const damaged = (rel, what) => new IndexFormatError(`the search index is damaged (${rel}: ${what})`);
+
+/** Natural log from + - * / only: the same bits as engine.py's ln(); 0 unless 0 < x < Infinity. */
 export function ln(x) {
+  if (!(x > 0 && x < Infinity)) return 0.0;
   let e = 0;
   while (x >= 2.0) { x /= 2.0; e += 1; }
   while (x < 1.0) { x *= 2.0; e -= 1; }
   const z = (x - 1.0) / (x + 1.0), z2 = z * z;
   let term = z, total = 0.0, k = 1;
-  for (;;) {
+  while (k < 200) {
     const next = total + term / k;
     if (next === total) break;
     total = next; term *= z2; k += 2;
@@ -62,21 +71,74 @@ export function editDistance(a, b, limit) {
   return prev[b.length];
 }
 
-function readVarint(buf, off) {
+/** One LEB128 number of at most 5 bytes, never reading at or past `end`.
+ * @param {Uint8Array} buf @param {number} off @param {number} end @param {string} rel */
+export function readVarint(buf, off, end, rel) {
   let n = 0, mul = 1;
-  for (;;) {
+  for (let i = 0; i < 5; i++) {
+    if (off >= end) break;
     const b = buf[off++];
     n += (b & 0x7f) * mul;
     if (b < 0x80) return [n, off];
     mul *= 128;
   }
+  throw damaged(rel, "truncated or overlong number");
+}
+
+/** [payload start, payload end] of a binary index file, its header checked. */
+function unframe(buf, magic, rel) {
+  for (let i = 0; i < 4; i++) if (buf[i] !== magic.charCodeAt(i)) throw damaged(rel, "not a search index file (bad magic)");
+  let version, length, off;
+  [version, off] = readVarint(buf, 4, buf.length, rel);
+  if (version !== VERSION) throw damaged(rel, `version ${version}, expected ${VERSION}`);
+  [length, off] = readVarint(buf, off, buf.length, rel);
+  if (off + length !== buf.length) throw damaged(rel, `${buf.length - off} payload bytes, the header says ${length} (truncated?)`);
+  return [off, off + length];
+}
+
+const isNum = (v, lo, hi, integer) => typeof v === "number" && Number.isFinite(v) && v >= lo && v <= hi && (!integer || Number.isInteger(v));
+const isStrs = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+/** The manifest, checked like engine.py's check_manifest: everything the engine later trusts. */
+export function checkManifest(m, rel = "manifest.json") {
+  if (!m || typeof m !== "object" || Array.isArray(m)) throw damaged(rel, "not a JSON object");
+  if (m.format !== FORMAT || m.version !== VERSION || m.analyzer !== ANALYZER_ID) {
+    throw new IndexFormatError(`the search index is in a format this page does not understand: ${m.format} v${m.version} (${m.analyzer}); expected ${FORMAT} v${VERSION}`);
+  }
+  const need = (ok, what) => { if (!ok) throw damaged(rel, what); };
+  need(isStrs(m.fields) && m.fields.length >= 1 && m.fields.length <= 16, "fields: 1 to 16 texts expected");
+  need(isNum(m.doc_count, 0, MAX_DOCS, true), "doc_count out of range");
+  need(Array.isArray(m.avgfl) && m.avgfl.length === m.fields.length && m.avgfl.every((x) => isNum(x, 1e-9, 1e12)), "avgfl must be one positive number per field");
+  need(Array.isArray(m.length_table) && m.length_table.length === 256 && m.length_table.every((x) => isNum(x, 0, 1e12)), "length_table must be 256 numbers");
+  const r = m.ranking;
+  need(r && Array.isArray(r.weights) && r.weights.length === m.fields.length && r.weights.every((x) => isNum(x, 0, 1e6)), "ranking.weights must have one number per field");
+  for (const [k, hi] of [["B", 1], ["K1", 100], ["coord", 16], ["fuzzy", 1e3], ["prefix", 1e3], ["synonym", 1e3], ["code", 1e3],
+    ["min_cover", 1], ["min_info", 1e3], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
+  for (const k of ["prefix_max", "fuzzy_max"]) need(isNum(r[k], 0, 1000, true), `ranking.${k} out of range`);
+  need(isStrs(m.stop_words), "stop_words must be texts");
+  need(Array.isArray(m.framing) && m.framing.length <= 1000 && m.framing.every((e) => Array.isArray(e) && e.length === 3
+    && typeof e[0] === "string" && typeof e[2] === "boolean" && isStrs(e[1]) && e[1].length >= 1 && e[1].length <= 8), "framing entries must be [kind, [words], drop]");
+  const lim = m.limits;
+  need(lim && ["manifest", "block", "json", "doc"].every((k) => isNum(lim[k], 1, 2 ** 30, true)), "limits out of range");
+  need(Array.isArray(m.blocks) && m.blocks.length >= 1 && m.blocks.length <= 1000000, "blocks must be a non-empty list");
+  m.blocks.forEach((b, i) => {
+    need(Array.isArray(b) && b.length === 3 && typeof b[0] === "string" && isNum(b[1], 1, lim.block, true) && isNum(b[2], 1, lim.block, true), `blocks[${i}] must be [first term, bytes, position bytes]`);
+    need(i === 0 || m.blocks[i - 1][0] < b[0], `blocks[${i}]: first terms out of order`);
+  });
+  need(isNum(m.meta_docs, 1, 100000, true), "meta_docs out of range");
+  need(typeof m.kinds === "string" && m.kinds.length === m.doc_count, "kinds must be one letter per document");
+  need(m.word_files && typeof m.word_files === "object" && Object.values(m.word_files).every((v) => Number.isInteger(v)), "word_files must map names to counts");
+  need(m.facets && typeof m.facets === "object" && (m.synonyms === undefined || (m.synonyms && typeof m.synonyms === "object")), "facets and synonyms must be objects");
+  for (const v of Object.values(m.synonyms || {})) need(isStrs(v), "synonyms must map to texts");
+  return m;
 }
 
 const CODE = /^(?=[a-z0-9._-]*[0-9])(?=[a-z0-9._-]*[a-z._-])[a-z0-9._-]{4,}$/;
 /** An error code, version or product code (see engine.py is_code). */
 export const isCode = (term) => CODE.test(term);
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-const dfOf = (e) => e[4].reduce((s, x) => s + x, 0);
+const dfOf = (e) => e[2].reduce((s, x) => s + x, 0);
+const dfMax = (e) => Math.max(...e[2]);
 
 /** The best `limit` of `docs` as [[doc, score]], by score then document number: the first
  * `limit` of a full sort (the order is total), without sorting every matching document. */
@@ -93,26 +155,44 @@ export function topK(docs, score, limit) {
   return top.map((d) => [d, score[d]]);
 }
 
-/** Browser loader: fetch relative to the index folder. */
+/** Browser loader: fetch relative to the index folder; a body larger than `cap` bytes is
+ * not read to its end (a huge file must not stall the page).
+ * @param {string|URL} base */
 function httpLoader(base) {
-  const get = async (rel) => {
+  const get = async (rel, cap) => {
     const res = await fetch(new URL(rel, base));
     if (!res.ok) throw new Error(`search index: ${rel}: HTTP ${res.status}`);
-    return res;
+    const declared = Number(res.headers.get("content-length"));
+    if (declared > cap) throw damaged(rel, `${declared} bytes, at most ${cap} expected`);
+    if (!res.body) return new Uint8Array(await res.arrayBuffer());
+    const reader = res.body.getReader(), parts = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > cap) { reader.cancel(); throw damaged(rel, `more than ${cap} bytes`); }
+      parts.push(value);
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) { out.set(p, at); at += p.length; }
+    return out;
   };
   return {
-    text: async (rel) => (await get(rel)).text(),
-    bytes: async (rel) => new Uint8Array(await (await get(rel)).arrayBuffer()),
+    text: async (rel, cap = 4 << 20) => new TextDecoder("utf-8", { fatal: true }).decode(await get(rel, cap)),
+    bytes: async (rel, cap = 64 << 20) => get(rel, cap),
   };
 }
 
 export class Index {
-  /** @param {any} manifest @param {{text:(r:string)=>Promise<string>, bytes:(r:string)=>Promise<Uint8Array>}} loader */
+  /** @param {any} manifest @param {{text:(r:string, cap?:number)=>Promise<string>, bytes:(r:string, cap?:number)=>Promise<Uint8Array>}} loader */
   constructor(manifest, loader) {
     this.manifest = manifest;
     this.loader = loader;
     this.stops = new Set(manifest.stop_words);
-    this.starts = manifest.term_shards;
+    this.framing = manifest.framing;
+    this.starts = manifest.blocks.map((b) => b[0]);
     this.cache = new Map();
   }
 
@@ -125,44 +205,93 @@ export class Index {
     return this.cache.get(key);
   }
 
-  shard(i) {
-    return this._once(`t${i}`, async () => {
-      const out = new Map();
-      for (const line of (await this.loader.text(`t/${i}.txt`)).split("\n")) {
-        if (!line) continue;
-        const [t, f, p, x, dfs] = line.split("\t");
-        out.set(t, [t, +f, +p, +x, dfs.split(",").map(Number)]);
+  /** Term -> [term, block, dfs, postings start, postings end, positions offset]. */
+  block(i) {
+    return this._once(`b${i}`, async () => {
+      const rel = `b/${i}.bin`, m = this.manifest;
+      const buf = await this.loader.bytes(rel, m.limits.block);
+      if (buf.length !== m.blocks[i][1]) throw damaged(rel, `${buf.length} bytes, expected ${m.blocks[i][1]}`);
+      let [off, end] = unframe(buf, BLOCK_MAGIC, rel), count;
+      [count, off] = readVarint(buf, off, end, rel);
+      const out = new Map(), utf8 = new TextDecoder("utf-8", { fatal: true });
+      for (let k = 0; k < count; k++) {
+        let size, plen, xoff;
+        [size, off] = readVarint(buf, off, end, rel);
+        if (off + size > end) throw damaged(rel, "term runs past the end");
+        let t;
+        try { t = utf8.decode(buf.subarray(off, off + size)); } catch { throw damaged(rel, "term is not UTF-8"); }
+        off += size;
+        const dfs = [];
+        for (let f = 0; f < m.fields.length; f++) {
+          let df;
+          [df, off] = readVarint(buf, off, end, rel);
+          if (df > m.doc_count) throw damaged(rel, `${t}: document frequency ${df} above the ${m.doc_count} documents`);
+          dfs.push(df);
+        }
+        [plen, off] = readVarint(buf, off, end, rel);
+        if (off + plen > end) throw damaged(rel, `${t}: postings run past the end`);
+        const pstart = off;
+        off += plen;
+        [xoff, off] = readVarint(buf, off, end, rel);
+        out.set(t, [t, i, dfs, pstart, pstart + plen, xoff, buf]);
       }
+      if (off !== end) throw damaged(rel, "bytes left after the last term");
       return out;
     });
   }
 
-  data(kind, n) { return this._once(`${kind}${n}`, () => this.loader.bytes(`${kind}/${n}.bin`)); }
-
-  json(rel) {
+  json(rel, cap) {
     return this._once(rel, async () => {
-      try { return JSON.parse(await this.loader.text(rel)); } catch (e) { return null; }
+      let text;
+      try { text = await this.loader.text(rel, cap || this.manifest.limits.json); } catch (e) {
+        if (e instanceof IndexFormatError) throw e;
+        return null;  // a missing file (a facet nobody has) reads as nothing
+      }
+      try { return JSON.parse(text); } catch { throw damaged(rel, "not valid JSON"); }
     });
   }
 
-  doc(n) { return this.json(`d/${n}.json`); }
+  /** [id, title, url, type, crumbs] of a document (m/<k>.json). */
+  async meta(doc) {
+    const m = this.manifest, per = m.meta_docs, n = m.doc_count;
+    if (!(doc >= 0 && doc < n)) throw damaged("m/", `document ${doc} out of range`);
+    const rel = `m/${Math.floor(doc / per)}.json`, k = doc % per;
+    const rows = await this.json(rel);
+    const want = Math.min(per, n - doc + k);
+    if (!Array.isArray(rows) || rows.length !== want) throw damaged(rel, `expected ${want} documents`);
+    const row = rows[k];
+    if (!(Array.isArray(row) && row.length === 5 && row.slice(0, 4).every((x) => typeof x === "string") && isStrs(row[4]))) {
+      throw damaged(rel, `document ${doc}: expected [id, title, url, type, [crumbs]]`);
+    }
+    return row;
+  }
 
-  _shardOf(term) {
+  /** The snippet data of a document (d/<n>.json), shape-checked. */
+  async doc(n) {
+    const rel = `d/${n}.json`;
+    const d = await this.json(rel, this.manifest.limits.doc);
+    if (!d || typeof d !== "object" || Array.isArray(d) || (d.sections !== undefined && !Array.isArray(d.sections))) throw damaged(rel, "expected an object with sections");
+    for (const sec of d.sections || []) if (!(Array.isArray(sec) && sec.length === 3 && sec.every((x) => typeof x === "string"))) throw damaged(rel, "sections must be [heading, anchor, text]");
+    if (d.description !== undefined && typeof d.description !== "string") throw damaged(rel, "description must be a text");
+    return d;
+  }
+
+  _blockOf(term) {
     let lo = 0, hi = this.starts.length;  // bisect_right
     while (lo < hi) { const mid = (lo + hi) >> 1; if (term < this.starts[mid]) hi = mid; else lo = mid + 1; }
     return lo - 1;
   }
 
   async lookup(term) {
-    const i = this._shardOf(term);
-    return i >= 0 ? (await this.shard(i)).get(term) || null : null;
+    const i = this._blockOf(term);
+    return i >= 0 ? (await this.block(i)).get(term) || null : null;
   }
 
   async withPrefix(prefix) {
-    let i = Math.max(0, this._shardOf(prefix));
+    let i = Math.max(0, this._blockOf(prefix));
     const out = [];
     while (i < this.starts.length && (this.starts[i] <= prefix || this.starts[i].startsWith(prefix))) {
-      for (const [t, e] of await this.shard(i)) if (t.startsWith(prefix)) out.push(e);
+      for (const [t, e] of await this.block(i)) if (t.startsWith(prefix)) out.push(e);
       i += 1;
     }
     return out;
@@ -170,26 +299,28 @@ export class Index {
 
   postings(entry) {
     // Decoded once per term: typing re-scores the same terms at every keystroke.
-    return this._once(`P${entry[0]}`, () => this._decodePostings(entry));
+    return this._once(`P${entry[0]}`, async () => this._decodePostings(entry));
   }
 
-  async _decodePostings(entry) {
-    const buf = await this.data("p", entry[1]);
-    let off = entry[2];
+  _decodePostings(entry) {
+    const rel = `b/${entry[1]}.bin`, buf = entry[6], end = entry[4], n = this.manifest.doc_count;
+    let off = entry[3];
     const out = [];
-    for (const df of entry[4]) {
+    for (const df of entry[2]) {
       const rows = [];
-      let doc = 0;
+      let doc = -1;
       for (let k = 0; k < df; k++) {
         let delta, tf, norm;
-        [delta, off] = readVarint(buf, off);
-        [tf, off] = readVarint(buf, off);
-        [norm, off] = readVarint(buf, off);
-        doc += delta;
+        [delta, off] = readVarint(buf, off, end, rel);
+        [tf, off] = readVarint(buf, off, end, rel);
+        [norm, off] = readVarint(buf, off, end, rel);
+        doc = k === 0 ? delta : doc + delta;
+        if ((k && !delta) || doc >= n || !tf || norm > 255) throw damaged(rel, `${entry[0]}: posting out of range (document ${doc})`);
         rows.push([doc, tf, norm]);
       }
       out.push(rows);
     }
+    if (off !== end) throw damaged(rel, `${entry[0]}: postings length does not match`);
     return out;
   }
 
@@ -211,16 +342,27 @@ export class Index {
     });
   }
 
+  positionsFile(i) {
+    return this._once(`x${i}`, async () => {
+      const rel = `x/${i}.bin`, m = this.manifest;
+      const buf = await this.loader.bytes(rel, m.limits.block);
+      if (buf.length !== m.blocks[i][2]) throw damaged(rel, `${buf.length} bytes, expected ${m.blocks[i][2]}`);
+      const [start, end] = unframe(buf, POSITIONS_MAGIC, rel);
+      return { buf, start, end };
+    });
+  }
+
   async positions(entry) {
     const rows = await this.postings(entry);
-    const buf = await this.data("x", entry[1]);
-    let off = entry[3];
+    const rel = `x/${entry[1]}.bin`;
+    const { buf, start, end } = await this.positionsFile(entry[1]);
+    let off = start + entry[5];
     return rows.map((fieldRows) => {
       const per = new Map();
       for (const [doc, tf] of fieldRows) {
         const pos = [];
         let p = 0;
-        for (let k = 0; k < tf; k++) { let d; [d, off] = readVarint(buf, off); p += d; pos.push(p); }
+        for (let k = 0; k < tf; k++) { let d; [d, off] = readVarint(buf, off, end, rel); p += d; pos.push(p); }
         per.set(doc, pos);
       }
       return per;
@@ -228,25 +370,27 @@ export class Index {
   }
 
   async parse(query) {
-    const r = this.manifest.ranking;
+    const m = this.manifest, r = m.ranking;
     query = Array.from(query).slice(0, MAX_QUERY_CHARS).join("");
-    const phrases = [...query.matchAll(PHRASE)].map((m) => analyze(m[1], this.stops)).filter((p) => p.length > 1);
+    const phrases = [...query.matchAll(PHRASE)].map((mm) => analyze(mm[1], this.stops)).filter((p) => p.length > 1);
     const plain = query.replaceAll('"', " ");
+    const [kind, kept] = frame(words(plain), this.framing);
     const clauses = [];
     const byTerm = new Map();
-    for (const [t] of analyze(plain, this.stops)) {
+    for (const [t] of analyze(kept.join(" "), this.stops)) {
       if (!byTerm.has(t) && clauses.length < MAX_CLAUSES) {
-        const c = { term: t, variants: [], word: "", correction: "" };
+        const c = { term: t, variants: [], word: "", correction: "", own: null, expanded: false };
         byTerm.set(t, c);
         clauses.push(c);
       }
     }
-    const synonyms = (r.synonym && this.manifest.synonyms) || {};
+    const synonyms = (r.synonym && m.synonyms) || {};
     const entries = await Promise.all(clauses.map((c) => this.lookup(c.term)));
     const synEntries = await Promise.all(clauses.map((c) =>
       Promise.all((Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : []).map(async (o) => [o, await this.lookup(o)]))));
     clauses.forEach((c, i) => {
-      if (entries[i]) c.variants.push([c.term, isCode(c.term) ? (r.code ?? 1.0) : 1.0, entries[i]]);
+      c.own = entries[i];
+      if (entries[i]) c.variants.push([c.term, isCode(c.term) ? r.code : 1.0, entries[i]]);
       for (const [o, e] of synEntries[i]) if (e) c.variants.push([o, r.synonym, e]);
     });
     const raw = words(plain);
@@ -256,6 +400,7 @@ export class Index {
       const have = new Set(c.variants.map((v) => v[0]));
       const more = (await this.withPrefix(typing)).filter((e) => !have.has(e[0]))
         .sort((a, b) => dfOf(b) - dfOf(a) || cmp(a[0], b[0]));
+      c.expanded = !c.variants.length;
       for (const e of more.slice(0, r.prefix_max)) c.variants.push([e[0], r.prefix, e]);
     }
     const unknown = [...new Set(raw)].filter((w) => {
@@ -268,9 +413,18 @@ export class Index {
       if (c.variants.length) continue;  // two spellings of one stem: the first one's corrections win
       const fixes = found[k].slice(0, r.fuzzy_max);
       for (const [dist, , t, e] of fixes) c.variants.push([t, dist === 1 ? r.fuzzy : r.fuzzy * r.fuzzy, e]);
+      c.expanded = fixes.length > 0;
       if (fixes.length) { c.word = w; c.correction = fixes[0][4]; }
     }
-    return { clauses, phrases };
+    // Precision: no expansion to a common word while another query word matches nothing (engine.py).
+    if (clauses.some((c) => !c.variants.length)) {
+      for (const c of clauses) {
+        if (!c.expanded) continue;
+        c.variants = c.variants.filter((v) => dfMax(v[2]) <= r.fuzzy_common * m.doc_count);
+        if (!c.variants.length) { c.word = ""; c.correction = ""; }
+      }
+    }
+    return { clauses, phrases, kind };
   }
 
   async corrections(word) {
@@ -279,16 +433,19 @@ export class Index {
     const files = this.manifest.word_files;
     const better = (a, b) => a[0] - b[0] || a[1] - b[1];
     const names = [];
-    for (let n = word.length - limit; n <= word.length + limit; n++) if (`${word[0]}${n}` in files) names.push(`${word[0]}${n}`);
+    for (let n = word.length - limit; n <= word.length + limit; n++) if (Object.hasOwn(files, `${word[0]}${n}`)) names.push(`${word[0]}${n}`);
     // Fetch in parallel, then walk the candidates in the same order as engine.py.
     const lists = await Promise.all(names.map((name) => this.json(`w/${name}.json`)));
     const close = [];
-    for (const list of lists) {
-      for (const cand of list || []) {
+    lists.forEach((list, i) => {
+      if (list === null) return;
+      if (!Array.isArray(list)) throw damaged(`w/${names[i]}.json`, "expected a list of words");
+      for (const cand of list) {
+        if (typeof cand !== "string" || cand.length > 64) throw damaged(`w/${names[i]}.json`, "expected words of at most 64 letters");
         const d = editDistance(word, cand, limit);
         if (d <= limit) close.push([d, cand, stem(cand)]);
       }
-    }
+    });
     const entries = await Promise.all(close.map(([, , t]) => this.lookup(t)));
     close.forEach(([d, cand, t], i) => {
       const e = entries[i];
@@ -320,44 +477,84 @@ export class Index {
     return found;
   }
 
-  /** Ranked documents: {hits: [[doc, score]], total, didYouMean, terms, clauses}. */
+  /** The documents of a facet's values (f/<facet>.json), checked. */
+  async facetDocs(name, values) {
+    const rel = `f/${name}.json`, n = this.manifest.doc_count;
+    const lists = /^[a-z]+$/.test(name) ? await this.json(rel) : null;
+    if (lists === null) return [];
+    if (typeof lists !== "object" || Array.isArray(lists)) throw damaged(rel, "expected an object of value -> documents");
+    const out = [];
+    for (const v of values) {
+      const docs = Object.hasOwn(lists, v) ? lists[v] : [];
+      if (!Array.isArray(docs) || !docs.every((d) => Number.isInteger(d) && d >= 0 && d < n)) throw damaged(rel, `${v}: expected document numbers below ${n}`);
+      out.push(...docs);
+    }
+    return out;
+  }
+
+  /** Ranked documents: {hits: [[doc, score]], total, didYouMean, terms, docs (every match, best first)}. */
   async run(query, limit = 10, filters = {}) {
-    const m = this.manifest, r = m.ranking;
-    const { clauses, phrases } = await this.parse(query);
+    const m = this.manifest, r = m.ranking, n = m.doc_count;
+    const { clauses, phrases, kind } = await this.parse(query);
     const active = clauses.filter((c) => c.variants.length);
+    const info = clauses.map((c) => {
+      const e = c.own || (c.variants.length ? c.variants[0][2] : null);
+      return ln(n / ((e ? dfMax(e) : 0) + 1)) + 1;
+    });
+    let totalInfo = 0.0;
+    clauses.forEach((c, i) => {  // a word only corrected or completed counts as surely as its best expansion
+      totalInfo += info[i] * (c.variants.length ? Math.max(...c.variants.map((v) => (v[0] === c.term ? 1.0 : v[1]))) : 1.0);
+    });
+    const weak = clauses.map((c) => c.own !== null && dfMax(c.own) > r.weak_df * n);
+    const anyStrong = active.length ? !clauses.every((c, i) => !c.variants.length || weak[i]) : false;
     // Dense arrays indexed by document number: the same float operations in the same order
     // as engine.py's dicts, without a Map lookup per posting (typing re-runs this every key).
-    const total = new Float64Array(m.doc_count), best = new Float64Array(m.doc_count);
-    const matched = new Uint32Array(m.doc_count);
+    const total = new Float64Array(n), best = new Float64Array(n), covered = new Float64Array(n), credit = new Float64Array(n);
+    const matched = new Uint32Array(n), strong = new Uint8Array(n);
     const seen = [];
-    for (const c of active) {
+    for (const [ci, c] of clauses.entries()) {
+      if (!c.variants.length) continue;
       const touched = [];
-      for (const [, vw, e] of c.variants) {
+      for (const [term, vw, e] of c.variants) {
+        const cw = term === c.term ? 1.0 : vw;  // how surely the document has this word (engine.py)
         const { docs, sums } = await this.termScores(e);
         for (let i = 0; i < docs.length; i++) {
           const doc = docs[i], s = sums[i] * vw;
-          if (s > best[doc]) { if (best[doc] === 0) touched.push(doc); best[doc] = s; }
+          if (s > best[doc]) { if (best[doc] === 0 && credit[doc] === 0) touched.push(doc); best[doc] = s; }
+          if (cw > credit[doc]) credit[doc] = cw;
         }
       }
       for (const doc of touched) {
         if (!matched[doc]) seen.push(doc);
         total[doc] = total[doc] + best[doc];
         matched[doc] += 1;
+        covered[doc] = covered[doc] + info[ci] * credit[doc];
+        if (!weak[ci]) strong[doc] = 1;
         best[doc] = 0;
+        credit[doc] = 0;
       }
     }
     if (r.coord && active.length) {
       for (const doc of seen) total[doc] = total[doc] * power(matched[doc] / active.length, r.coord);
     }
     let kept = seen;
+    if (r.min_cover && kept.length) {
+      // Enough of the query's information, or more than one word the KB lacks would carry.
+      const floor = r.min_cover * totalInfo, enough = r.min_info * (ln(n) + 1);
+      kept = kept.filter((d) => (covered[d] >= floor || covered[d] >= enough) && (strong[d] || !anyStrong));
+    }
+    if (r.lift && kind) {
+      const code = kind === "how-to" ? "h" : "s";
+      for (const doc of kept) if (m.kinds[doc] === code) total[doc] = total[doc] * (1.0 + r.lift);
+    }
     for (const ph of phrases) {
       const keep = await this.phraseDocs(ph);
       kept = kept.filter((d) => keep.has(d));
     }
+    const matches = kept;
     for (const [name, values] of Object.entries(filters || {})) {
       if (!values || !values.length) continue;
-      const lists = (await this.json(`f/${name}.json`)) || {};
-      const allowed = new Set(values.flatMap((v) => (Object.hasOwn(lists, v) ? lists[v] : [])));
+      const allowed = new Set(await this.facetDocs(name, values));
       kept = kept.filter((d) => allowed.has(d));
     }
     const ranked = topK(kept, total, limit);
@@ -370,19 +567,59 @@ export class Index {
       }
     }
     const terms = new Set(active.flatMap((c) => c.variants.map((v) => v[0])));
-    return { hits: ranked, total: kept.length, didYouMean, terms };
+    return { hits: ranked, total: kept.length, didYouMean, terms, docs: kept, matches };
+  }
+
+  /** For each facet, value -> how many of `matches` (a query's documents before filters) have it,
+   * counting only documents that pass the filters set on the other facets (the search page's
+   * counts are for the current query, not for the whole KB). */
+  async facetCounts(matches, filters = {}) {
+    const names = Object.keys(this.manifest.facets);
+    const lists = await Promise.all(names.map((name) => this.json(`f/${name}.json`)));
+    const byName = new Map();
+    names.forEach((name, i) => {
+      const l = lists[i];
+      if (l !== null && (typeof l !== "object" || Array.isArray(l))) throw damaged(`f/${name}.json`, "expected an object of value -> documents");
+      byName.set(name, l || {});
+    });
+    const allowed = new Map();
+    for (const [name, values] of Object.entries(filters)) {
+      if (values && values.length && byName.has(name)) allowed.set(name, new Set(values.flatMap((v) => (Object.hasOwn(byName.get(name), v) ? byName.get(name)[v] : []))));
+    }
+    const out = {};
+    for (const name of names) {
+      const pass = matches.filter((d) => [...allowed].every(([other, set]) => other === name || set.has(d)));
+      const here = new Set(pass), counts = {};
+      for (const [value, docs] of Object.entries(byName.get(name))) {
+        if (!Array.isArray(docs)) throw damaged(`f/${name}.json`, `${value}: expected document numbers`);
+        let k = 0;
+        for (const d of docs) if (here.has(d)) k += 1;
+        counts[value] = k;
+      }
+      out[name] = counts;
+    }
+    return out;
   }
 
   /** Results ready to show: document data, the best section, a snippet. */
-  async search(query, { limit = 10, filters = {} } = {}) {
+  async search(query, { limit = 10, filters = {}, snippets = true } = {}) {
     const res = await this.run(query, limit, filters);
-    const docs = await Promise.all(res.hits.map(([n]) => this.doc(n)));
+    // Title, URL, type and breadcrumbs come from the meta files (one request per META_DOCS
+    // documents); the snippet needs the document's own file, fetched in parallel.
+    const metas = await Promise.all(res.hits.map(([n]) => this.meta(n)));
     const hits = res.hits.map(([n, score], i) => {
-      const d = docs[i] || { id: "", title: "", url: "", type: "", crumbs: [], sections: [] };
-      const { section, snippet } = this.snippet(d, res.terms);
-      return { doc: n, score, id: d.id, title: d.title, url: d.url, type: d.type, crumbs: d.crumbs || [], section, snippet };
+      const [id, title, url, type, crumbs] = metas[i];
+      return { doc: n, score, id, title, url, type, crumbs, section: null, snippet: [] };
     });
-    return { hits, total: res.total, didYouMean: res.didYouMean };
+    if (snippets) await this.fillSnippets(hits, res.terms);
+    return { hits, total: res.total, didYouMean: res.didYouMean, terms: res.terms, docs: res.docs, matches: res.matches };
+  }
+
+  /** Adds each hit's best section and snippet (from d/<n>.json). */
+  async fillSnippets(hits, terms) {
+    const docs = await Promise.all(hits.map((h) => this.doc(h.doc)));
+    hits.forEach((h, i) => Object.assign(h, this.snippet(docs[i], terms)));
+    return hits;
   }
 
   /** The section that matches the most query terms, and ~200 characters of it around
@@ -443,13 +680,10 @@ export async function openIndex(base, loader) {
   loader = loader || httpLoader(base);
   let manifest;
   try {
-    manifest = JSON.parse(await loader.text("manifest.json"));
+    manifest = JSON.parse(await loader.text("manifest.json", 4 << 20));
   } catch (e) {
-    throw new IndexFormatError(`the search index could not be read (${e.message})`);
+    if (e instanceof IndexFormatError) throw e;
+    throw new IndexFormatError(`the search index could not be read (${e instanceof Error ? e.message : e})`);
   }
-  if (!manifest || manifest.format !== FORMAT || manifest.version !== VERSION || manifest.analyzer !== ANALYZER_ID) {
-    const what = manifest ? `${manifest.format} v${manifest.version} (${manifest.analyzer})` : "unknown";
-    throw new IndexFormatError(`the search index is in a format this page does not understand: ${what}; expected ${FORMAT} v${VERSION}`);
-  }
-  return new Index(manifest, loader);
+  return new Index(checkManifest(manifest), loader);
 }

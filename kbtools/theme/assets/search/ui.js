@@ -44,7 +44,7 @@ function hitHref(hit, root) {
 
 function renderHit(hit, root, { id } = {}) {
   const snippet = el("p", { class: "kb-result__snippet" });
-  for (const [text, isMatch] of hit.snippet) snippet.append(isMatch ? el("mark", {}, text) : text);
+  fillSnippet(snippet, hit);
   const crumbs = el("span", { class: "kb-result__crumbs" }, hit.crumbs.join(" › "));
   const type = el("span", { class: "kb-type kb-result__type" }, TYPE_LABELS[hit.type] || hit.type);
   const link = el("a", { href: hitHref(hit, root), class: "kb-result__link", "data-kb-result": true, "data-kb-id": hit.id },
@@ -52,6 +52,27 @@ function renderHit(hit, root, { id } = {}) {
   const section = hit.section ? el("span", { class: "kb-result__section" }, "Section: ", hit.section.heading) : null;
   return el("li", { class: "kb-result", id },
     link, el("div", { class: "kb-result__meta" }, type, " ", crumbs), section, snippet);
+}
+
+function fillSnippet(snippet, hit) {
+  snippet.replaceChildren(...hit.snippet.map(([text, isMatch]) => (isMatch ? el("mark", {}, text) : text)));
+}
+
+/** Results are drawn as soon as their titles are known; the snippets (one small file per
+ * result) fill in after. `mine()` says whether this search still owns the list. */
+async function addSnippets(ix, res, list, root, mine) {
+  await ix.fillSnippets(res.hits, res.terms);
+  if (!mine()) return;
+  const items = list.querySelectorAll(".kb-result");
+  res.hits.forEach((h, i) => {
+    const item = items[i];
+    if (!item) return;
+    fillSnippet(item.querySelector(".kb-result__snippet"), h);
+    if (h.section) {
+      item.querySelector(".kb-result__link").href = hitHref(h, root);
+      item.querySelector(".kb-result__meta").after(el("span", { class: "kb-result__section" }, "Section: ", h.section.heading));
+    }
+  });
 }
 
 function formatProblem(container, err, root) {
@@ -99,10 +120,10 @@ function initBox(box) {
     const q = input.value;
     const mine = ++ticket;
     if (!q.trim()) { list.replaceChildren(); open(false); return; }
-    let res;
+    let res, ix;
     try {
-      const ix = await indexAt(indexUrl.href);
-      res = await ix.search(q, { limit: POPUP_LIMIT });
+      ix = await indexAt(indexUrl.href);
+      res = await ix.search(q, { limit: POPUP_LIMIT, snippets: false });
     } catch (err) {
       if (mine !== ticket) return;
       list.replaceChildren();
@@ -123,6 +144,13 @@ function initBox(box) {
       status.append(" · Did you mean ", el("a", { href: dym.href, "data-kb-did-you-mean": true }, res.didYouMean), "?");
     }
     open(true);
+    try { await addSnippets(ix, res, list, root, () => mine === ticket); } catch (err) {
+      if (mine !== ticket) return;
+      list.replaceChildren();
+      formatProblem(status, err, root);
+      return;
+    }
+    if (mine !== ticket) return;
     box.dispatchEvent(new CustomEvent("kb-search:results", { bubbles: true, detail: { query: q, count: res.hits.length } }));
   }
 
@@ -187,10 +215,10 @@ function initPage(page) {
       status.textContent = "Type what you are looking for: words from an error message, a symptom or a task.";
       return;
     }
-    let res;
+    let res, ix, counts;
     try {
-      const ix = await indexAt(indexUrl.href);
-      res = await ix.search(q, { limit: shown, filters });
+      ix = await indexAt(indexUrl.href);
+      res = await ix.search(q, { limit: shown, filters, snippets: false });
     } catch (err) {
       if (mine !== ticket) return;
       results.replaceChildren();
@@ -212,8 +240,30 @@ function initPage(page) {
       p.set("q", res.didYouMean);
       suggest.replaceChildren("Did you mean ", el("a", { href: `?${p}`, "data-kb-did-you-mean": true }, res.didYouMean), "?");
     }
+    try {
+      [counts] = await Promise.all([ix.facetCounts(res.matches, filters), addSnippets(ix, res, results, root, () => mine === ticket)]);
+    } catch (err) {
+      if (mine !== ticket) return;
+      results.replaceChildren();
+      formatProblem(status, err, root);
+      return;
+    }
+    if (mine !== ticket) return;
+    showCounts(counts);
     page.dataset.kbQuery = q;
     page.dispatchEvent(new CustomEvent("kb-search:results", { bubbles: true, detail: { query: q, count: res.hits.length } }));
+  }
+
+  /** Each filter option says how many results of the current query it keeps. */
+  function showCounts(counts) {
+    for (const [name] of FACETS) {
+      const select = selects[name];
+      if (!select) continue;
+      for (const option of select.options) {
+        if (!option.value) continue;
+        option.textContent = `${option.dataset.label} (${(counts[name] || {})[option.value] || 0})`;
+      }
+    }
   }
 
   function fromUrl() {
@@ -232,7 +282,7 @@ function initPage(page) {
         if (!values.length) continue;
         const id = `kb-filter-${name}`;
         const select = el("select", { id, name, class: "kb-searchpage__filter" }, el("option", { value: "" }, `Any ${label.toLowerCase()}`));
-        for (const [value, text, count] of values) select.append(el("option", { value }, `${text} (${count})`));
+        for (const [value, text] of values) select.append(el("option", { value, "data-label": text }, text));
         select.addEventListener("change", () => { shown = PAGE_SIZE; save(true); committed = true; run(); });
         selects[name] = select;
         filtersBox.append(el("span", { class: "kb-searchpage__facet" }, el("label", { for: id }, label), " ", select));

@@ -2,7 +2,7 @@
 
 Owns: walking the wizard's pages from a plan of answers, pressing only Tab, arrows, Space,
 Enter and typed characters, the way a keyboard user does. Used by the browser tests
-(tests/intake/wizard/) and by `python -m intake.wizard.screenshots`. Does not own any
+(tests/intake/wizard/) and by `python -m testkit.wizard_screenshots`. Does not own any
 assertion about the policy: callers check what the pages and payloads say.
 """
 

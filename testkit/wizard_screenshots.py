@@ -1,4 +1,4 @@
-"""`python -m intake.wizard.screenshots DIR`: a PNG of every page of the request wizard.
+"""`python -m testkit.wizard_screenshots DIR`: a PNG of every page of the request wizard.
 
 Builds the shipped site into a temporary folder, serves it on 127.0.0.1, and walks every
 flow with the keyboard driver (driver.py): each page once (light scheme), the error summary
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kbcore.problems import KbError
 
-from .driver import FLOWS, WizardDriver
+from .wizard_driver import FLOWS, WizardDriver
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -91,7 +91,7 @@ def take(out: Path, site: Path | None = None) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or args[0].startswith("-"):
-        print("usage: python -m intake.wizard.screenshots DIR", file=sys.stderr)
+        print("usage: python -m testkit.wizard_screenshots DIR", file=sys.stderr)
         return 2
     if not os.path.exists(CHROMIUM):
         print(f"ERROR: {CHROMIUM} is missing: run `make browser-deps`", file=sys.stderr)
