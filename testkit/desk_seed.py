@@ -138,8 +138,9 @@ def _hostile_request(store: Store, settings: config.Settings, policy: dict[str, 
                      text: str, i: int, s: Seeded) -> None:
     """`text` in every text field the schema lets it into (a field it may not enter keeps a plain value)."""
     line = text if "\n" not in text and "\r" not in text and 0 < len(text) <= 200 and text.strip() else f"hostile {i}"
-    problem = {"summary": line, "description": text if text.strip() else "blank", "steps_to_reproduce": text,
-               "error_messages": text, "environment": {"os": line, "database": line, "application_server": line,
+    long = text[:20000]   # the schema's limit for the multi-line fields
+    problem = {"summary": line, "description": long if long.strip() else "blank", "steps_to_reproduce": long,
+               "error_messages": long, "environment": {"os": line, "database": line, "application_server": line,
                                                        "browser": line}}
     requester = {"name": line, "organisation": line}
     attempt = {"queries": [text[:200]], "suggested": [text[:200] or "x"], "opened": [text[:200] or "x"], "helped": None}
