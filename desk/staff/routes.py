@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import threading
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -38,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "kb_desk_session"
 SIGN_IN_COOKIE = "kb_desk_signin"
 MAX_FORM = 16_384
+REPORT_TTL_S = 30   # a new request or vote shows in the report within this; an acknowledgement at once
 HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                                 "frame-ancestors 'none'; base-uri 'none'"),
@@ -68,6 +71,8 @@ class Staff:
     clock: Callable[[], dt.datetime]
     catalog_path: Path | None
     pages: Jinja2Templates
+    _report: tuple[float, reports.Report, dict[str, str | None]] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ----- helpers ----------------------------------------------------------------------------
     def render(self, request: Request, template: str, status: int = 200, **ctx: Any) -> Response:
@@ -150,6 +155,8 @@ class Staff:
     async def acknowledge(self, request: Request, session: StaffSession) -> Response:
         ref = normalize_reference(request.path_params["reference"]) or ""
         ok, _ = await run_in_threadpool(queue.acknowledge, self.store, self.policy, ref, session.user, self.clock())
+        with self._lock:
+            self._report = None   # attainment changed: the next report is computed afresh
         return RedirectResponse(f"/desk/requests/{quote(ref)}?notice={'acknowledged' if ok else 'already'}", 303)
 
     async def report_page(self, request: Request, session: StaffSession) -> Response:
@@ -159,16 +166,29 @@ class Staff:
 
     async def report_image(self, request: Request, session: StaffSession) -> Response:
         name = request.path_params["name"]
-        rep = await run_in_threadpool(self.report)
-        table = next((t for s in rep.sections for t in s.tables if t.plot == name), None)
-        image = await run_in_threadpool(plots.svg, table) if table else None
+        image = await run_in_threadpool(self.plot, name)
         if image is None:
             return self.render(request, "error.html", 404, session=session, title="No such image",
                                message="This report has no such image (or nothing to plot yet).")
         return Response(image, media_type="image/svg+xml", headers=HEADERS)
 
     def report(self) -> reports.Report:
-        return reports.build(self.store, self.policy, *reports.load_catalog(self.catalog_path), at=self.clock())
+        """The report, computed at most every REPORT_TTL_S: a page and its plots are fetched together."""
+        with self._lock:
+            t = time.monotonic()
+            if self._report is None or t - self._report[0] > REPORT_TTL_S:
+                rep = reports.build(self.store, self.policy, *reports.load_catalog(self.catalog_path), at=self.clock())
+                self._report = (t, rep, {})
+            return self._report[1]
+
+    def plot(self, name: str) -> str | None:
+        rep = self.report()
+        with self._lock:
+            images = self._report[2] if self._report else {}
+        if name not in images:
+            table = next((t for s in rep.sections for t in s.tables if t.plot == name), None)
+            images[name] = plots.svg(table) if table else None
+        return images[name]
 
     async def not_found(self, request: Request, session: StaffSession) -> Response:
         return self.render(request, "error.html", 404, session=session, title="Not found",
