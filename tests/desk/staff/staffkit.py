@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
+import io
+import os
 import re
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -72,3 +77,31 @@ def start(served_cls, tmp: Path, policy: dict, site_dir: Path, hostile: list[str
     settings = config.load(url, site_dir=site_dir, limits=config.Limits(rate=0))
     store = Store(url)
     return StaffDesk(served_cls(create_app(settings, store, clock=clock), store), seeded, clock)
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def kb(*args: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None) -> Ran:
+    """`kb ARGS` run in this process (the console script's own entry point, no start-up cost)."""
+    from kbtools.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd, saved_in = dict(os.environ), os.getcwd(), sys.stdin
+    try:
+        os.environ.update(env or {})
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdin = io.StringIO(stdin or "")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            rc = main(list(args))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+        sys.stdin = saved_in
+    return Ran(rc, out.getvalue(), err.getvalue())

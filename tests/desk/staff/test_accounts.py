@@ -5,14 +5,11 @@ and nothing staff-only reachable signed out."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from staffkit import csrf_of, sign_in
+from staffkit import csrf_of, kb, sign_in
 from starlette.testclient import TestClient
 
 from desk import config
@@ -22,15 +19,10 @@ from desk.staff.accounts import WRONG, Accounts
 from desk.storage import Store, requests, staff_users
 from testkit.desk_seed import STAFF
 
-KB = str(Path(sys.executable).parent / "kb")
 # Every staff page and read API; GET ones must redirect to the sign-in form, POSTs be refused.
 STAFF_GETS = ["/desk/", "/desk/?priority=P1", "/desk/requests/{ref}", "/desk/reports",
               "/desk/reports/attainment-priority.svg", "/desk/no-such-page"]
 STAFF_POSTS = ["/desk/requests/{ref}/acknowledge", "/desk/sign-out"]
-
-
-def kb(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([KB, *args], input=stdin, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_user_add_hashes_with_argon2id_and_refuses_bad_input(tmp_path):

@@ -6,25 +6,16 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from staffkit import kb
 
 from desk.staff.accounts import Accounts
 from testkit.desk_seed import instant
 from testkit.paths import REPO
 
-KB = str(Path(sys.executable).parent / "kb")
 AT = "2026-03-09T10:30:00-07:00"
-
-
-def kb(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([KB, *args], capture_output=True, text=True, timeout=300, check=False,
-                          env={**os.environ, **(env or {})}, cwd=cwd)
 
 
 def tables(page: str) -> dict[str, tuple[str, list[list[str]]]]:
