@@ -7,16 +7,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from staffkit import kb
 
 from intake import engine
 from testkit.desk_seed import instant
-
-KB = str(Path(sys.executable).parent / "kb")
 
 
 def rows(page: str) -> list[dict[str, str]]:
@@ -45,8 +42,7 @@ def at(staff_desk):
 def classify_cli(answers: dict, when: str, policy_file: Path, tmp_path: Path) -> dict:
     f = tmp_path / "answers.json"
     f.write_text(json.dumps(answers))
-    res = subprocess.run([KB, "intake", "classify", str(f), "--at", when, "--policy", str(policy_file)],
-                         capture_output=True, text=True, timeout=120, check=False)
+    res = kb("intake", "classify", str(f), "--at", when, "--policy", str(policy_file))
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)
 
