@@ -137,3 +137,31 @@ def test_acknowledge_records_the_first_response_once(staff_desk, at, policy):
     assert "after the due time" in res.text and "late by 1 h 0 min of support time" in res.text
     assert staff_desk.store.request(staff_desk.seeded.ids["friday-evening-p1"])["met"] is False
     assert refs["monday-p1"] not in {r["reference"] for r in rows(c.get("/desk/").text)}  # left the open queue
+
+
+def test_the_same_queue_and_report_on_postgresql(pg, policy, staff_desk):
+    """The staff queries on PostgreSQL give what they give on SQLite for the same seed."""
+    from desk.export import vote_lines
+    from desk.staff import queue, reports
+    from desk.storage import Store
+    from testkit.desk_seed import seed
+
+    url = pg.create_db("staff_queue")
+    seeded = seed(url, policy)
+    store = Store(url)
+    try:
+        rows, total = queue.queue(store, policy, queue.Filters(status="all"), seeded.now)
+        lite, _ = queue.queue(staff_desk.store, policy, queue.Filters(status="all"), seeded.now)
+        names = {v: k for k, v in seeded.references.items()}
+        lite_names = {v: k for k, v in staff_desk.seeded.references.items()}
+        # the same order as on SQLite (where other tests of this module may have added rows)
+        assert total == len(seeded.references)
+        assert [names[r.reference] for r in rows] == [lite_names[r.reference] for r in lite if r.reference in lite_names]
+        assert [r.clock.text for r in rows if names[r.reference] == "monday-p2"] == ["45 min of support time left"]
+        rep = reports.build(store, policy, {}, "", at=seeded.now)
+        by_prio = {r[0].split()[0]: r[1:4] for r in rep.sections[0].tables[0].rows}
+        assert by_prio["P2"] == [1, 0, 1] and by_prio["P1"][1] == 2   # Thursday met, Monday pending; two P1s missed
+        assert next(iter(vote_lines(store))) == {"article_id": "scanner-not-detected", "helpful": 2, "not_helpful": 5,
+                                              "known": True}
+    finally:
+        store.close()
