@@ -105,10 +105,11 @@ class Staff:
         return run
 
     # ----- sign-in and out ------------------------------------------------------------------------
-    async def sign_in_form(self, request: Request, error: str = "", status: int = 200, name: str = "") -> Response:
+    async def sign_in_form(self, request: Request, error: str = "", status: int = 200, name: str = "",
+                           next_: str | None = None) -> Response:
         token = request.cookies.get(SIGN_IN_COOKIE) or secrets.token_urlsafe(32)
         res = self.render(request, "sign_in.html", status, csrf=token, error=error, name=name,
-                          next=_safe_next(request.query_params.get("next", "")),
+                          next=_safe_next(request.query_params.get("next", "") if next_ is None else next_),
                           notice=NOTICES.get(request.query_params.get("notice", ""), ""))
         _cookie(res, request, SIGN_IN_COOKIE, token, path="/desk/sign-in")
         return res
@@ -116,14 +117,15 @@ class Staff:
     async def sign_in(self, request: Request) -> Response:
         form = await _form(request)
         cookie = request.cookies.get(SIGN_IN_COOKIE, "")
+        back = form.get("next", "")   # where to go once signed in survives a failed attempt
         if not cookie or not same(form.get("csrf", ""), cookie):
-            return await self.sign_in_form(request, "The sign-in form expired. Sign in again.", 403)
+            return await self.sign_in_form(request, "The sign-in form expired. Sign in again.", 403, next_=back)
         name, password = form.get("name", "")[:200], form.get("password", "")[:1000]
         if not name or not password:
-            return await self.sign_in_form(request, "Enter your name and your password.", 400, name)
+            return await self.sign_in_form(request, "Enter your name and your password.", 400, name, back)
         result = await run_in_threadpool(self.accounts.sign_in, name, password)
         if result.token is None:
-            return await self.sign_in_form(request, result.refused or "", 401, name)
+            return await self.sign_in_form(request, result.refused or "", 401, name, back)
         res = RedirectResponse(_safe_next(form.get("next", "")) or "/desk/", 303)
         _cookie(res, request, SESSION_COOKIE, result.token, path="/")
         res.delete_cookie(SIGN_IN_COOKIE, path="/desk/sign-in")

@@ -97,6 +97,12 @@ def test_next_never_leaves_the_desk(staff_desk):
     for target in ("//evil.example/", "https://evil.example/", "/\\evil.example", "/desk/\\\\x"):
         res = sign_in(staff_desk.client(), *STAFF, next_=target)
         assert res.headers["location"] == "/desk/", target
+    # a failed attempt keeps where the person was going
+    c = staff_desk.client()
+    failed = sign_in(c, STAFF[0], "wrong password!", next_="/desk/reports")
+    assert '<input type="hidden" name="next" value="/desk/reports">' in failed.text
+    assert c.post("/desk/sign-in", data={"csrf": csrf_of(failed.text), "name": STAFF[0], "password": STAFF[1],
+                                         "next": "/desk/reports"}).headers["location"] == "/desk/reports"
 
 
 def test_wrong_password_and_unknown_name_read_the_same_and_are_slowed(tmp_path, site_dir):
