@@ -36,6 +36,9 @@ TIMED = ("clock_starts", "respond_by", "explanations")
 REFUSED_BOT = [("$", "request refused")]
 
 
+UNLISTED_PARTNER = "unlisted"  # the route of a partner the directory does not list
+
+
 @dataclass
 class Answer:
     status: int
@@ -103,7 +106,10 @@ class Receiver:
         except CalendarRangeError as exc:
             raise Refused(503, [("$", (f"the desk's policy calendar does not cover now ({exc}); "
                                  "the owner must update the desk's policy. Try again later."))])
-        if desk["route"] != self.vendor:
+        # A listed partner's request is theirs. One whose partner is not listed is kept: the
+        # customer asks PSIGEN who their partner is (no response clock; staff answer with the
+        # partner's name), as intake/FORMATS.md says.
+        if desk["route"] not in (self.vendor, UNLISTED_PARTNER):
             raise Refused(422, [("$.answers", self._partner_message(desk["route"]))])
         differences = self._differences(payload, desk, received)
         parent = self._parent(payload)
