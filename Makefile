@@ -73,3 +73,4 @@ bench: setup browser-deps
 
 screenshots: setup browser-deps
 	$(QUIET) $(PY) -m testkit.wizard_screenshots screenshots
+	$(QUIET) $(PY) -m testkit.desk_screenshots screenshots
