@@ -12,18 +12,16 @@ lists, per flow, the file of each of its screens. Files are named
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import os
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
 from kbcore.problems import KbError
 
+from .server import serve
 from .wizard_driver import FLOWS, WizardDriver
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,19 +38,6 @@ VIEWPORTS: dict[str, Any] = {
     "desktop": {"width": 1280, "height": 900},
     "phone": {"width": 390, "height": 844},
 }
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(
-                request, client_address
-            )  # a browser leaving mid-download is not one
 
 
 def _build(dest: Path) -> Path:
@@ -122,9 +107,8 @@ def take(out: Path, site: Path | None = None, flows: dict | None = None) -> list
     index: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         site = site or _build(Path(tmp))
-        srv = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{srv.server_address[1]}/"
+        srv = serve(site)
+        base = srv.url
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -142,7 +126,7 @@ def take(out: Path, site: Path | None = None, flows: dict | None = None) -> list
                         ctx.close()
                 browser.close()
         finally:
-            srv.shutdown()
+            srv.stop()
     (out / "index.txt").write_text("\n".join(index) + "\n", encoding="utf-8")
     return written
 

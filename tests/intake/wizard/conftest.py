@@ -11,13 +11,11 @@ endpoint without a second build.
 
 from __future__ import annotations
 
-import http.server
 import importlib.util
 import json
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -25,6 +23,8 @@ import pytest
 
 from intake.reference import reference_for
 from testkit.project import REPO
+from testkit.server import Reply, Request
+from testkit.server import serve as serve_site
 from testkit.wizard_driver import WizardDriver
 
 HOSTILE_TRAP = "window.__xss = (n) => { window.__xssHits = (window.__xssHits || 0) + 1; };"
@@ -121,56 +121,25 @@ class Desk:
         return 404, {"errors": [{"path": "$", "message": "no such request"}]}
 
 
-def _handler(site: Path, desk: Desk):
-    class H(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *a, **kw):
-            super().__init__(*a, directory=str(site), **kw)
+def _desk_handler(desk: Desk):
+    """The desk's side of the wire contract; anything else is the site's static files."""
 
-        def log_message(self, *args) -> None:
-            pass
+    def handle(request: Request) -> Reply | None:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        if request.method == "GET" and request.path.startswith("/api/requests/"):
+            return desk.lookup(request.path.rsplit("/", 1)[1])
+        if request.method == "GET" and request.path.startswith("/elsewhere/"):
+            return 200, {"reference": "NOT-SENT"}  # where a redirect would lead: never the desk
+        if request.method == "POST" and request.path == "/api/deflections":
+            desk.deflections.append(request.json())
+            return 204, None
+        if request.method == "POST" and request.path == "/api/requests":
+            return desk.answer(request.body, headers)
+        if request.method == "POST":
+            return 404, {"errors": [{"path": "$", "message": "not here"}]}
+        return None
 
-        def _send(self, status: int, out: dict, extra: dict[str, str] | None = None) -> None:
-            data = json.dumps(out).encode()
-            try:
-                self.send_response(status)
-                for k, v in (extra or {}).items():
-                    self.send_header(k, v)
-                if status != 204:
-                    self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(0 if status == 204 else len(data)))
-                self.end_headers()
-                if status != 204:
-                    self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the page gave up waiting (the "hang" case)
-
-        def do_GET(self) -> None:
-            if self.path.startswith("/api/requests/"):
-                self._send(*desk.lookup(self.path.rsplit("/", 1)[1]))
-            elif self.path.startswith("/elsewhere/"):
-                self._send(
-                    200, {"reference": "NOT-SENT"}
-                )  # where a redirect would lead: never the desk
-            else:
-                super().do_GET()
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if self.path == "/api/deflections":
-                desk.deflections.append(json.loads(body))
-                self._send(204, {})
-            elif self.path == "/api/requests":
-                self._send(*desk.answer(body, {k.lower(): v for k, v in self.headers.items()}))
-            else:
-                self._send(404, {"errors": [{"path": "$", "message": "not here"}]})
-
-    return H
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
+    return handle
 
 
 @pytest.fixture(scope="session")
@@ -187,10 +156,9 @@ def desk_server(shipped_site, tmp_path_factory):
         html.replace(options[2], '"deflection_endpoint":"/api/deflections"'), encoding="utf-8"
     )
     desk = Desk()
-    srv = _Server(("127.0.0.1", 0), _handler(site, desk))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/", desk
-    srv.shutdown()
+    srv = serve_site(site, handler=_desk_handler(desk))
+    yield srv.url, desk
+    srv.stop()
 
 
 @pytest.fixture
