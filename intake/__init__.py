@@ -3,7 +3,8 @@
 Public API (see intake/FORMATS.md):
 - `classify(answers, at, policy=None)` -> classification dict;
 - `verify(payload, policy=None)` -> list of differences (raises PayloadError, exit 2, on a schema violation);
-- `export(payload, to, policy=None)` -> Zendesk/Jira JSON text or an RFC 5322 message.
+- `export(payload, to, policy=None)` -> Zendesk/Jira JSON text or an RFC 5322 message;
+- `business_seconds(start, end, policy=None)` -> support seconds between two instants.
 `policy` is a compiled policy dict; by default the project's policy file is checked and
 compiled (once per process).
 """
@@ -55,7 +56,17 @@ def classify(answers: dict[str, Any], at: Any, policy: dict[str, Any] | None = N
     return _classify(policy or compiled_policy(), answers, at)
 
 
+def business_seconds(start: Any, end: Any, policy: dict[str, Any] | None = None) -> int:
+    """Support (business) seconds from `start` to `end` in the policy's calendar; negative when
+    `end` is earlier. Times: aware datetimes or ISO 8601 strings with an offset. The desk's
+    queue shows `business_seconds(now, respond_by)` as time left (or overdue)."""
+    from .engine import business_seconds_between, to_epoch
+
+    return business_seconds_between(policy or compiled_policy(), to_epoch(start), to_epoch(end))
+
+
 def verify(payload: Any, policy: dict[str, Any] | None = None) -> list:
+    """Differences from the policy (empty: agrees); PayloadError when it cannot be checked."""
     from .payload import parse, verify as _verify
 
     if isinstance(payload, (str, bytes)):
@@ -63,15 +74,26 @@ def verify(payload: Any, policy: dict[str, Any] | None = None) -> list:
     return _verify(payload, policy or compiled_policy())
 
 
-def export(payload: Any, to: str, policy: dict[str, Any] | None = None) -> str:
-    """Export a payload; it is validated against the schema first (never exports garbage)."""
-    from .exports import export as _export
-    from .payload import parse, validate
+def export(payload: Any, to: str, policy: dict[str, Any] | None = None, force: bool = False) -> str:
+    """Export a payload of either version; it is verified first.
 
+    A payload that cannot be checked (schema violation) is never exported (PayloadError, exit 2).
+    One that does not agree with the policy raises PayloadDiffers (exit 1), unless `force`:
+    then it is exported marked UNVERIFIED, with the differences, in every format.
+    """
+    from .errors import PayloadDiffers
+    from .exports import export as _export
+    from .payload import parse
+    from .payload import verify as _verify
+
+    policy = policy or compiled_policy()
     if isinstance(payload, (str, bytes)):
         payload = parse(payload)
-    validate(payload)
-    return _export(payload, to, policy or compiled_policy())
+    differences = _verify(payload, policy)
+    if differences and not force:
+        raise PayloadDiffers(differences, then="Not exported: check the payload, or export it marked "
+                             "as unverified with --force.")
+    return _export(payload, to, policy, differences)
 
 
-__all__ = ["classify", "verify", "export", "compiled_policy", "policy_path"]
+__all__ = ["classify", "verify", "export", "business_seconds", "compiled_policy", "policy_path"]

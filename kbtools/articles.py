@@ -187,7 +187,7 @@ def load_article(
     h1 = next((h for h in headings if h.level == 1), None)
     if title and h1 and _disagree(str(title), h1.text):
         problems.append(Problem(
-            src_uri, lines.get("title", 1), "KB218",
+            src_uri, lines.get("title", 1), "KB219",
             f"the title '{title}' and the heading '# {h1.text}' (line {h1.line}) disagree: navigation "
             "and search show the title, the page shows the heading; make them the same",
             "warning", key="title"))

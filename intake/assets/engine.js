@@ -42,6 +42,9 @@ export function toEpoch(at) {
     throw new EngineError(`time ${JSON.stringify(at)} is not a valid date and time`);
   }
   const z = m[7];
+  if (z !== "Z" && (Number(z.slice(1, 3)) > 23 || Number(z.slice(4, 6)) > 59)) {
+    throw new EngineError(`time ${JSON.stringify(at)} is not a valid date and time`);
+  }
   const off = z === "Z" ? 0 : (z[0] === "+" ? 1 : -1) * (Number(z.slice(1, 3)) * 60 + Number(z.slice(4, 6)));
   return ms / 1000 - off * 60;
 }
@@ -116,6 +119,39 @@ export function responseWindow(policy, t, hours) {
     if (i >= opens.length) throw new EngineError(rangeMessage(policy, t));
     cur = opens[i][0];
   }
+}
+
+/**
+ * Open (support) seconds from epoch second `start` to `end`; negative when `end` is earlier.
+ * The staff queue's countdown: time left until `respond_by`, or minus the time overdue.
+ * @param {any} policy @param {number} start @param {number} end @returns {number}
+ */
+export function businessSecondsBetween(policy, start, end) {
+  const cal = policy.calendar;
+  for (const t of [start, end]) {
+    if (t < cal.range.start_s || t > cal.range.end_s) throw new EngineError(rangeMessage(policy, t));
+  }
+  return openUntil(cal.open, end) - openUntil(cal.open, start);
+}
+
+const CUMULATIVE = new WeakMap();
+
+// Open seconds of the compiled calendar before epoch second `t`.
+function openUntil(opens, t) {
+  let sums = CUMULATIVE.get(opens);
+  if (!sums) {
+    sums = [];
+    let total = 0;
+    for (const [a, b] of opens) {
+      sums.push(total);
+      total += b - a;
+    }
+    CUMULATIVE.set(opens, sums);
+  }
+  const i = bisectRight(opens, t, (iv) => iv[0]) - 1;
+  if (i < 0) return 0;
+  const [a, b] = opens[i];
+  return sums[i] + Math.min(t, b) - a;
 }
 
 // ----- questions and answers ------------------------------------------------------------------

@@ -42,7 +42,7 @@ aliases: [old/scanner/]
 def test_a_title_and_a_heading_that_disagree_are_a_warning_naming_both():
     def kb218(title: str, heading: str) -> list[str]:
         art = load_article("a.md", f"---\ntitle: {title}\ntype: faq\n---\n\n# {heading}\n".encode())
-        return [f"{p.line}: {p.message} ({p.severity})" for p in art.problems if p.code == "KB218"]
+        return [f"{p.line}: {p.message} ({p.severity})" for p in art.problems if p.code == "KB219"]
 
     assert kb218("Renew a licence", "Extend your *subscription*") == [
         "2: the title 'Renew a licence' and the heading '# Extend your subscription' (line 6) disagree: "

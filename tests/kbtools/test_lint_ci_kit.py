@@ -93,7 +93,7 @@ def test_the_kit_commands_pass_on_a_clean_kb_and_fail_on_a_broken_one(tmp_path):
         "---\ntitle: Start here\ntype: how-to\ndescription: The first steps.\n---\n\n# Begin\n\n1. Begin.\n")
     lint = sh(runs["Lint the articles"])
     assert lint.returncode == 1
-    assert "::warning file=docs/guide/start.md,line=2,title=KB218::the title 'Start here' and the heading '# Begin'" in lint.stdout
+    assert "::warning file=docs/guide/start.md,line=2,title=KB219::the title 'Start here' and the heading '# Begin'" in lint.stdout
     (tmp_path / "docs" / "guide" / "start.md").write_text(
         "---\ntitle: Start here\ntype: how-to\n---\n\n# Start here\n\nSee [setup](setup.md).\n")
     lint = sh(runs["Lint the articles"])
