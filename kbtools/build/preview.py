@@ -51,7 +51,7 @@ from kbcore.preview import Job, Update
 
 from ..articles import Article, load_article
 from ..lint import checks as lint_checks
-from . import affected, changes, navigation, reading
+from . import affected, catalog, changes, navigation, reading
 from .background import Background
 
 if TYPE_CHECKING:
@@ -628,6 +628,11 @@ class Preview:
                 _write(os.path.join(root, rel), text)
         for rel in old.keys() - redirects.keys():
             _remove(os.path.join(root, rel), root)
+        listed = files.get_file_from_path(catalog.PATH)  # the articles as data (a title changed?)
+        text = catalog.articles_json(ctx.articles.values(), config.use_directory_urls)
+        if listed is not None and listed.content_string != text:
+            listed.content_string = text
+            _write(os.path.join(root, catalog.PATH), text)
         update = Update(
             files,
             config.site_dir,

@@ -16,7 +16,7 @@ import posixpath
 import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from mkdocs.structure.files import Files, InclusionLevel
 

@@ -70,6 +70,7 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         self.ranking = _ranking(self.config.weights, self.config.ranking)
         ctx = build_context.of(config)
         ctx.preview_hooks["kb-search"] = lambda update: self.preview_update(update, ctx)
+        self.incremental = ctx.incremental  # set by `kb`, whose on_config runs first
         if "search" in config.plugins or "material/search" in config.plugins:
             log.warning("kb-search replaces mkdocs-material's search plugin: remove `search` from plugins in mkdocs.yml")
         config.extra_css.append("assets/search/search.css")
@@ -170,8 +171,8 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         return [Job("search index", lambda: _index(*job), done)]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.enabled or build_context.of(config).incremental:
-            return
+        if not self.config.enabled or getattr(self, "incremental", False):
+            return  # the incremental preview: `preview_update` did the work
         if self.worker is None:
             ok, result = _index(*self.job)
         else:
