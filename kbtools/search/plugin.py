@@ -6,6 +6,7 @@ pages are read (`on_env`), indexing them in a child process while MkDocs renders
 (joined in `on_post_build`, before the `kb` plugin swaps the finished site in), the
 generated search page (`search/`), and adding the search script and style to every page. Does not own: analysis, Whoosh, the export format or
 the query engines (the other modules of this package), nor the article model (`kb`).
+The page's search script is the bundle (`bundle.py`) written after the index, in the same process.
 Replaces mkdocs-material's `search` plugin: list `kb-search`, not `search`, in mkdocs.yml.
 """
 
@@ -28,7 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from kbcore import context as build_context
 from kbcore.problems import did_you_mean
 
-from . import whoosh_index
+from . import bundle, whoosh_index
 from .documents import FIELDS, SearchDoc, from_article
 from .export import Ranking, export
 
@@ -66,8 +67,8 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         if "search" in config.plugins or "material/search" in config.plugins:
             log.warning("kb-search replaces mkdocs-material's search plugin: remove `search` from plugins in mkdocs.yml")
         config.extra_css.append("assets/search/search.css")
-        config.extra_javascript.append(c.ExtraScriptValue("assets/search/ui.js"))
-        config.extra_javascript[-1].type = "module"
+        # The script (assets/search/search.js: the modules and the manifest, bundle.py) is in every
+        # page's head (theme main.html), so that its one request starts with the page's own files.
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -142,7 +143,9 @@ def _index(docs: list[SearchDoc], site_dir: str, ranking: Ranking, labels: dict)
     work = tempfile.mkdtemp(prefix="kb-search-")
     try:
         inv = whoosh_index.build(docs, work)
-        return True, export(inv, docs, site_dir, ranking, labels)
+        sizes = export(inv, docs, site_dir, ranking, labels)
+        sizes["bundle"] = bundle.write(site_dir)
+        return True, sizes
     except Exception as exc:  # reported by the parent as a PluginError
         return False, f"{type(exc).__name__}: {exc}"
     finally:

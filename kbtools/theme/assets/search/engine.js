@@ -156,9 +156,10 @@ export function topK(docs, score, limit) {
 }
 
 /** Browser loader: fetch relative to the index folder; a body larger than `cap` bytes is
- * not read to its end (a huge file must not stall the page).
+ * not read to its end (a huge file must not stall the page). Exported for a page that already
+ * has the manifest (ui.js: the one embedded in its bundle).
  * @param {string|URL} base */
-function httpLoader(base) {
+export function httpLoader(base) {
   const get = async (rel, cap) => {
     const res = await fetch(new URL(rel, base));
     if (!res.ok) throw new Error(`search index: ${rel}: HTTP ${res.status}`);

@@ -2,7 +2,8 @@
 // Everything shown that came from a query or an article is set with textContent: no HTML
 // is ever parsed from data. Stale results are dropped: each search takes a ticket and only
 // the latest ticket may render.
-import { openIndex, IndexFormatError } from "./engine.js";
+import { openIndex, IndexFormatError, httpLoader } from "./engine.js";
+import { MANIFEST_TEXT } from "./embedded.js";
 
 const POPUP_LIMIT = 8;
 const PAGE_SIZE = 10;
@@ -11,9 +12,18 @@ const indexes = new Map();
 /** @type {Record<string, string>} */
 const TYPE_LABELS = {};
 
+// The manifest the build embedded in this code (bundle.py) is that of the index next to it.
+const EMBEDDED_FOR = new URL("index/", import.meta.url).href;
+
+/** A loader for `url` that answers manifest.json from the embedded text, the rest over HTTP. */
+function embeddedLoader(url, text) {
+  const http = httpLoader(url);
+  return { text: (rel, cap) => (rel === "manifest.json" ? Promise.resolve(text) : http.text(rel, cap)), bytes: http.bytes };
+}
+
 function indexAt(url) {
   if (!indexes.has(url)) {
-    const p = openIndex(url);
+    const p = openIndex(url, url === EMBEDDED_FOR && MANIFEST_TEXT !== null ? embeddedLoader(url, MANIFEST_TEXT) : undefined);
     p.then((ix) => { for (const [value, text] of ix.manifest.facets.type || []) TYPE_LABELS[value] = text; },
       () => indexes.delete(url));
     indexes.set(url, p);
