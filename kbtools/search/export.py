@@ -141,7 +141,7 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
                 continue
             dfs.append(len(pl.docs))
             prev = 0
-            for d, tf, norm, poss in zip(pl.docs, pl.tfs, pl.norms, pl.positions):
+            for d, tf, norm in zip(pl.docs, pl.tfs, pl.norms):
                 delta = d - prev
                 if delta < 128 and tf < 128 and norm < 128:  # most are: this loop runs per posting
                     post += bytes((delta, tf, norm))
@@ -150,10 +150,7 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
                     varint(post, tf)
                     varint(post, norm)
                 prev = d
-                last = 0
-                for x in poss:
-                    varint(pos, x - last)
-                    last = x
+            pos += pl.positions  # already encoded, in postings order (inverted.Postings)
         raw = t.encode("utf-8")
         varint(body, len(raw))
         body += raw

@@ -58,6 +58,7 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         self.command = "build"
         self.worker = None
         self.started = 0.0
+        self.indexed = 0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -102,13 +103,17 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in ctx.products().items()}}
         job = (self.docs, config.site_dir, self.ranking, labels)
         self.started = time.monotonic()
-        if getattr(self, "command", "build") == "build" and "fork" in mp.get_all_start_methods():
-            ctx = mp.get_context("fork")  # the child shares the collected documents, nothing is pickled
+        self.indexed = len(self.docs)
+        if getattr(self, "command", "build") == "build":
+            # A fresh process that gets only the documents (pickled), not a fork: a forked child
+            # would hold (and count) everything MkDocs has read by now, which it never uses.
+            ctx = mp.get_context("spawn")
             self.conn, child = ctx.Pipe(duplex=False)
             self.worker = ctx.Process(target=_index_in_child, args=(job, child), daemon=True)
             self.worker.start()
             child.close()
-        else:  # `mkdocs serve` (threads around) or no fork: index in this process, after the build
+            self.docs = []  # the child has its copy; this process renders pages meanwhile
+        else:  # `mkdocs serve` (threads around): index in this process, after the build
             self.worker, self.job = None, job
         return None
 
@@ -127,7 +132,7 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         if not ok:
             raise PluginError(f"kb-search: could not build the search index: {result}")
         log.info(
-            f"kb-search: indexed {len(self.docs)} pages, {result['terms_count']} terms, "
+            f"kb-search: indexed {self.indexed} pages, {result['terms_count']} terms, "
             f"{result['total'] / 1e6:.1f} MB in {time.monotonic() - self.started:.1f} s")
 
     def on_build_error(self, *, error: Exception) -> None:
