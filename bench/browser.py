@@ -98,6 +98,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 GZIP_TYPES = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt", ".xml")
 
 
+_GZIPPED: dict[tuple[str, int], bytes] = {}
+
+
 class _Host(_Quiet):
     """Like a static host: HTTP/1.1 keep-alive, and gzip for text files when the browser accepts it."""
 
@@ -112,8 +115,11 @@ class _Host(_Quiet):
             return super().send_head()
         if os.path.isdir(self.translate_path(self.path)) and not self.path.split("?")[0].endswith("/"):
             return super().send_head()  # the directory redirect
-        with open(path, "rb") as f:
-            body = gzip.compress(f.read(), 6)
+        key = (path, os.stat(path).st_mtime_ns)
+        body = _GZIPPED.get(key)
+        if body is None:  # compressed once, as a host's cache would: the server must not be the bottleneck
+            with open(path, "rb") as f:
+                body = _GZIPPED[key] = gzip.compress(f.read(), 6)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(path))
         self.send_header("Content-Encoding", "gzip")

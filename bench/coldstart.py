@@ -6,14 +6,17 @@ For each KB (the real corpus, the 10,000-article generated KB) one site is built
 and then indexed by Pagefind as well, so both engines run on the same pages. Three variants of
 our search page (`search/`), identical but for the search script:
   ours      the page as built (our search code and index);
-  pagefind  the page without ours, with Pagefind's JS API drawing into the same results list
-            (`pagefind.js` modulepreloaded, each result drawn as soon as its data arrives, five
-            results as Pagefind UI's first page);
+  pagefind  the page without ours, with Pagefind's JS API drawing into the same results list,
+            started like ours (an async module in the head that starts on the URL's query at once),
+            `noWorker` (its fastest start: no worker script, and a worker's fetches would escape
+            the emulation), each result drawn as soon as its data arrives, five results as
+            Pagefind UI's first page);
   none      the page without any search script: what the page costs anyway.
 Every visit is a new browser context (cold HTTP cache) with the network emulated through a CDP
 session, the site served like a static host (HTTP/1.1 keep-alive, gzip for text files). Per
 visit: the time from navigation to the first result element in the DOM (`performance.now()`),
-for `none` its load event; the bytes on the wire (CDP `encodedDataLength`) of every request sent
+for `none` the end of its DOMContentLoaded (parsed, its scripts run: the earliest any script could
+draw a result into it); the bytes on the wire (CDP `encodedDataLength`) of every request sent
 before the first result; the dependent round trips of the search requests (a request issued
 only after another search request had finished is one round trip further down the chain, from
 CDP request timing). The search time of a visit is its first result minus the `none` visit of
@@ -64,19 +67,25 @@ RESULT = {"ours": "[data-kb-result]", "pagefind": "[data-bench-result]"}
 _OUR_TAGS = re.compile(r'<script\b[^>]*assets/search/[^>]*>\s*</script>|<link\b[^>]*assets/search/(?![^>]*\.css)[^>]*>'
                        r'|<script\b[^>]*data-kb-search[^>]*>.*?</script>', re.S)
 
-PAGEFIND_HEAD = '<link rel="modulepreload" href="../pagefind/pagefind.js">'
-PAGEFIND_SCRIPT = """
-<script type="module">
-// Pagefind's JS API drawing into the search page's own list, like Pagefind UI: five results,
-// each drawn as soon as its data arrives, in rank order.
+PAGEFIND_HEAD = """
+<script type="module" async>
+// Pagefind's JS API on the search page, given the same start as ours: a module in the head that
+// runs as soon as it is loaded and starts on the URL's query at once, then draws into the page's
+// own list once the page is parsed. Like Pagefind UI: five results, each drawn as soon as its data
+// arrives, in rank order. Without its web worker: the worker's script is one more request in the
+// chain, and a worker's requests escape the page's network emulation (neither slowed nor counted).
 import * as pagefind from "../pagefind/pagefind.js";
+await pagefind.options({ noWorker: true });
+const q = new URLSearchParams(location.search).get("q");
+const early = q ? pagefind.search(q) : null;
+if (document.readyState === "loading") await new Promise((r) => document.addEventListener("DOMContentLoaded", r, { once: true }));
 const input = document.getElementById("kb-searchpage-input");
 const list = document.querySelector("[data-kb-results]");
 const status = document.querySelector("[data-kb-status]");
 let seq = 0;
-async function run(q) {
+async function run(q, found) {
   const my = ++seq;
-  const s = await pagefind.search(q);
+  const s = await (found || pagefind.search(q));
   if (my !== seq) return;
   status.textContent = `${s.results.length} results`;
   const slots = s.results.slice(0, 5).map(() => document.createElement("li"));
@@ -90,9 +99,7 @@ async function run(q) {
     slots[i].replaceChildren(a, p);
   });
 }
-pagefind.init();
-const q = new URLSearchParams(location.search).get("q");
-if (q) { input.value = q; run(q); }
+if (q) { input.value = q; run(q, early); }
 input.addEventListener("input", () => run(input.value));
 </script>
 """
@@ -107,8 +114,7 @@ def write_variants(site: Path) -> None:
     if left:
         raise SystemExit(f"coldstart: could not strip our search assets from search/index.html: {left}")
     for name, page in (("none", bare),
-                       ("pagefind", bare.replace("</head>", PAGEFIND_HEAD + "</head>", 1)
-                        .replace("</body>", PAGEFIND_SCRIPT + "</body>", 1))):
+                       ("pagefind", bare.replace("</head>", PAGEFIND_HEAD + "</head>", 1))):
         out = site / f"coldstart-{name}" / "index.html"
         out.parent.mkdir(exist_ok=True)
         out.write_text(page, encoding="utf-8")
@@ -150,13 +156,14 @@ class Visit:
     variant: str
     query: str
     round: int
-    ms: float | None = None  # first result (none: load event), from navigation start
-    bytes: int = 0  # on the wire, every request sent before the first result
+    ms: float | None = None  # first result (none: DOMContentLoaded done), from navigation start
+    bytes: int = 0  # on the wire, every request finished before the first result
     search_bytes: int = 0  # the search engine's requests among them
     requests: int = 0
     search_requests: int = 0
     round_trips: int = 0  # dependent round trips of the search requests before the first result
     chain: list[str] = field(default_factory=list)  # one request per level of that chain
+    log: list[list] = field(default_factory=list)  # [path, sent ms, done ms, bytes] of every request
     error: str = ""
 
 
@@ -165,14 +172,14 @@ def is_search(url: str) -> bool:
     return (path.startswith("/assets/search/") and not path.endswith(".css")) or path.startswith("/pagefind/")
 
 
-def round_trips(reqs: list[dict], before: float) -> tuple[int, list[str]]:
-    """Depth of the search requests sent before `before` (CDP seconds): a request issued after
-    another search request finished is one level below it; the first level needs only the HTML."""
-    search = sorted((r for r in reqs if is_search(r["url"]) and r["sent"] <= before), key=lambda r: r["sent"])
+def round_trips(reqs: list[dict]) -> tuple[int, list[str]]:
+    """Depth of the search requests among `reqs`: a request issued after another search request
+    had finished is one level below the deepest such one; the first level needs only the HTML."""
+    search = sorted((r for r in reqs if is_search(r["url"])), key=lambda r: r["sent"])
     depth: dict[str, int] = {}
     parent: dict[str, str] = {}
     for r in search:
-        done = [q for q in search if q["id"] in depth and q.get("done") is not None and q["done"] <= r["sent"]]
+        done = [q for q in search if q["id"] in depth and q["done"] is not None and q["done"] <= r["sent"]]
         if done:
             up = max(done, key=lambda q: (depth[q["id"]], q["done"]))
             depth[r["id"]], parent[r["id"]] = depth[up["id"]] + 1, up["id"]
@@ -189,17 +196,19 @@ def round_trips(reqs: list[dict], before: float) -> tuple[int, list[str]]:
     return depth[last["id"]], chain[::-1]
 
 
+_TIMING_JS = """() => [performance.getEntriesByType("navigation")[0], ...performance.getEntriesByType("resource")]
+  .filter((e) => e.name.startsWith(location.origin))
+  .map((e) => [e.name, e.startTime, e.responseEnd, e.transferSize])"""
+
+
 def visit(browser, base: str, kb: str, variant: str, q: str, rnd: int, timeout_s: float = 120) -> Visit:
+    """One cold visit. The network is slowed through a CDP session; what was fetched when is read
+    from the page's Resource Timing (the clock of performance.now(); transferSize = bytes on the
+    wire, headers included), which unlike CDP's loading events also has every fetch() body."""
     v = Visit(kb, variant, q, rnd)
     ctx = browser.new_context()  # a cold HTTP cache, no connection kept from another visit
     page = ctx.new_page()
     cdp = ctx.new_cdp_session(page)
-    reqs: dict[str, dict] = {}
-    cdp.on("Network.requestWillBeSent", lambda e: reqs.setdefault(e["requestId"], {
-        "id": e["requestId"], "url": e["request"]["url"], "sent": e["timestamp"], "done": None, "bytes": 0}))
-    cdp.on("Network.loadingFinished", lambda e: reqs.get(e["requestId"], {}).update(
-        done=e["timestamp"], bytes=int(e["encodedDataLength"])))
-    cdp.on("Network.loadingFailed", lambda e: reqs.get(e["requestId"], {}).update(done=e["timestamp"]))
     cdp.send("Network.enable")
     rate = MBIT_S * 1_000_000 / 8
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": LATENCY_MS,
@@ -207,23 +216,27 @@ def visit(browser, base: str, kb: str, variant: str, q: str, rnd: int, timeout_s
     page.add_init_script(f"({_FIRST_JS})({json.dumps(RESULT.get(variant, ''))})")
     try:
         page.goto(base + PAGES[variant] + "?q=" + quote(q), wait_until="load", timeout=timeout_s * 1000)
-        if variant == "none":
-            v.ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+        if variant == "none":  # the page is parsed and its scripts have run: the earliest a result could be drawn
+            v.ms = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
         else:
             page.wait_for_function("window.__kbFirst !== null", timeout=timeout_s * 1000, polling=20)
             v.ms = page.evaluate("window.__kbFirst")
         page.wait_for_timeout(300)  # let requests in flight at that moment land
+        reqs = [{"id": str(i), "url": u, "sent": a, "done": b if b > 0 else None, "bytes": int(n)}
+                for i, (u, a, b, n) in enumerate(page.evaluate(_TIMING_JS))]
     except Exception as exc:  # noqa: BLE001 - one failed visit is reported, not fatal
         v.error = str(exc).splitlines()[0][:200]
-    doc = min(reqs.values(), key=lambda r: r["sent"], default=None)
-    if doc is not None and v.ms is not None:
-        first = doc["sent"] + v.ms / 1000
-        sent = [r for r in reqs.values() if r["sent"] <= first]
-        v.bytes = sum(r["bytes"] for r in sent)
-        v.requests = len(sent)
-        v.search_bytes = sum(r["bytes"] for r in sent if is_search(r["url"]))
-        v.search_requests = sum(1 for r in sent if is_search(r["url"]))
-        v.round_trips, v.chain = round_trips(list(reqs.values()), first)
+        reqs = []
+    if v.ms is not None:
+        v.log = [[urlparse(r["url"]).path, round(r["sent"], 1), r["done"] and round(r["done"], 1), r["bytes"]]
+                 for r in sorted(reqs, key=lambda r: r["sent"])]
+        # What the first result needed: the requests that had arrived when it was drawn.
+        needed = [r for r in reqs if r["done"] is not None and r["done"] <= v.ms]
+        v.bytes = sum(r["bytes"] for r in needed)
+        v.requests = len(needed)
+        v.search_bytes = sum(r["bytes"] for r in needed if is_search(r["url"]))
+        v.search_requests = sum(1 for r in needed if is_search(r["url"]))
+        v.round_trips, v.chain = round_trips(needed)
     ctx.close()
     return v
 
@@ -309,9 +322,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{a.rounds} rounds x {len(queries)} queries, Chromium {chromium}, "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(table(results))
-    print("search ms: median over visits of (first result drawn - load event of the same page without a search "
-          "script, same query and round); search kB: bytes on the wire of the engine's own requests sent before "
-          "the first result; page kB: all of them; round trips: dependent search requests after the HTML.")
+    print("search ms: median over visits of (first result drawn - DOMContentLoaded of the same page without a search "
+          "script, same query and round); search kB: bytes on the wire of the engine's own requests that had arrived when "
+          "the first result (arrived by then); page kB: all of them; round trips: dependent search requests after the HTML.")
     if a.json:
         a.json.write_text(json.dumps({"summary": results, "visits": every}, indent=1))
     return 0

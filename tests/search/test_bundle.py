@@ -80,7 +80,7 @@ def test_the_built_site_has_one_search_script_holding_its_manifest(shipped_site,
     manifest = (shipped_site / INDEX_DIR / "manifest.json").read_bytes()
     assert (shipped_site / bundle.BUNDLE).read_text() == bundle.bundle(manifest)
     html = (shipped_site / "index.html").read_text()
-    assert html.count('<script type="module" src="assets/search/search.js"></script>') == 1
+    assert html.count('<script type="module" async src="assets/search/search.js"></script>') == 1
     assert html.index("assets/search/search.js") < html.index("</head>")  # fetched with the page's head
     for module in ("ui.js", "engine.js", "analysis.js", "stemmer.js", "manifest.json"):
         assert module not in html

@@ -288,6 +288,21 @@ export class Index {
     return i >= 0 ? (await this.block(i)).get(term) || null : null;
   }
 
+  /** Starts fetching, all at once, the blocks of `terms` and of the completions of `prefix`:
+   * the manifest alone says which, so parse() finds them fetched or in flight instead of asking
+   * for its words' blocks, then their synonyms', then the completions' one stage after another
+   * (a round trip each on a cold page). Loading only: what parse() computes is unchanged.
+   * @param {string[]} terms @param {string} prefix */
+  prefetch(terms, prefix) {
+    const want = new Set();
+    for (const t of terms) { const i = this._blockOf(t); if (i >= 0) want.add(i); }
+    if (prefix) {
+      for (let i = Math.max(0, this._blockOf(prefix)); i < this.starts.length
+        && (this.starts[i] <= prefix || this.starts[i].startsWith(prefix)); i++) want.add(i);
+    }
+    for (const i of want) this.block(i).catch(() => {});  // a failure surfaces where parse() awaits it
+  }
+
   async withPrefix(prefix) {
     let i = Math.max(0, this._blockOf(prefix));
     const out = [];
@@ -386,6 +401,11 @@ export class Index {
       }
     }
     const synonyms = (r.synonym && m.synonyms) || {};
+    const raw = words(plain);
+    const typing = raw.length && ENDS_IN_WORD.test(normalize(query)) ? raw[raw.length - 1] : "";
+    const completes = typing && ALPHA.test(typing) && typing.length >= 3 && byTerm.has(stem(typing));
+    this.prefetch(clauses.flatMap((c) => [c.term, ...(Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : [])]),
+      completes ? typing : "");
     const entries = await Promise.all(clauses.map((c) => this.lookup(c.term)));
     const synEntries = await Promise.all(clauses.map((c) =>
       Promise.all((Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : []).map(async (o) => [o, await this.lookup(o)]))));
@@ -394,9 +414,7 @@ export class Index {
       if (entries[i]) c.variants.push([c.term, isCode(c.term) ? r.code : 1.0, entries[i]]);
       for (const [o, e] of synEntries[i]) if (e) c.variants.push([o, r.synonym, e]);
     });
-    const raw = words(plain);
-    const typing = raw.length && ENDS_IN_WORD.test(normalize(query)) ? raw[raw.length - 1] : "";
-    if (typing && ALPHA.test(typing) && typing.length >= 3 && byTerm.has(stem(typing))) {
+    if (completes) {
       const c = byTerm.get(stem(typing));
       const have = new Set(c.variants.map((v) => v[0]));
       const more = (await this.withPrefix(typing)).filter((e) => !have.has(e[0]))

@@ -228,7 +228,7 @@ function initPage(page) {
     let res, ix, counts;
     try {
       ix = await indexAt(indexUrl.href);
-      res = await ix.search(q, { limit: shown, filters, snippets: false });
+      res = await searchFor(ix, indexUrl.href, q, shown, filters);
     } catch (err) {
       if (mine !== ticket) return;
       results.replaceChildren();
@@ -307,11 +307,44 @@ function initPage(page) {
   return input;
 }
 
-const pageEl = document.querySelector("[data-kb-search-page]");
-const pageInput = pageEl ? initPage(pageEl) : null;
-const boxes = [...document.querySelectorAll("[data-kb-search-box]")].map(initBox);
-document.addEventListener("keydown", (e) => {
-  if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-  const target = pageInput || boxes[0];
-  if (target) { e.preventDefault(); target.focus(); target.select(); }
-});
+function init() {
+  const pageEl = document.querySelector("[data-kb-search-page]");
+  const pageInput = pageEl ? initPage(pageEl) : null;
+  const boxes = [...document.querySelectorAll("[data-kb-search-box]")].map(initBox);
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+    const target = pageInput || boxes[0];
+    if (target) { e.preventDefault(); target.focus(); target.select(); }
+  });
+}
+
+// Cold start: this module is loaded `async` from the page's head, so it may run before the page
+// is parsed. On the search page (search/ at the site root, next to assets/) the query in its URL
+// starts loading its term blocks and results now, alongside the page's own files; the page's
+// first search, once the page is there, finds them loaded (the index caches every file).
+/** @type {{key: string, result: Promise<any>} | null} */
+let early = null;
+const urlQuery = new URLSearchParams(location.search).get("q");
+if (urlQuery && urlQuery.trim() && location.pathname === new URL("../../search/", import.meta.url).pathname) {
+  const filters = {};
+  for (const [name] of FACETS) {
+    const value = new URLSearchParams(location.search).get(name);
+    if (value) filters[name] = [value];
+  }
+  const result = indexAt(EMBEDDED_FOR).then((ix) => ix.search(urlQuery, { limit: PAGE_SIZE, filters, snippets: false }));
+  result.catch(() => {});  // the page's own search reports any problem
+  early = { key: JSON.stringify([EMBEDDED_FOR, urlQuery, PAGE_SIZE, filters]), result };
+}
+
+/** The results of a search; the page's first one may have been started early (above). */
+function searchFor(ix, url, q, limit, filters) {
+  const key = JSON.stringify([url, q, limit, filters]);
+  if (early && early.key === key) {
+    const { result } = early;
+    early = null;  // once: later searches (typing, filters) run as usual
+    return result.catch(() => ix.search(q, { limit, filters, snippets: false }));
+  }
+  return ix.search(q, { limit, filters, snippets: false });
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init, { once: true });
+else init();
