@@ -65,7 +65,7 @@ RESULT = {"ours": "[data-kb-result]", "pagefind": "[data-bench-result]"}
 # Our search assets in a page (anything under assets/search/ but its style sheet, which is part
 # of the theme's look and stays in every variant).
 _OUR_TAGS = re.compile(r'<script\b[^>]*assets/search/[^>]*>\s*</script>|<link\b[^>]*assets/search/(?![^>]*\.css)[^>]*>'
-                       r'|<script\b[^>]*data-kb-search[^>]*>.*?</script>', re.S)
+                       r'|<script\b[^>]*data-kb-search[^>]*>.*?</script>', re.DOTALL)
 
 PAGEFIND_HEAD = """
 <script type="module" async>

@@ -25,10 +25,10 @@ ENTRY = "ui.js"
 BUNDLE = "assets/search/search.js"  # relative to the site; the index is at BUNDLE's index/
 EMBEDDED = "embedded.js"  # the module whose MANIFEST_TEXT the build fills in
 
-_IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.-]+\.js)"\s*;?[ \t]*$', re.M)
-_EXPORT_DECL = re.compile(r"^export\s+((?:async\s+)?function\*?|class|const|let)\s+([\w$]+)", re.M)
-_EXPORT_LIST = re.compile(r"^export\s*\{([^}]*)\}\s*;?[ \t]*$", re.M)
-_OTHER = re.compile(r"^\s*(import|export)\b(?!\s*[.(])", re.M)  # not import.meta, import()
+_IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.-]+\.js)"\s*;?[ \t]*$', re.MULTILINE)
+_EXPORT_DECL = re.compile(r"^export\s+((?:async\s+)?function\*?|class|const|let)\s+([\w$]+)", re.MULTILINE)
+_EXPORT_LIST = re.compile(r"^export\s*\{([^}]*)\}\s*;?[ \t]*$", re.MULTILINE)
+_OTHER = re.compile(r"^\s*(import|export)\b(?!\s*[.(])", re.MULTILINE)  # not import.meta, import()
 _NAME = re.compile(r"^[A-Za-z_$][\w$]*$")
 
 
