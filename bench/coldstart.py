@@ -323,8 +323,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(table(results))
     print("search ms: median over visits of (first result drawn - DOMContentLoaded of the same page without a search "
-          "script, same query and round); search kB: bytes on the wire of the engine's own requests that had arrived when "
-          "the first result (arrived by then); page kB: all of them; round trips: dependent search requests after the HTML.")
+          "script, same query and round); search kB: bytes on the wire of the engine's own requests that had arrived "
+          "when the first result was drawn; page kB: all requests that had; round trips: dependent search requests "
+          "after the HTML. Medians over the visits of each engine.")
     if a.json:
         a.json.write_text(json.dumps({"summary": results, "visits": every}, indent=1))
     return 0
