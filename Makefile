@@ -2,10 +2,12 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-export NO_MKDOCS_2_WARNING := 1
+# Tests keep MkDocs' end-of-life notice quiet (it is printed in every build); `make serve` and
+# `make build` show it, as the writer's own commands do (PLATFORM.md is our answer to it).
+QUIET := NO_MKDOCS_2_WARNING=1
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: serve serve-static build test setup browser-deps test-deps lint bench screenshots
+.PHONY: serve serve-static build test check setup browser-deps test-deps lint bench screenshots platform-check
 SITE_PORT ?= 8000
 DESK_PORT ?= 8001
 
@@ -47,10 +49,25 @@ lint: setup
 	$(VENV)/bin/kb lint docs
 
 test: setup browser-deps test-deps
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(QUIET) $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# The inner loop: every test that needs no browser, no large build and no corpus (about a minute).
+check: setup
+	$(QUIET) $(PY) -m pytest -n 2 -q -m "not browser and not slow and not corpus" $(PYTEST_ARGS)
+
+# The newest mkdocs 1.x and mkdocs-material 9.x from PyPI, in a venv of their own: does our theme
+# layer still hold (PLATFORM.md)? Prints the versions it tried.
+platform-check: browser-deps
+	python3 -m venv .venv-platform
+	.venv-platform/bin/python -m pip install -q --upgrade pip
+	.venv-platform/bin/python -m pip install -q -e '.[test]'
+	.venv-platform/bin/python -m pip install -q --upgrade 'mkdocs<2' 'mkdocs-material<10'
+	@.venv-platform/bin/python -c "import importlib.metadata as m; print('platform-check: mkdocs', m.version('mkdocs'), '/ mkdocs-material', m.version('mkdocs-material'))"
+	$(QUIET) .venv-platform/bin/mkdocs build --strict -q -d .venv-platform/site
+	$(QUIET) .venv-platform/bin/python -m pytest -q -p no:cacheprovider tests/test_platform.py
 
 bench: setup browser-deps
-	$(PY) bench/run.py
+	$(QUIET) $(PY) bench/run.py
 
 screenshots: setup browser-deps
-	$(PY) -m testkit.wizard_screenshots screenshots
+	$(QUIET) $(PY) -m testkit.wizard_screenshots screenshots

@@ -56,6 +56,7 @@ def classify(answers: dict[str, Any], at: Any, policy: dict[str, Any] | None = N
 
 
 def verify(payload: Any, policy: dict[str, Any] | None = None) -> list:
+    """Differences from the policy (empty: agrees); PayloadError when it cannot be checked."""
     from .payload import parse, verify as _verify
 
     if isinstance(payload, (str, bytes)):
@@ -63,15 +64,26 @@ def verify(payload: Any, policy: dict[str, Any] | None = None) -> list:
     return _verify(payload, policy or compiled_policy())
 
 
-def export(payload: Any, to: str, policy: dict[str, Any] | None = None) -> str:
-    """Export a payload; it is validated against the schema first (never exports garbage)."""
-    from .exports import export as _export
-    from .payload import parse, validate
+def export(payload: Any, to: str, policy: dict[str, Any] | None = None, force: bool = False) -> str:
+    """Export a payload of either version; it is verified first.
 
+    A payload that cannot be checked (schema violation) is never exported (PayloadError, exit 2).
+    One that does not agree with the policy raises PayloadDiffers (exit 1), unless `force`:
+    then it is exported marked UNVERIFIED, with the differences, in every format.
+    """
+    from .errors import PayloadDiffers
+    from .exports import export as _export
+    from .payload import parse
+    from .payload import verify as _verify
+
+    policy = policy or compiled_policy()
     if isinstance(payload, (str, bytes)):
         payload = parse(payload)
-    validate(payload)
-    return _export(payload, to, policy or compiled_policy())
+    differences = _verify(payload, policy)
+    if differences and not force:
+        raise PayloadDiffers(differences, then="Not exported: check the payload, or export it marked "
+                             "as unverified with --force.")
+    return _export(payload, to, policy, differences)
 
 
 __all__ = ["classify", "verify", "export", "compiled_policy", "policy_path"]

@@ -11,7 +11,9 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from .schema import WEEKDAYS, parse_range
+from kbcore.schemacheck import parse_range
+
+from .schema import WEEKDAYS
 
 HOUR = 3600
 
@@ -125,7 +127,6 @@ def compile_calendar(cal: dict[str, Any], today: dt.date, also_years: tuple[int,
     return {
         "timezone": cal["timezone"],
         "default_to_set": bool(cal.get("default_to_set", False)),
-        "note": cal.get("note", ""),
         "weekly": {d: [list(cal_range.split("-")) for cal_range in cal["weekly"].get(d, [])] for d in WEEKDAYS},
         "holidays": [{"date": d.isoformat(), "name": n} for d, n in hols],
         "range": {

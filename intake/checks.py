@@ -10,7 +10,6 @@ Used by `kb lint`, `kb intake check`, and the kb-intake MkDocs plugin.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path as FsPath
 from typing import Any, Iterable
 
@@ -19,11 +18,10 @@ from kbcore.policyfile import PolicyFile
 from kbcore.problems import Problem, did_you_mean, has_errors
 
 from . import engine
+from .combinations import Table, domain, show
 from .compiler import PRODUCT_STATUSES, compile_policy, norm_value, norm_when, resolve_questions
 from .errors import AnswersError, KbError, PolicyError
 from .schema import Ctx, validate
-
-NOT_ASKED = "(not asked)"
 
 
 def read_policy(path: str | FsPath, display: str | None = None) -> tuple[Any, Ctx]:
@@ -95,13 +93,7 @@ def _sound_sections(data: dict, problems: Iterable[Problem]) -> set[str]:
 
 
 def _domains(questions: list[dict]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for q in questions:
-        vals = [o["value"] for o in q["options"]]
-        if q.get("options_by"):
-            vals = [o["value"] for opts in q["options_by"]["values"].values() for o in opts] + vals
-        out[q["id"]] = list(dict.fromkeys(vals))
-    return out
+    return {q["id"]: domain(q) for q in questions}
 
 
 def _check_when(ctx: Ctx, path: tuple, raw: Any, domains: dict[str, list[str]], allowed: list[str], where: str) -> None:
@@ -220,86 +212,58 @@ def _references(data: dict, ctx: Ctx, sound: set[str]) -> None:
                         f"{pr[j]['id']} ({pr[j]['response_hours']} h) responds faster than the worse {pr[j - 1]['id']} ({pr[j - 1]['response_hours']} h); list priorities worst first")
 
 
-def _combos(questions: list[dict], inputs: list[str]) -> list[dict[str, str | None]]:
-    """Every combination of the table's inputs that can be asked (None = not asked)."""
-    qs = [q for q in questions if q["id"] in inputs]
-    out: list[dict[str, str | None]] = [{}]
-    for q in qs:
-        nxt = []
-        refs = {f for alt in q["when"] for f in alt}
-        for partial in out:
-            facts = {k: v for k, v in partial.items() if v is not None}
-            if refs <= set(partial):
-                values: list[str | None] = [o["value"] for o in engine.options_for(q, facts)] if engine.matches(q["when"], facts) else [None]
-            else:
-                values = _domains([q])[q["id"]] + [None]
-            nxt += [{**partial, q["id"]: v} for v in values]
-        out = nxt
-    return out
-
-
-def _show(combo: dict[str, str | None]) -> str:
-    return ", ".join(f"{k}={v if v is not None else NOT_ASKED}" for k, v in combo.items())
+MAX_LISTED = 10  # combinations without a rule, named one by one
+MAX_PAIRS = 5  # non-monotone pairs named one by one
 
 
 def _tables(data: dict, ctx: Ctx, names: list[str]) -> None:
+    """Complete, no overlap, every rule reachable, monotone: on the table's combinations held as
+    boxes (`intake.combinations`), so the cost does not double with every input."""
     questions = resolve_questions(data)
     for name in names:
         table = data["decision"][name]
-        rules = [(j, r, norm_when(r["when"])) for j, r in enumerate(table["rules"])]
-        combos = _combos(questions, table["inputs"])
-        hits: dict[int, int] = {j: 0 for j, _, _ in rules}
-        missing, overlaps = [], {}
-        outcome: list[tuple[dict, Any]] = []
-        for combo in combos:
-            facts = {k: v for k, v in combo.items() if v is not None}
-            matched = [(j, r) for j, r, w in rules if engine.matches(w, facts)]
-            for j, _ in matched:
-                hits[j] += 1
-            if not matched:
-                missing.append(combo)
-            for (a, ra), (b, rb) in itertools.combinations(matched, 2):
-                overlaps.setdefault((a, b), combo)
-            if len(matched) == 1:
-                outcome.append((combo, matched[0][1]))
+        space = Table(questions, table["inputs"], [norm_when(r["when"]) for r in table["rules"]])
         base = ("decision", name)
-        for combo in missing[:10]:
-            ctx.add(base + ("rules",), "POL301", f"no rule for the combination {_show(combo)}")
-        if len(missing) > 10:
-            ctx.add(base + ("rules",), "POL301", f"... and {len(missing) - 10} more combinations without a rule")
-        for (a, b), combo in overlaps.items():
+        missing = space.missing()
+        for combo in space.first(missing, MAX_LISTED):
+            ctx.add(base + ("rules",), "POL301", f"no rule for the combination {show(combo)}")
+        more = Table.size(missing) - MAX_LISTED
+        if more > 0:
+            ctx.add(base + ("rules",), "POL301", f"... and {more} more combinations without a rule")
+        for a, b, combo in space.overlaps():
             ra, rb = table["rules"][a], table["rules"][b]
-            ctx.add(base + ("rules", b, "when"), "POL302", f"rules '{ra['id']}' and '{rb['id']}' both match {_show(combo)}")
-        for j, n in hits.items():
-            if n == 0:
-                ctx.add(base + ("rules", j, "when"), "POL303", f"rule '{table['rules'][j]['id']}' matches no combination that can be asked")
+            ctx.add(base + ("rules", b, "when"), "POL302", f"rules '{ra['id']}' and '{rb['id']}' both match {show(combo)}")
+        for j, rule in enumerate(table["rules"]):
+            if not space.reached(j):
+                ctx.add(base + ("rules", j, "when"), "POL303", f"rule '{rule['id']}' matches no combination that can be asked")
         if name == "priority":
-            _monotone(data, ctx, outcome)
+            _monotone(data, ctx, space)
 
 
-def _monotone(data: dict, ctx: Ctx, outcome: list[tuple[dict, Any]]) -> None:
+def _monotone(data: dict, ctx: Ctx, space: Table) -> None:
+    """A combination at least as bad on every input must not get a later or slower priority."""
     table = data["decision"]["priority"]
+    rules = table["rules"]
     order = {k: [norm_value(v) for v in vs] for k, vs in table["worse_first"].items()}
     prio = {p["id"]: (i, p["response_hours"]) for i, p in enumerate(data["priorities"])}
 
-    def rank(q: str, v: str | None) -> int:
+    def rank(d: int, v: str | None) -> int:
+        q = space.ids[d]
         return len(order[q]) if v is None else order[q].index(v)
 
-    found = 0
-    for (a, ra), (b, rb) in itertools.permutations(outcome, 2):
-        if ra["priority"] not in prio or rb["priority"] not in prio:
-            continue
-        if all(rank(q, a[q]) <= rank(q, b[q]) for q in a) and a != b:
-            (pa, ha), (pb, hb) = prio[ra["priority"]], prio[rb["priority"]]
-            if pa > pb or ha > hb:
-                found += 1
-                if found <= 5:
-                    j = table["rules"].index(ra)
-                    ctx.add(("decision", "priority", "rules", j, "priority"), "POL304",
-                            f"not monotone: {_show(a)} is worse than {_show(b)} but gets {ra['priority']} ({ha} h) "
-                            f"against {rb['priority']} ({hb} h) (rules '{ra['id']}', '{rb['id']}')")
-    if found > 5:
-        ctx.add(("decision", "priority", "rules"), "POL304", f"... and {found - 5} more non-monotone pairs")
+    def worse(ra: int, rb: int) -> bool:
+        a, b = prio.get(rules[ra]["priority"]), prio.get(rules[rb]["priority"])
+        return a is not None and b is not None and (a[0] > b[0] or a[1] > b[1])
+
+    total, examples = space.not_monotone(rank, worse)
+    for ra, rb, a, b in examples[:MAX_PAIRS]:
+        (_, ha), (_, hb) = prio[rules[ra]["priority"]], prio[rules[rb]["priority"]]
+        ctx.add(("decision", "priority", "rules", ra, "priority"), "POL304",
+                f"not monotone: {show(a)} is worse than {show(b)} but gets {rules[ra]['priority']} ({ha} h) "
+                f"against {rules[rb]['priority']} ({hb} h) (rules '{rules[ra]['id']}', '{rules[rb]['id']}')")
+    shown = min(len(examples), MAX_PAIRS)
+    if total > shown:
+        ctx.add(("decision", "priority", "rules"), "POL304", f"... and {total - shown} more non-monotone pairs")
 
 
 def _examples(data: dict, ctx: Ctx, today: dt.date | None) -> None:

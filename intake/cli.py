@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from kbcore.problems import KbError, has_errors
+from kbcore.problems import has_errors
 
 POLICY_OPT = click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
                           help="Policy YAML, or a compiled policy JSON (default: docs/_data/support-policy.yml).")
@@ -86,33 +86,35 @@ def classify(answers_file: str, at: str | None, policy_file: str | None) -> None
     click.echo(json.dumps(_classify(answers, when, _policy(policy_file)), indent=2, ensure_ascii=False))
 
 
-class Differences(KbError):
-    exit_code = 1
-
-
 @intake.command()
 @click.argument("payload_file", type=click.Path(dir_okay=False, allow_dash=True))
 @POLICY_OPT
 def verify(payload_file: str, policy_file: str | None) -> None:
-    """Validate PAYLOAD.json and re-classify it: exit 0 agrees, 1 differences, 2 invalid."""
+    """Validate PAYLOAD.json (schema version 1 or 2) and check it against the policy: exit 0
+    agrees, 1 differences, 2 invalid."""
     from . import verify as _verify
+    from .errors import PayloadDiffers
 
     payload = _read(payload_file, "payload")
     diffs = _verify(payload, _policy(policy_file))
     if diffs:
-        raise Differences(f"{len(diffs)} field(s) differ from the policy:\n" + "\n".join(str(d) for d in diffs))
+        raise PayloadDiffers(diffs)
     click.echo(f"{payload_file}: payload agrees with policy {payload['policy']['version']}")
 
 
 @intake.command()
 @click.option("--to", "to", required=True, type=click.Choice(["zendesk", "jira", "email"]))
+@click.option("--force", is_flag=True,
+              help="Export a payload that does not agree with the policy, marked UNVERIFIED.")
 @click.argument("payload_file", type=click.Path(dir_okay=False, allow_dash=True))
 @POLICY_OPT
-def export(to: str, payload_file: str, policy_file: str | None) -> None:
-    """Print a Zendesk ticket, a Jira Service Management request, or an RFC 5322 message."""
+def export(to: str, force: bool, payload_file: str, policy_file: str | None) -> None:
+    """Verify PAYLOAD.json, then print a Zendesk ticket, a Jira Service Management request, or an
+    RFC 5322 message (exit 1 without output when it does not verify, unless --force)."""
     from . import export as _export
 
-    click.echo(_export(_read(payload_file, "payload"), to, _policy(policy_file)), nl=to != "email")
+    click.echo(_export(_read(payload_file, "payload"), to, _policy(policy_file), force=force),
+               nl=to != "email")
 
 
 @intake.command()

@@ -126,7 +126,7 @@ def compile_policy(data: dict[str, Any], today: dt.date | None = None) -> dict[s
         "product_statuses": PRODUCT_STATUSES,
         "tables": {
             "priority": {
-                "inputs": list(pri["inputs"]), "reading": pri["reading"],
+                "inputs": list(pri["inputs"]),
                 "worse_first": {k: [norm_value(x) for x in v] for k, v in pri["worse_first"].items()},
                 "rules": [{"id": r["id"], "when": norm_when(r["when"]), "priority": r["priority"], "explain": r["explain"]}
                           for r in pri["rules"]],
@@ -155,7 +155,7 @@ def compile_policy(data: dict[str, Any], today: dt.date | None = None) -> dict[s
             for r in data.get("responsibilities") or []
         ],
         "responsibilities_consequence": data["responsibilities_consequence"],
-        "escalation": {"anytime": bool(data["escalation"]["anytime"]), "text": data["escalation"]["text"],
+        "escalation": {"text": data["escalation"]["text"],
                        "reasons": [dict(r) for r in data["escalation"]["reasons"]]},
         "calendar": compile_calendar(data["calendar"], today, tuple(sorted({int(str(e["at"])[:4]) for e in data.get("examples") or []}))),
         "texts": dict(TEXTS),

@@ -18,7 +18,8 @@ from .errors import AnswersError, CalendarRangeError, KbError
 
 FORMAT_VERSION = 1
 WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
+# ASCII digits only, and the whole string (`$` would allow a final newline): as engine.js reads it.
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})", re.ASCII)
 
 
 def check_policy(policy: dict[str, Any]) -> None:
@@ -34,7 +35,7 @@ def to_epoch(at: Any) -> int:
         if at.tzinfo is None:
             raise KbError(f"time {at.isoformat()} has no UTC offset; give one (e.g. -08:00 or Z)")
         return int(at.timestamp() // 1)
-    m = _ISO.match(at) if isinstance(at, str) else None
+    m = _ISO.fullmatch(at) if isinstance(at, str) else None
     if not m:
         raise KbError(f"time {at!r} is not ISO 8601 with an offset (e.g. 2026-03-10T09:15:00-07:00)")
     y, mo, d, h, mi = (int(x) for x in m.groups()[:5])
@@ -44,6 +45,8 @@ def to_epoch(at: Any) -> int:
     except ValueError:
         raise KbError(f"time {at!r} is not a valid date and time")
     z = m.group(7)
+    if z != "Z" and (int(z[1:3]) > 23 or int(z[4:6]) > 59):
+        raise KbError(f"time {at!r} is not a valid date and time")
     off = 0 if z == "Z" else (1 if z[0] == "+" else -1) * (int(z[1:3]) * 60 + int(z[4:6]))
     return int(base.timestamp()) - off * 60
 

@@ -41,3 +41,14 @@ class CalendarRangeError(KbError):
     """A time outside the compiled calendar's range."""
 
     exit_code = 2
+
+
+class PayloadDiffers(KbError):
+    """A readable payload that does not agree with the policy (`verify` exit 1); `.differences`."""
+
+    exit_code = 1
+
+    def __init__(self, differences: list, then: str = ""):
+        self.differences = differences
+        super().__init__(f"{len(differences)} field(s) differ from the policy:\n"
+                         + "\n".join(str(d) for d in differences) + (f"\n{then}" if then else ""))

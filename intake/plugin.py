@@ -3,8 +3,9 @@
 - `on_config`: check the policy file (every problem, file:line: CODE key: message; the
   build fails and no site is written), compile it, and register the policy article's
   generated clauses (`<!-- kb:policy-... -->`, see `intake.article`);
-- `on_post_build`: write `policy/compiled-policy.json`, `schemas/request-payload.v1.json`
-  and `assets/intake/engine.js` into the (staging) site.
+- `on_post_build`: write `policy/compiled-policy.json`, the payload schemas
+  `schemas/request-payload.v1.json` and `.v2.json`, the policy file's schema (and the lifecycle
+  schema it refers to), and `assets/intake/engine.js` into the (staging) site.
 It does not render the wizard (`kb-request`) or articles (`kb`).
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from mkdocs.config import config_options as c
 
+from kbcore.lifecycle import SCHEMA_FILE as LIFECYCLE_SCHEMA
 from kbcore.options import PluginConfig
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -26,13 +28,15 @@ from kbcore import context as build_context
 
 from .article import RENDERERS
 from .checks import compile_checked
+from .schema import SCHEMA_FILE
 from .compiler import to_bytes
 from .errors import PolicyError
+from .payload import SCHEMA_VERSIONS, schema_path
 
 log = logging.getLogger("mkdocs.plugins.kb-intake")
 HERE = Path(__file__).parent
 COMPILED_PATH = "policy/compiled-policy.json"
-SCHEMA_PATH = "schemas/request-payload.v1.json"
+SCHEMA_PATHS = {version: f"schemas/request-payload.v{version}.json" for version in SCHEMA_VERSIONS}
 ENGINE_PATH = "assets/intake/engine.js"
 
 
@@ -80,8 +84,13 @@ class IntakePlugin(BasePlugin[IntakeConfig]):
             return
         site = Path(config.site_dir)
         _write(site / COMPILED_PATH, to_bytes(self.compiled))
-        _write(site / SCHEMA_PATH, (HERE / "schemas" / "request-payload.v1.json").read_bytes())
+        for version, published in SCHEMA_PATHS.items():
+            _write(site / published, schema_path(version).read_bytes())
         _write(site / ENGINE_PATH, (HERE / "assets" / "engine.js").read_bytes())
+        # The policy file's own schema, and the lifecycle schema it refers to, side by side:
+        # an editor pointed at the published policy schema completes the whole file.
+        _write(site / "schemas" / SCHEMA_FILE.name, SCHEMA_FILE.read_bytes())
+        _write(site / "schemas" / LIFECYCLE_SCHEMA.name, LIFECYCLE_SCHEMA.read_bytes())
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import engine
-from .checks import NOT_ASKED, _combos
+from .combinations import NOT_ASKED, enumerate_combinations
 
 
 def _grid(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -24,7 +24,7 @@ def outcome_table(policy: dict[str, Any]) -> str:
     prios = {p["id"]: p for p in policy["priorities"]}
     for name in ("priority", "route"):
         table = policy["tables"][name]
-        combos = _combos(policy["questions"], table["inputs"])
+        combos = enumerate_combinations(policy["questions"], table["inputs"])
         rows = []
         for combo in combos:
             facts = {k: v for k, v in combo.items() if v is not None}

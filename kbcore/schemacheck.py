@@ -22,6 +22,8 @@ from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from .problems import Problem, did_you_mean
 from .yamlines import Path, line_of
@@ -107,11 +109,16 @@ def _format_checker() -> jsonschema.FormatChecker:
 
 
 @lru_cache(maxsize=16)
-def _validator(schema_json: str) -> Any:
+def _validator(schema_json: str, references_json: str) -> Any:
     schema = json.loads(schema_json)
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     cls.check_schema(schema)
-    return cls(schema, format_checker=_format_checker())
+    # Other schemas this one refers to by a relative `$ref`, resolved against their `$id`s
+    # (as an editor resolves them on the published site, where they sit side by side).
+    registry: Registry = Registry().with_resources(
+        (ref["$id"], Resource.from_contents(ref, default_specification=DRAFT202012))
+        for ref in json.loads(references_json))
+    return cls(schema, format_checker=_format_checker(), registry=registry)
 
 
 def type_name(v: Any) -> str:
@@ -125,7 +132,7 @@ def type_name(v: Any) -> str:
     if isinstance(v, str):
         return f"string '{v}'"
     if isinstance(v, list):
-        return "a list"
+        return "a list of lists" if any(isinstance(x, list) for x in v) else "a list"
     if isinstance(v, dict):
         return "a mapping"
     return type(v).__name__
@@ -151,12 +158,13 @@ def key_of(data: Any, path: Path) -> str:
 
 
 def check(data: Any, schema: Mapping[str, Any], lines: Mapping[Path, int], filename: str,
-          codes: Codes, at: Path = (), root: Any = None) -> list[Problem]:
+          codes: Codes, at: Path = (), root: Any = None,
+          references: Iterable[Mapping[str, Any]] = ()) -> list[Problem]:
     """Every schema problem of `data`, in file order, each at the line of its key.
 
     `data` may be one part of a file (`root`'s value at path `at`): lines and keys are then
-    named from the file's top."""
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    named from the file's top. `references`: the schemas `schema` refers to (each has an `$id`)."""
+    validator = _validator(json.dumps(schema, sort_keys=True), json.dumps(list(references), sort_keys=True))
     problems: list[Problem] = []
     for error in validator.iter_errors(data):
         problems += _problems(error, data if root is None else root, lines, filename, codes, at)
@@ -212,7 +220,8 @@ def _problems(error: ValidationError, data: Any, lines: Mapping[Path, int], file
             return
     if kind == "type":
         wanted = sub.get("x-expected") or _type_words(error.validator_value)
-        hint = f" (quote it: \"{v}\")" if "text" in wanted and isinstance(v, (int, float)) and not isinstance(v, bool) else ""
+        wants_text = "string" in ([error.validator_value] if isinstance(error.validator_value, str) else error.validator_value)
+        hint = f" (quote it: \"{v}\")" if wants_text and isinstance(v, (int, float)) and not isinstance(v, bool) else ""
         yield problem(path, codes.type, f"expected {wanted}, got {type_name(v)}{hint}")
         return
     if kind == "enum":

@@ -17,6 +17,7 @@ from kbcore.problems import KbError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kb-helpcenter", prog_name="kb", message="%(prog)s %(version)s")
 @click.option("--verbose", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:

@@ -42,6 +42,9 @@ export function toEpoch(at) {
     throw new EngineError(`time ${JSON.stringify(at)} is not a valid date and time`);
   }
   const z = m[7];
+  if (z !== "Z" && (Number(z.slice(1, 3)) > 23 || Number(z.slice(4, 6)) > 59)) {
+    throw new EngineError(`time ${JSON.stringify(at)} is not a valid date and time`);
+  }
   const off = z === "Z" ? 0 : (z[0] === "+" ? 1 : -1) * (Number(z.slice(1, 3)) * 60 + Number(z.slice(4, 6)));
   return ms / 1000 - off * 60;
 }

@@ -100,9 +100,18 @@ def random_answers(policy: dict[str, Any], rng: random.Random) -> dict[str, str]
 
 
 def random_vectors(policy: dict[str, Any], n: int, seed: int = 4) -> list[dict[str, Any]]:
+    """Random answers at interesting times; every other vector takes the yes/no answers of the
+    first golden example, so that (with ~15 exclusions, each of which stops the response clock)
+    half the vectors still run the clock and exercise the calendar."""
     rng = random.Random(seed)
     times = interesting_times(policy, rng)
-    return [{"answers": random_answers(policy, rng), "at": iso(policy, rng.choice(times), rng)} for _ in range(n)]
+    ex = policy["examples"][0]["answers"] if policy["examples"] else {}
+    clear = {q["id"]: ex[q["id"]] for q in yes_no_questions(policy) if ex.get(q["id"])}
+    out = []
+    for i in range(n):
+        answers = random_answers(policy, rng)
+        out.append({"answers": {**answers, **clear} if i % 2 else answers, "at": iso(policy, rng.choice(times), rng)})
+    return out
 
 
 def broken_vectors(policy: dict[str, Any], n: int, seed: int = 5) -> list[dict[str, Any]]:

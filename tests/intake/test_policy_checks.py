@@ -58,3 +58,35 @@ def test_bad_policy(fixture_path: Path, tmp_path: Path, capsys):
     assert "Traceback" not in err
     assert code == fixture["exit"] == 1
     assert err == fixture["stderr"]
+
+
+@pytest.mark.parametrize("depth, why", [
+    (3, "POL103 examples[0].expect.priority: expected a value or a list of values, got a list of lists"),
+    (40, "POL103 examples[0].expect.priority: expected a value or a list of values, got a list of lists"),
+    (3000, "POL100 "),  # the shared loader's cap (kbcore/yamlines.py), at the line
+])
+def test_deep_nesting_is_a_problem_at_its_line(depth, why, tmp_path, capsys):
+    """Golden examples take plain values only, so nothing in intake walks a deep structure (the
+    engines, comparisons and messages); nesting beyond the loader's cap is its problem, at its
+    line, never a RecursionError."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    old = "expect: {priority: P1, response_hours: 2,"
+    path = tmp_path / "support-policy.yml"
+    path.write_text(text.replace(old, f"expect: {{priority: {'[' * depth}{']' * depth}, response_hours: 2,", 1))
+    line = text[: text.index(old)].count("\n") + 1
+    assert main(["intake", "check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err) < 1000
+    assert f"{path}:{line}: {why}" in err
+
+
+def test_a_huge_integer_is_a_problem_at_its_line(tmp_path, capsys):
+    text = SHIPPED.read_text(encoding="utf-8")
+    old = "response_hours: 2, zendesk"
+    path = tmp_path / "support-policy.yml"
+    path.write_text(text.replace(old, f"response_hours: {'9' * 5000}, zendesk", 1))
+    assert main(["intake", "check", str(path)]) == 1
+    line = text[: text.index(old)].count("\n") + 1
+    err = capsys.readouterr().err
+    assert f"\n{path}:{line}: POL100 " in err and len(err) < 1000
+    assert "Traceback" not in err

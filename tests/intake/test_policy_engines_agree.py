@@ -88,7 +88,10 @@ def test_every_finite_combination(policy, tmp_path):
     outcomes = Counter((r["ok"]["priority"], r["ok"]["route"], r["ok"]["eligibility"]) for r in py)
     # the vectors really exercise the policy: every priority, route and eligibility occurs
     assert {p for p, _, _ in outcomes} == {p["id"] for p in policy["priorities"]}
-    assert {r for _, r, _ in outcomes} == {"vendor"} | {p["id"] for p in policy["partners"]["directory"]}
+    # every route: PSIGEN, each listed partner, and the partner who is not listed ("unlisted")
+    partner_q = next(q for q in policy["questions"] if q.get("options_from") == "partners")
+    assert {r for _, r, _ in outcomes} == ({"vendor"} | {p["id"] for p in policy["partners"]["directory"]}
+                                           | {o["value"] for o in partner_q["options"]})
     assert {e for _, _, e in outcomes} == set(policy["eligibility"]["order"])
     print(f"\nagreement: {len(vecs)} finite-combination vectors, {len(outcomes)} distinct outcomes")
 
@@ -163,3 +166,26 @@ def test_outcome_so_far_agrees_and_never_contradicts_the_final_classification(po
     full = [r["ok"] for r, v in zip(py, vecs) if not engine.validate_answers(policy, v["answers"])[1]]
     assert len(full) == 600 and all(x["priority"] and x["route"] and x["eligibility"] for x in full)
     print(f"\nagreement: {len(vecs)} partial-answer vectors (outcome so far); decided: {dict(decided)}")
+
+
+def test_times_are_read_alike(policy, tmp_path):
+    """Both engines accept and refuse the same submission times (a final newline, non-ASCII
+    digits, an impossible date or UTC offset) and read the accepted ones as the same instant."""
+    answers = {k: v for k, v in policy["examples"][0]["answers"].items() if v is not None}
+    times = ["2026-03-10T09:15:00-07:00", "2026-03-10T16:15:00Z", "2026-03-10T09:15-07:00",
+             "2026-03-10T09:15:00.999-07:00", "2026-03-10T21:45:00+05:30", "2026-03-10T09:15:00-07:00\n",
+             "\n2026-03-10T09:15:00-07:00", "٢٠٢٦-03-10T09:15:00Z", "2026-03-10 09:15:00Z", "2026-02-30T10:00:00Z",
+             "2026-03-10T24:00:00Z", "2026-03-10T09:60:00Z", "2026-03-10T09:15:60Z", "2026-03-10T09:15:00+24:00",
+             "2026-03-10T09:15:00-07:60", "2026-03-10T09:15:00+23:59", "0000-01-01T00:00:00Z", "2026-03-10"]
+    vecs = [{"answers": answers, "at": t} for t in times]
+    js = [json.loads(line) for line in _node(policy, vecs, tmp_path, "full")]
+    for t, j in zip(times, js):
+        try:
+            py = {"ok": engine.classify(policy, answers, t)}
+        except intake.errors.KbError:
+            py = {"error": True}
+        assert ("ok" in py) == ("ok" in j), t
+        if "ok" in py:
+            assert _text(py) == json.dumps(j, ensure_ascii=False, separators=(",", ":")), t
+    accepted = [t for t, j in zip(times, js) if "ok" in j]
+    assert accepted == times[:5] + ["2026-03-10T09:15:00+23:59"]

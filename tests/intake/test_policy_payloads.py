@@ -145,7 +145,7 @@ def test_escalation_payload(policy):
     assert intake.verify(esc, policy) == []
     esc["escalation"]["reason"] = "angry"
     assert [str(d) for d in intake.verify(esc, policy)] == [
-        'escalation.reason: payload has "angry", the policy gives ["raise_priority", "inadequate_response"]']
+        'escalation.reason: payload has "angry", the policy gives ["raise_priority", "inadequate_response_time"]']
 
 
 # ----- export ----------------------------------------------------------------------------

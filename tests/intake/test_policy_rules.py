@@ -50,15 +50,42 @@ def test_severity_matrix(policy, base, changes, priority, hours, rule):
 @pytest.mark.parametrize("changes, route, clock, rule", [
     ({}, "vendor", True, "route-direct-customer"),
     ({"purchase_channel": "partner", "partner": "northwind-imaging"}, "northwind-imaging", False, "route-partner-customer"),
-    ({"purchase_channel": "partner", "partner": "unlisted"}, "vendor", True, "route-partner-unlisted"),
+    ({"purchase_channel": "partner", "partner": "unlisted"}, "unlisted", False, "route-partner-unlisted"),
     ({"requester_role": "reseller", "purchase_channel": None, "partner": "contoso-docs"}, "vendor", True, "route-partner-submits"),
     ({"requester_role": "distributor", "purchase_channel": None, "partner": "unlisted"}, "vendor", True, "route-partner-submits"),
 ])
 def test_routing(policy, base, changes, route, clock, rule):
     r = classify(policy, {k: v for k, v in {**base, **changes}.items() if v is not None})
     assert (r["route"], r["respond_by"] is not None, r["rules"][1]) == (route, clock, rule)
-    if route != "vendor":
+    if route == "northwind-imaging":
         assert "Northwind Imaging (sample)" in r["explanations"][2]["text"]
+
+
+def test_unlisted_partner_is_still_the_one_to_submit_to(policy, base):
+    """The seed requires customers of a distributor or reseller to submit to them, listed or
+    not: no PSIGEN clock, and the customer is told how to find out who their partner is."""
+    r = classify(policy, {**base, "purchase_channel": "partner", "partner": "unlisted"})
+    assert (r["route"], r["response_hours"], r["clock_starts"], r["respond_by"]) == ("unlisted", None, None, None)
+    route = next(e["text"] for e in r["explanations"] if e["about"] == "route")
+    assert "submit your request to them" in route
+    assert "If you do not know who they are, send this request to PSIGEN and ask" in route
+    when = next(e for e in r["explanations"] if e["about"] == "respond_by")
+    assert (when["rule"], when["text"]) == ("route-partner-unlisted", policy["texts"]["no_clock"])
+
+
+def test_special_services_carry_no_initial_response_time(policy, base):
+    r = classify(policy, {**base, "onsite": "yes"})
+    assert (r["eligibility"], r["response_hours"], r["respond_by"]) == ("special_services", None, None)
+    eligibility = next(e["text"] for e in r["explanations"] if e["about"] == "eligibility")
+    assert "No Initial Response Time applies: PSIGEN will contact you about the terms." in eligibility
+    assert "accept, modify, reject or de-prioritise" in eligibility
+
+
+def test_escalation_reasons_are_the_seeds_two(policy):
+    assert [r["label"] for r in policy["escalation"]["reasons"]] == [
+        "The priority should be higher", "The response time is inadequate"]
+    assert "or the response time is inadequate" in policy["escalation"]["text"]
+    assert "anytime" not in policy["escalation"]  # the seed's "at any time" is the text; no flag
 
 
 EXCLUSIONS = [  # (question, answer that excludes, exclusion id, effect)
@@ -92,8 +119,8 @@ def test_exclusion(policy, base, question, answer, exclusion, effect):
     r = classify(policy, {**base, question: answer})
     assert (r["eligibility"], r["exclusions"]) == (effect, [exclusion])
     assert exclusion in r["rules"]
-    # not covered: no response time; special services: the acknowledgement time still runs
-    assert (r["respond_by"] is None) == (effect == "not_covered")
+    # neither a request that is not covered nor a Special Service gets a response time
+    assert r["respond_by"] is None and r["response_hours"] is None
     assert r["priority"] == "P1"  # the severity is still stated
 
 

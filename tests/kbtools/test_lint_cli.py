@@ -176,7 +176,7 @@ def test_the_policy_checks_of_a_listed_plugin_run(tmp_path, monkeypatch, capsys)
     rc, out, _ = run(capsys, "lint")
     lines = out.splitlines()
     assert rc == 1
-    assert "policy.yml:1: POL102 (top level): missing required key 'calendar'" in lines
+    assert "policy.yml:1: POL102 missing required key 'calendar'" in lines
     assert "docs/a.md:4: KB108 unknown product 'scaner' (did you mean 'scanner'?)" in lines
 
 

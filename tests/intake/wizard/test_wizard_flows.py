@@ -19,7 +19,7 @@ EXPECT = {
     "P4": ("P4", "vendor", "eligible", 4),
     "partner": ("P1", "northwind-imaging", "eligible", None),
     "not_covered": ("P1", "vendor", "not_covered", None),
-    "special_services": ("P1", "vendor", "special_services", 2),
+    "special_services": ("P1", "vendor", "special_services", None),  # no response time is promised
     "escalation": ("P1", "vendor", "eligible", 2),
 }
 
