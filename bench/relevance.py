@@ -8,11 +8,16 @@ analyzer), and getting each engine's top 10:
             falling back to the `kb search --json` CLI;
   whoosh    the baseline above, built here straight from the Markdown;
   material  mkdocs-material's real search JS (lunr in its web worker) in headless Chromium;
-  pagefind  Pagefind's JS API in headless Chromium over a Pagefind-indexed build.
+  pagefind  Pagefind's JS API in headless Chromium over a Pagefind-indexed build;
+  prev      an earlier commit's engine (`--prev-src`: a source tree of it, e.g. `git archive 6492ed5`)
+            over that commit's own build of the KB (`--prev-site`), run in a subprocess with the
+            source tree first on PYTHONPATH, so its `kbtools.search.search` answers.
 Does not own: the builds (bench/build_kb.py) or the browser plumbing (bench/browser.py).
 
     python bench/relevance.py --kb corpus --queries bench/queries/corpus.jsonl \
-        [--engines ours,whoosh,material,pagefind] [--work DIR] [--show-misses]
+        [--engines ours,whoosh,material,pagefind,prev] [--work DIR] [--show-misses]
+    python bench/relevance.py --kb corpus --queries bench/queries/customer.jsonl --split heldout \
+        --unanswerable --engines ours,prev,whoosh,material,pagefind --prev-src DIR --prev-site SITE
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ sys.path.insert(0, str(REPO))
 KINDS = ("symptom", "error", "howto", "typo", "synonym", "short")
 SPLITS = ("dev", "heldout")
 ALL_ENGINES = ("ours", "whoosh", "material", "pagefind")
+PREV = {"src": None, "site": None}  # the earlier engine to compare with (--prev-src, --prev-site)
 QUERY_SETS = {"corpus": BENCH / "queries" / "corpus.jsonl", "shipped": BENCH / "queries" / "shipped.jsonl",
               "customer": BENCH / "queries" / "customer.jsonl",
               "1000": BENCH / "queries" / "generated-1000.jsonl",
@@ -109,6 +115,25 @@ def rank_ours(site: Path, queries: list[str]) -> list[list[str]]:
             hits = json.loads(res.stdout)
         out.append([h["id"] for h in hits])
     return out
+
+
+_PREV_RANK = """
+import json, sys
+from kbtools.search import search
+print(json.dumps([[h["id"] for h in search(sys.argv[1], q, limit=10)] for q in json.load(sys.stdin)]))
+"""
+
+
+def rank_prev(src: Path, site: Path, queries: list[str]) -> list[list[str]]:
+    """Top-10 ids from an earlier commit's engine: its source tree first on the path."""
+    import os
+
+    env = dict(os.environ, PYTHONPATH=str(src))
+    res = subprocess.run([sys.executable, "-c", _PREV_RANK, str(site)], input=json.dumps(queries),
+                         capture_output=True, text=True, env=env, cwd=str(src), check=False)
+    if res.returncode != 0:
+        raise RuntimeError(f"previous engine failed: {res.stderr.strip()[-500:]}")
+    return json.loads(res.stdout)
 
 
 def _source_articles(categories: dict[str, Path], shipped: bool, with_path: bool = False):
@@ -202,6 +227,13 @@ def _run(kb, texts, engines, work, browser, stack, results) -> None:
         if engine == "whoosh":
             results[engine] = whoosh_baseline(kb, work)(texts)
             continue
+        if engine == "prev":
+            src, site = PREV["src"], PREV["site"]
+            if not (src and (Path(src) / "kbtools" / "search").is_dir() and site and Path(site).is_dir()):
+                results[engine] = "needs --prev-src (a source tree) and --prev-site (its build)"
+            else:
+                results[engine] = rank_prev(Path(src).resolve(), Path(site).resolve(), texts)
+            continue
         if engine == "ours" and not have_ours():
             results[engine] = "kb-search plugin not installed"
             continue
@@ -249,7 +281,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engines", default=",".join(ALL_ENGINES))
     ap.add_argument("--work", type=Path, default=build_kb.WORK)
     ap.add_argument("--show-misses", action="store_true", help="print queries an engine missed in its top 3")
+    ap.add_argument("--prev-src", type=Path, help="engine prev: a source tree of the earlier commit")
+    ap.add_argument("--prev-site", type=Path, help="engine prev: that commit's build of the same KB")
     a = ap.parse_args(argv)
+    PREV.update(src=a.prev_src, site=a.prev_site)
     build_kb.WORK = a.work
     a.work.mkdir(parents=True, exist_ok=True)
     queries = load_queries(a.queries or QUERY_SETS[a.kb], a.split)

@@ -27,6 +27,8 @@ from .export import BLOCK_MAGIC, FORMAT, INDEX_DIR, POSITIONS_MAGIC, VERSION, ut
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
+MAX_LINKS = 64  # associations per dictionary entry a reader accepts
+PREFIX_MIN = 3  # letters of the word being typed before it is completed
 MAX_DOCS = 10_000_000
 _PHRASE = re.compile(r'"([^"]*)"')
 _ALPHA = re.compile(r"^[a-z]+$")
@@ -90,8 +92,8 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
         raise _fail(rel, "ranking.weights must have one number per field")
     for i, x in enumerate(r["weights"]):
         _num(x, rel, f"ranking.weights[{i}]", 0, 1e6)
-    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3),
-                    ("code", 1e3), ("min_cover", 1), ("min_info", 1e3), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
+    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3), ("assoc", 1e3),
+                    ("code", 1e3), ("min_cover", 1), ("max_unknown", 1), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
         _num(r.get(key), rel, f"ranking.{key}", 0, hi)
     for key in ("prefix_max", "fuzzy_max"):
         _num(r.get(key), rel, f"ranking.{key}", 0, 1000, True)
@@ -150,6 +152,17 @@ def read_varint(buf: bytes, off: int, end: int, rel: str) -> tuple[int, int]:
         shift += 7
 
 
+def read_text(buf: bytes, off: int, end: int, rel: str, what: str) -> tuple[str, int]:
+    """A varint length and that many bytes of UTF-8, never reading past `end`."""
+    size, off = read_varint(buf, off, end, rel)
+    if off + size > end:
+        raise _fail(rel, f"{what} runs past the end")
+    try:
+        return buf[off:off + size].decode("utf-8"), off + size
+    except UnicodeDecodeError:
+        raise _fail(rel, f"{what} is not UTF-8") from None
+
+
 def unframe(raw: bytes, magic: bytes, rel: str) -> tuple[bytes, int, int]:
     """(buffer, payload start, payload end) of a binary index file, its header checked."""
     if raw[:4] != magic:
@@ -201,7 +214,8 @@ class Index:
             raise _fail(rel, f"not valid JSON ({str(exc)[:80]})") from None
 
     def block(self, i: int) -> dict[str, list]:
-        """Term -> [term, block, [df per field], postings start, postings end, positions offset]."""
+        """Term -> [term, block, [df per field], postings start, postings end, positions offset,
+        [(associated term, strength in percent)]]."""
         if i not in self._blocks:
             rel = f"b/{i}.bin"
             raw, off, end = unframe(self._bytes(rel, self.limits["block"], self.manifest["blocks"][i][1]), BLOCK_MAGIC, rel)
@@ -209,14 +223,7 @@ class Index:
             out: dict[str, list] = {}
             n_docs = self.manifest["doc_count"]
             for _ in range(count):
-                size, off = read_varint(raw, off, end, rel)
-                if off + size > end:
-                    raise _fail(rel, "term runs past the end")
-                try:
-                    t = raw[off:off + size].decode("utf-8")
-                except UnicodeDecodeError:
-                    raise _fail(rel, "term is not UTF-8") from None
-                off += size
+                t, off = read_text(raw, off, end, rel, "term")
                 dfs = []
                 for _f in range(self.n_fields):
                     df, off = read_varint(raw, off, end, rel)
@@ -229,7 +236,17 @@ class Index:
                 pstart = off
                 off += plen
                 xoff, off = read_varint(raw, off, end, rel)
-                out[t] = [t, i, dfs, pstart, pstart + plen, xoff]
+                n_links, off = read_varint(raw, off, end, rel)
+                if n_links > MAX_LINKS:
+                    raise _fail(rel, f"{t}: {n_links} associations, at most {MAX_LINKS} expected")
+                links = []
+                for _a in range(n_links):
+                    other, off = read_text(raw, off, end, rel, "association")
+                    pct, off = read_varint(raw, off, end, rel)
+                    if not 1 <= pct <= 100:
+                        raise _fail(rel, f"{t}: association strength {pct} outside 1..100")
+                    links.append((other, pct))
+                out[t] = [t, i, dfs, pstart, pstart + plen, xoff, links]
             if off != end:
                 raise _fail(rel, "bytes left after the last term")
             self._blocks[i] = out
@@ -404,9 +421,15 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
             se = ix.lookup(other)
             if se is not None:
                 c.variants.append((other, r["synonym"], se))
+        if e is not None and r["assoc"]:  # mined associations: a softer expansion than synonyms
+            have = {v[0] for v in c.variants}
+            for other, pct in e[6]:
+                ae = ix.lookup(other)
+                if ae is not None and other not in have:
+                    c.variants.append((other, r["assoc"] * (pct / 100), ae))
     raw = words(plain)
     typing = raw[-1] if raw and _ENDS_IN_WORD.search(normalize(query)) else ""
-    if typing and _ALPHA.match(typing) and len(typing) >= 3 and stem(typing) in by_term:
+    if typing and _ALPHA.match(typing) and len(typing) >= PREFIX_MIN and stem(typing) in by_term:
         c = by_term[stem(typing)]
         have = {v[0] for v in c.variants}
         more = sorted((e for e in ix.with_prefix(typing) if e[0] not in have), key=lambda e: (-_df(e), utf16_key(e[0])))
@@ -430,6 +453,11 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
                 c.variants = [v for v in c.variants if _dfmax(v[2]) <= r["fuzzy_common"] * n]
                 if not c.variants:
                     c.word = c.correction = ""
+    # A word still being typed and too short to complete ("scanner d") says nothing yet: it is
+    # no word the KB lacks, which would empty the results at every new word.
+    partial = by_term.get(stem(typing)) if typing and _ALPHA.match(typing) and len(typing) < PREFIX_MIN else None
+    if partial is not None and not partial.variants:
+        clauses.remove(partial)
     return clauses, phrases, kind
 
 
@@ -578,10 +606,13 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
         for doc in scores:
             scores[doc] *= power(matched[doc] / len(active), r["coord"])
     if r["min_cover"] and scores:
-        # Enough of the query's information, or more than one word the KB lacks would carry.
-        floor, enough = r["min_cover"] * total_info, r["min_info"] * (ln(n_docs) + 1)
-        scores = {d: s for d, s in scores.items()
-                  if (covered[d] >= floor or covered[d] >= enough) and (d in strong or not any_strong)}
+        # A question whose information lies mostly in words the KB lacks has no answer here;
+        # otherwise a result must cover enough of the information of the words the KB has.
+        unknown = sum(x for c, x in zip(clauses, info) if not c.variants)
+        if unknown > r["max_unknown"] * total_info:
+            scores = {}
+        floor = r["min_cover"] * (total_info - unknown)
+        scores = {d: s for d, s in scores.items() if covered[d] >= floor and (d in strong or not any_strong)}
     if r["lift"] and kind:
         code = "h" if kind == "how-to" else "s"
         kinds = m["kinds"]

@@ -21,12 +21,13 @@ from typing import Sequence
 
 from whoosh.util.numeric import byte_to_length  # a constant table; see README "Scoring"
 
+from . import associations
 from .analysis import ANALYZER_ID, FRAMING, STOP_WORDS, analyze
 from .documents import FIELDS, KIND_CODES, SearchDoc
 from .inverted import Inverted
 
 FORMAT = "kb-search-index"
-VERSION = 2
+VERSION = 3
 INDEX_DIR = "assets/search/index"
 BLOCK_BYTES = 4096  # postings per term block at least (grows with the KB: at most ~MAX_BLOCKS blocks)
 MAX_BLOCKS = 1500
@@ -54,21 +55,22 @@ class Ranking:
     prefix_max: int = 8  # completions tried for the word being typed
     fuzzy_max: int = 4  # corrections tried for an unknown word
     synonym: float = 0.5  # weight of a synonym (synonyms.txt)
+    assoc: float = 0.4  # weight of a mined association (associations.py), times its strength
     code: float = 3.0  # weight of an error/version code typed in full ("e0586", "5.1.10")
-    # Precision (README "Precision"): a result must cover this share of the query's information
-    # (idf of its words; a word the KB lacks counts fully); 0 = off.
-    min_cover: float = 0.55
-    min_info: float = 1.3  # ... or match more information than this many words the KB lacks
+    # Precision (README "Precision"): a question whose information (idf of its words) lies more
+    # than this share in words the KB lacks gets no results ...
+    max_unknown: float = 0.33
+    min_cover: float = 0.2  # ... else a result covers this share of the known words' information; 0 = off
     weak_df: float = 0.3  # a word in more than this share of documents never makes a match alone
     fuzzy_common: float = 0.02  # a typo/prefix expansion to a word in more documents than this ...
     # ... is dropped when another informative word of the query matches nothing
-    lift: float = 0.5  # score *= 1 + lift when the document's kind fits the question (how-to, symptom)
+    lift: float = 0.35  # score *= 1 + lift when the document's kind fits the question (how-to, symptom)
 
     def as_json(self) -> dict:
         return {"weights": [self.weights.get(f, 0.0) for f in FIELDS], "B": self.B, "K1": self.K1,
                 "coord": self.coord, "fuzzy": self.fuzzy, "prefix": self.prefix,
-                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym,
-                "code": self.code, "min_cover": self.min_cover, "min_info": self.min_info, "weak_df": self.weak_df,
+                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym, "assoc": self.assoc,
+                "code": self.code, "min_cover": self.min_cover, "max_unknown": self.max_unknown, "weak_df": self.weak_df,
                 "fuzzy_common": self.fuzzy_common, "lift": self.lift}
 
 
@@ -109,6 +111,8 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
     # compares strings in) with their postings, so one request answers "which documents have
     # this term". Positions (phrases only) in x/<block>.bin.
     vocab = sorted({t for per in inv.terms.values() for t in per}, key=utf16_key)
+    # Mined associations travel with their term's dictionary entry: no request of their own.
+    links = associations.mine(docs) if ranking.assoc else {}
     total = sum(len(pl.docs) for per in inv.terms.values() for pl in per.values()) * 3
     target = max(BLOCK_BYTES, total // MAX_BLOCKS + 1)
     blocks: list[list] = []
@@ -159,6 +163,13 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
         varint(body, len(post))
         body += post
         varint(body, x_off)
+        mine = links.get(t, ())
+        varint(body, len(mine))
+        for other, pct in mine:
+            raw = other.encode("utf-8")
+            varint(body, len(raw))
+            body += raw
+            varint(body, pct)
         count += 1
         if len(body) >= target:
             flush()

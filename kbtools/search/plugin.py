@@ -36,8 +36,12 @@ from .export import Ranking, export
 log = logging.getLogger("mkdocs.plugins.kb-search")
 SEARCH_PAGE = "search/index.md"
 _RANKING_KEYS = {"B": float, "K1": float, "coord": float, "fuzzy": float, "prefix": float,
-                 "prefix_max": int, "fuzzy_max": int, "synonym": float, "code": float,
-                 "min_cover": float, "min_info": float, "weak_df": float, "fuzzy_common": float, "lift": float}
+                 "prefix_max": int, "fuzzy_max": int, "synonym": float, "assoc": float, "code": float,
+                 "min_cover": float, "max_unknown": float, "weak_df": float, "fuzzy_common": float, "lift": float}
+
+
+# Knobs that are shares of something (of the documents, of the question's information): at most 1.
+_SHARES = frozenset({"B", "min_cover", "max_unknown", "weak_df", "fuzzy_common"})
 
 
 class SearchConfig(PluginConfig):
@@ -45,7 +49,7 @@ class SearchConfig(PluginConfig):
     # Field weights: how much a match in each field counts (BM25F boosts). 0 leaves a field out.
     weights = c.Type(dict, default={})
     # Scoring knobs (see kbtools/search/README.md): B, K1, coord, fuzzy, prefix, prefix_max, fuzzy_max,
-    # synonym, code, and the precision rules: min_cover, min_info, weak_df, fuzzy_common, lift.
+    # synonym, assoc, code, and the precision rules: max_unknown, min_cover, weak_df, fuzzy_common, lift.
     ranking = c.Type(dict, default={})
 
 
@@ -185,6 +189,8 @@ def _ranking(weights: dict, knobs: dict) -> Ranking:
             problems.append(f"ranking.{key}: unknown option{did_you_mean(key, _RANKING_KEYS)}")
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (kind is int and not float(value).is_integer()):
             problems.append(f"ranking.{key}: expected a{'n integer' if kind is int else ' number'} >= 0, got {value!r}")
+        elif key in _SHARES and value > 1:
+            problems.append(f"ranking.{key}: expected a share between 0 and 1, got {value!r}")
         else:
             setattr(r, key, kind(value))
     if not any(r.weights.values()):

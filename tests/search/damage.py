@@ -71,7 +71,7 @@ def _block(root: Path, i: int, payload: bytes) -> None:
     _manifest(root, lambda m: m["blocks"][i].__setitem__(1, len(raw)))
 
 
-def _entry(term: str, dfs: list[int], postings: bytes) -> bytes:
+def _entry(term: str, dfs: list[int], postings: bytes, links: bytes = b"") -> bytes:
     out = bytearray()
     raw = term.encode()
     varint(out, len(raw))
@@ -80,16 +80,17 @@ def _entry(term: str, dfs: list[int], postings: bytes) -> bytes:
         varint(out, df)
     varint(out, len(postings))
     out += postings
-    varint(out, 0)
+    varint(out, 0)  # positions offset
+    out += links or b"\x00"  # no associations
     return bytes(out)
 
 
-def _one_term_block(root: Path, t: Target, postings: list[int], dfs: list[int] | None = None) -> None:
+def _one_term_block(root: Path, t: Target, postings: list[int], dfs: list[int] | None = None, links: bytes = b"") -> None:
     term = t.query.split()[0].lower()
     n_fields = len(json.loads((root / "manifest.json").read_text())["fields"])
     body = bytearray()
     varint(body, 1)
-    body += _entry(term, dfs or [len(postings) // 3] + [0] * (n_fields - 1), bytes(postings))
+    body += _entry(term, dfs or [len(postings) // 3] + [0] * (n_fields - 1), bytes(postings), links)
     _block(root, t.block, bytes(body))
 
 
@@ -131,6 +132,9 @@ CASES: dict[str, tuple[Callable[[Path, Target], None], str]] = {
     "postings-zero-tf": (lambda r, t: _one_term_block(r, t, [0, 0, 1]), "query"),
     "postings-huge-df": (lambda r, t: _one_term_block(r, t, [0, 1, 1], dfs=[10 ** 9]), "query"),
     "postings-truncated": (lambda r, t: _one_term_block(r, t, [0, 1, 1, 1], dfs=[2]), "query"),
+    "association-strength-out-of-range": (lambda r, t: _one_term_block(r, t, [0, 1, 1], links=b"\x01\x03abc\xc8\x01"), "query"),
+    "association-huge-count": (lambda r, t: _one_term_block(r, t, [0, 1, 1], links=b"\xff\xff\x03"), "query"),
+    "association-runs-past-the-end": (lambda r, t: _one_term_block(r, t, [0, 1, 1], links=b"\x01\x7fabc"), "query"),
     "meta-garbage": (lambda r, t: (r / t.meta).write_text("{{{"), "query"),
     "meta-wrong-shape": (lambda r, t: (r / t.meta).write_text('[["only one"]]'), "query"),
     "meta-missing": (lambda r, t: (r / t.meta).unlink(), "query"),

@@ -13,11 +13,12 @@ import pytest
 from kbtools.search.engine import Index, run
 from kbtools.search.export import INDEX_DIR
 
+from .test_associations import weather_site  # noqa: F401 (a fixture)
 from .test_engine import HOSTILE
 
 HERE = Path(__file__).parent
 CASES = [
-    {"q": "outlook crashes "}, {"q": "outlook crashes"}, {"q": "Outlok crashes "}, {"q": "pasword"}, {"q": "0x8007007A"},
+    {"q": "outlook crashes "}, {"q": "outlook crashes"}, {"q": "outlook crashes o"}, {"q": "outlook crashes zz "}, {"q": "Outlok crashes "}, {"q": "pasword"}, {"q": "0x8007007A"},
     {"q": "8007007a"}, {"q": "550 5.1.10"}, {"q": "resetting passwords "}, {"q": "configuring "}, {"q": "regis"},
     {"q": "offline addr"}, {"q": '"offline address book"'}, {"q": '"address offline"'}, {"q": '"turn off sync"'},
     {"q": "registyr vaule "}, {"q": "activtaoin "}, {"q": "sycn "}, {"q": "office not activated "},
@@ -30,17 +31,28 @@ CASES = [
 ] + [{"q": q} for q in HOSTILE if "\ud800" not in q and "\udfff" not in q]
 
 
-def test_browser_engine_matches_python_engine(small_site):
+def _compare(site, cases) -> int:
+    """Both engines on `cases`; the number of cases with hits."""
     if shutil.which("node") is None:
         pytest.fail("node is needed for the engine parity test")
-    out = subprocess.run(["node", str(HERE / "engine_parity.mjs"), str(Path(small_site) / INDEX_DIR)],
-                         input=json.dumps(CASES), capture_output=True, text=True, timeout=300, check=True)
+    out = subprocess.run(["node", str(HERE / "engine_parity.mjs"), str(Path(site) / INDEX_DIR)],
+                         input=json.dumps(cases), capture_output=True, text=True, timeout=300, check=True)
     js = json.loads(out.stdout)
-    ix = Index(small_site)
+    ix = Index(site)
     nonempty = 0
-    for case, got in zip(CASES, js, strict=True):
+    for case, got in zip(cases, js, strict=True):
         py = run(ix, case["q"], case.get("limit", 10), case.get("filters"))
         assert [[d, s] for d, s in py["hits"]] == got["hits"], case  # same documents, same float bits
         assert (py["total"], py["did_you_mean"]) == (got["total"], got["didYouMean"]), case
         nonempty += bool(got["hits"])
-    assert nonempty >= 25
+    return nonempty
+
+
+def test_browser_engine_matches_python_engine(small_site):
+    assert _compare(small_site, CASES) >= 25
+
+
+def test_both_engines_expand_with_the_mined_associations_alike(weather_site):
+    cases = [{"q": "forecast "}, {"q": "forecast"}, {"q": "weather forecast "}, {"q": "forcast "}, {"q": "forecast calendar "},
+             {"q": "forecast zzqxv "}, {"q": "forecast", "limit": 1}]
+    assert _compare(weather_site, cases) == 6

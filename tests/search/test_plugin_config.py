@@ -25,6 +25,15 @@ def test_every_problem_is_reported_with_a_suggestion():
     assert "ranking.prefix_max: expected an integer >= 0, got 2.5" in msg
 
 
+def test_shares_above_one_are_refused():
+    with pytest.raises(PluginError) as exc:
+        _ranking({}, {"max_unknown": 1.5, "min_cover": 2, "assoc": 3})
+    msg = str(exc.value)
+    assert "ranking.max_unknown: expected a share between 0 and 1, got 1.5" in msg
+    assert "ranking.min_cover: expected a share between 0 and 1, got 2" in msg
+    assert "assoc" not in msg  # a weight, not a share
+
+
 def test_all_weights_zero_is_refused():
     with pytest.raises(PluginError, match="at least one field"):
         _ranking({f: 0 for f in ("title", "headings", "tags", "description", "body")}, {})

@@ -7,7 +7,9 @@
 import { ANALYZER_ID, analyze, frame, normalize, stem, words } from "./analysis.js";
 
 export const FORMAT = "kb-search-index";
-export const VERSION = 2;
+export const VERSION = 3;
+const MAX_LINKS = 64;  // associations per dictionary entry (engine.py)
+const PREFIX_MIN = 3;  // letters of the word being typed before it is completed
 const MAX_DOCS = 10000000;
 const BLOCK_MAGIC = "KBSB", POSITIONS_MAGIC = "KBSX";
 const MAX_QUERY_CHARS = 500;
@@ -85,6 +87,17 @@ export function readVarint(buf, off, end, rel) {
   throw damaged(rel, "truncated or overlong number");
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+/** A varint length and that many bytes of UTF-8, never reading past `end` (engine.py read_text).
+ * @param {Uint8Array} buf @param {number} off @param {number} end @param {string} rel @param {string} what
+ * @returns {[string, number]} */
+function readText(buf, off, end, rel, what) {
+  let size;
+  [size, off] = readVarint(buf, off, end, rel);
+  if (off + size > end) throw damaged(rel, `${what} runs past the end`);
+  try { return [UTF8.decode(buf.subarray(off, off + size)), off + size]; } catch { throw damaged(rel, `${what} is not UTF-8`); }
+}
+
 /** [payload start, payload end] of a binary index file, its header checked. */
 function unframe(buf, magic, rel) {
   for (let i = 0; i < 4; i++) if (buf[i] !== magic.charCodeAt(i)) throw damaged(rel, "not a search index file (bad magic)");
@@ -112,8 +125,8 @@ export function checkManifest(m, rel = "manifest.json") {
   need(Array.isArray(m.length_table) && m.length_table.length === 256 && m.length_table.every((x) => isNum(x, 0, 1e12)), "length_table must be 256 numbers");
   const r = m.ranking;
   need(r && Array.isArray(r.weights) && r.weights.length === m.fields.length && r.weights.every((x) => isNum(x, 0, 1e6)), "ranking.weights must have one number per field");
-  for (const [k, hi] of [["B", 1], ["K1", 100], ["coord", 16], ["fuzzy", 1e3], ["prefix", 1e3], ["synonym", 1e3], ["code", 1e3],
-    ["min_cover", 1], ["min_info", 1e3], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
+  for (const [k, hi] of [["B", 1], ["K1", 100], ["coord", 16], ["fuzzy", 1e3], ["prefix", 1e3], ["synonym", 1e3], ["assoc", 1e3], ["code", 1e3],
+    ["min_cover", 1], ["max_unknown", 1], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
   for (const k of ["prefix_max", "fuzzy_max"]) need(isNum(r[k], 0, 1000, true), `ranking.${k} out of range`);
   need(isStrs(m.stop_words), "stop_words must be texts");
   need(Array.isArray(m.framing) && m.framing.length <= 1000 && m.framing.every((e) => Array.isArray(e) && e.length === 3
@@ -206,7 +219,7 @@ export class Index {
     return this.cache.get(key);
   }
 
-  /** Term -> [term, block, dfs, postings start, postings end, positions offset]. */
+  /** Term -> [term, block, dfs, postings start, postings end, positions offset, buffer, [[associated term, percent]]]. */
   block(i) {
     return this._once(`b${i}`, async () => {
       const rel = `b/${i}.bin`, m = this.manifest;
@@ -214,14 +227,10 @@ export class Index {
       if (buf.length !== m.blocks[i][1]) throw damaged(rel, `${buf.length} bytes, expected ${m.blocks[i][1]}`);
       let [off, end] = unframe(buf, BLOCK_MAGIC, rel), count;
       [count, off] = readVarint(buf, off, end, rel);
-      const out = new Map(), utf8 = new TextDecoder("utf-8", { fatal: true });
+      const out = new Map();
       for (let k = 0; k < count; k++) {
-        let size, plen, xoff;
-        [size, off] = readVarint(buf, off, end, rel);
-        if (off + size > end) throw damaged(rel, "term runs past the end");
-        let t;
-        try { t = utf8.decode(buf.subarray(off, off + size)); } catch { throw damaged(rel, "term is not UTF-8"); }
-        off += size;
+        let plen, xoff, t;
+        [t, off] = readText(buf, off, end, rel, "term");
         const dfs = [];
         for (let f = 0; f < m.fields.length; f++) {
           let df;
@@ -234,7 +243,18 @@ export class Index {
         const pstart = off;
         off += plen;
         [xoff, off] = readVarint(buf, off, end, rel);
-        out.set(t, [t, i, dfs, pstart, pstart + plen, xoff, buf]);
+        let count;
+        [count, off] = readVarint(buf, off, end, rel);
+        if (count > MAX_LINKS) throw damaged(rel, `${t}: ${count} associations, at most ${MAX_LINKS} expected`);
+        const links = [];
+        for (let a = 0; a < count; a++) {
+          let pct, other;
+          [other, off] = readText(buf, off, end, rel, "association");
+          [pct, off] = readVarint(buf, off, end, rel);
+          if (pct < 1 || pct > 100) throw damaged(rel, `${t}: association strength ${pct} outside 1..100`);
+          links.push([other, pct]);
+        }
+        out.set(t, [t, i, dfs, pstart, pstart + plen, xoff, buf, links]);
       }
       if (off !== end) throw damaged(rel, "bytes left after the last term");
       return out;
@@ -403,16 +423,26 @@ export class Index {
     const synonyms = (r.synonym && m.synonyms) || {};
     const raw = words(plain);
     const typing = raw.length && ENDS_IN_WORD.test(normalize(query)) ? raw[raw.length - 1] : "";
-    const completes = typing && ALPHA.test(typing) && typing.length >= 3 && byTerm.has(stem(typing));
+    const completes = typing && ALPHA.test(typing) && typing.length >= PREFIX_MIN && byTerm.has(stem(typing));
     this.prefetch(clauses.flatMap((c) => [c.term, ...(Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : [])]),
       completes ? typing : "");
-    const entries = await Promise.all(clauses.map((c) => this.lookup(c.term)));
-    const synEntries = await Promise.all(clauses.map((c) =>
+    // Synonyms come from the manifest: looked up while the query's own terms are. A term's mined
+    // associations (a softer expansion than synonyms, engine.py) are looked up as soon as its own
+    // block is in, so they add at most one round of fetches.
+    const synP = Promise.all(clauses.map((c) =>
       Promise.all((Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : []).map(async (o) => [o, await this.lookup(o)]))));
+    const own = await Promise.all(clauses.map(async (c) => {
+      const e = await this.lookup(c.term);
+      return [e, e && r.assoc ? await Promise.all(e[7].map(async ([o, pct]) => [o, pct, await this.lookup(o)])) : []];
+    }));
+    const synEntries = await synP;
+    const entries = own.map(([e]) => e), linkEntries = own.map(([, l]) => l);
     clauses.forEach((c, i) => {
       c.own = entries[i];
       if (entries[i]) c.variants.push([c.term, isCode(c.term) ? r.code : 1.0, entries[i]]);
       for (const [o, e] of synEntries[i]) if (e) c.variants.push([o, r.synonym, e]);
+      const have = new Set(c.variants.map((v) => v[0]));
+      for (const [o, pct, e] of linkEntries[i]) if (e && !have.has(o)) c.variants.push([o, r.assoc * (pct / 100), e]);
     });
     if (completes) {
       const c = byTerm.get(stem(typing));
@@ -443,6 +473,9 @@ export class Index {
         if (!c.variants.length) { c.word = ""; c.correction = ""; }
       }
     }
+    // A word still being typed and too short to complete ("scanner d") says nothing yet (engine.py).
+    const partial = typing && ALPHA.test(typing) && typing.length < PREFIX_MIN ? byTerm.get(stem(typing)) : undefined;
+    if (partial && !partial.variants.length) clauses.splice(clauses.indexOf(partial), 1);
     return { clauses, phrases, kind };
   }
 
@@ -558,9 +591,13 @@ export class Index {
     }
     let kept = seen;
     if (r.min_cover && kept.length) {
-      // Enough of the query's information, or more than one word the KB lacks would carry.
-      const floor = r.min_cover * totalInfo, enough = r.min_info * (ln(n) + 1);
-      kept = kept.filter((d) => (covered[d] >= floor || covered[d] >= enough) && (strong[d] || !anyStrong));
+      // A question whose information lies mostly in words the KB lacks has no answer here;
+      // otherwise a result must cover enough of the information of the words the KB has (engine.py).
+      let unknown = 0.0;
+      clauses.forEach((c, i) => { if (!c.variants.length) unknown += info[i]; });
+      if (unknown > r.max_unknown * totalInfo) kept = [];
+      const floor = r.min_cover * (totalInfo - unknown);
+      kept = kept.filter((d) => covered[d] >= floor && (strong[d] || !anyStrong));
     }
     if (r.lift && kind) {
       const code = kind === "how-to" ? "h" : "s";
