@@ -228,7 +228,13 @@ function initPage(page) {
     let res, ix, counts;
     try {
       ix = await indexAt(indexUrl.href);
-      res = await searchFor(ix, indexUrl.href, q, shown, filters);
+      const head = takeEarly(indexUrl.href, q, shown, filters);
+      if (head) {  // the page's first query: its first results as soon as their titles are in
+        const part = await head.catch(() => null);
+        if (mine !== ticket) return;
+        if (part) show(part, q, false);
+      }
+      res = await ix.search(q, { limit: shown, filters, snippets: false });
     } catch (err) {
       if (mine !== ticket) return;
       results.replaceChildren();
@@ -236,20 +242,7 @@ function initPage(page) {
       return;
     }
     if (mine !== ticket) return;
-    results.replaceChildren(...res.hits.map((h) => renderHit(h, root)));
-    if (res.total > res.hits.length) {
-      const more = el("button", { type: "button", class: "md-button kb-searchpage__more" }, "Show more results");
-      more.addEventListener("click", () => { shown += PAGE_SIZE; run(); });
-      results.append(el("li", { class: "kb-searchpage__more-item" }, more));
-    }
-    if (res.hits.length) status.textContent = `${res.total} result${res.total === 1 ? "" : "s"} for “${q.trim().slice(0, 200)}”`;
-    else noResults(status, q, requestPage);
-    suggest.hidden = !res.didYouMean;
-    if (res.didYouMean) {
-      const p = state();
-      p.set("q", res.didYouMean);
-      suggest.replaceChildren("Did you mean ", el("a", { href: `?${p}`, "data-kb-did-you-mean": true }, res.didYouMean), "?");
-    }
+    show(res, q, true);
     try {
       [counts] = await Promise.all([ix.facetCounts(res.matches, filters), addSnippets(ix, res, results, root, () => mine === ticket)]);
     } catch (err) {
@@ -262,6 +255,24 @@ function initPage(page) {
     showCounts(counts);
     page.dataset.kbQuery = q;
     page.dispatchEvent(new CustomEvent("kb-search:results", { bubbles: true, detail: { query: q, count: res.hits.length } }));
+  }
+
+  /** Draws results (`complete`: all of this page, with "Show more" when there are more). */
+  function show(res, q, complete) {
+    results.replaceChildren(...res.hits.map((h) => renderHit(h, root)));
+    if (complete && res.total > res.hits.length) {
+      const more = el("button", { type: "button", class: "md-button kb-searchpage__more" }, "Show more results");
+      more.addEventListener("click", () => { shown += PAGE_SIZE; run(); });
+      results.append(el("li", { class: "kb-searchpage__more-item" }, more));
+    }
+    if (res.hits.length) status.textContent = `${res.total} result${res.total === 1 ? "" : "s"} for “${q.trim().slice(0, 200)}”`;
+    else noResults(status, q, requestPage);
+    suggest.hidden = !res.didYouMean;
+    if (res.didYouMean) {
+      const p = state();
+      p.set("q", res.didYouMean);
+      suggest.replaceChildren("Did you mean ", el("a", { href: `?${p}`, "data-kb-did-you-mean": true }, res.didYouMean), "?");
+    }
   }
 
   /** Each filter option says how many results of the current query it keeps. */
@@ -322,6 +333,9 @@ function init() {
 // is parsed. On the search page (search/ at the site root, next to assets/) the query in its URL
 // starts loading its term blocks and results now, alongside the page's own files; the page's
 // first search, once the page is there, finds them loaded (the index caches every file).
+// The page's first results are drawn in two steps: the first FIRST_PAINT, whose title files a
+// browser fetches at once (6 connections per host on HTTP/1.1), then the rest of the page.
+const FIRST_PAINT = 6;
 /** @type {{key: string, result: Promise<any>} | null} */
 let early = null;
 const urlQuery = new URLSearchParams(location.search).get("q");
@@ -331,20 +345,17 @@ if (urlQuery && urlQuery.trim() && location.pathname === new URL("../../search/"
     const value = new URLSearchParams(location.search).get(name);
     if (value) filters[name] = [value];
   }
-  const result = indexAt(EMBEDDED_FOR).then((ix) => ix.search(urlQuery, { limit: PAGE_SIZE, filters, snippets: false }));
+  const result = indexAt(EMBEDDED_FOR).then((ix) => ix.search(urlQuery, { limit: FIRST_PAINT, filters, snippets: false }));
   result.catch(() => {});  // the page's own search reports any problem
   early = { key: JSON.stringify([EMBEDDED_FOR, urlQuery, PAGE_SIZE, filters]), result };
 }
 
-/** The results of a search; the page's first one may have been started early (above). */
-function searchFor(ix, url, q, limit, filters) {
-  const key = JSON.stringify([url, q, limit, filters]);
-  if (early && early.key === key) {
-    const { result } = early;
-    early = null;  // once: later searches (typing, filters) run as usual
-    return result.catch(() => ix.search(q, { limit, filters, snippets: false }));
-  }
-  return ix.search(q, { limit, filters, snippets: false });
+/** The first results of the search the page started early (above) if it is this one, once. */
+function takeEarly(url, q, limit, filters) {
+  if (!early || early.key !== JSON.stringify([url, q, limit, filters])) return null;
+  const { result } = early;
+  early = null;  // later searches (typing, filters) run as usual
+  return result;
 }
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init, { once: true });
 else init();
