@@ -226,6 +226,11 @@ function initPage(page) {
       return;
     }
     let res, ix, counts;
+    const fail = (err) => {  // a damaged or missing index: say so, with the way to the articles
+      if (mine !== ticket) return;
+      results.replaceChildren();
+      formatProblem(status, err, root);
+    };
     try {
       ix = await indexAt(indexUrl.href);
       const head = takeEarly(indexUrl.href, q, shown, filters);
@@ -236,9 +241,7 @@ function initPage(page) {
       }
       res = await ix.search(q, { limit: shown, filters, snippets: false });
     } catch (err) {
-      if (mine !== ticket) return;
-      results.replaceChildren();
-      formatProblem(status, err, root);
+      fail(err);
       return;
     }
     if (mine !== ticket) return;
@@ -246,9 +249,7 @@ function initPage(page) {
     try {
       [counts] = await Promise.all([ix.facetCounts(res.matches, filters), addSnippets(ix, res, results, root, () => mine === ticket)]);
     } catch (err) {
-      if (mine !== ticket) return;
-      results.replaceChildren();
-      formatProblem(status, err, root);
+      fail(err);
       return;
     }
     if (mine !== ticket) return;
