@@ -71,3 +71,4 @@ bench: setup browser-deps
 
 screenshots: setup browser-deps
 	$(QUIET) $(PY) -m testkit.wizard_screenshots screenshots
+	$(QUIET) $(PY) -m testkit.desk_screenshots screenshots

@@ -9,6 +9,7 @@ stopping the outbox worker with the app. Errors are always `{"errors": [{"path",
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -28,15 +29,20 @@ from .errors import Refused
 from .limits import RateLimiter, read_body
 from .outbox import Outbox
 from .receive import Answer, Receiver, load_articles, load_policy
-from .storage import Store
+from .staff.routes import staff_routes
+from .storage import Store, now
 
 log = logging.getLogger("desk")
 
 
-def create_app(settings: Settings, store: Store | None = None, outbox: Outbox | None = None) -> Starlette:
-    """The ASGI app; the database must already be migrated (`desk.migrations.upgrade`)."""
+def create_app(settings: Settings, store: Store | None = None, outbox: Outbox | None = None,
+               clock: Callable[[], dt.datetime] = now) -> Starlette:
+    """The ASGI app; the database must already be migrated (`desk.migrations.upgrade`).
+
+    `clock` is the desk's "now" (receipt times, the queue's countdowns); tests pass their own.
+    """
     store = store or Store(settings.db_url)
-    receiver = Receiver(settings, store, load_policy(settings), load_articles(settings))
+    receiver = Receiver(settings, store, load_policy(settings), load_articles(settings), clock)
     worker = outbox if outbox is not None else (Outbox(settings, store, receiver.policy) if receiver.forward_to else None)
     limiter = RateLimiter(settings.limits.rate, settings.limits.burst)
 
@@ -90,6 +96,7 @@ def create_app(settings: Settings, store: Store | None = None, outbox: Outbox | 
         Route("/api/feedback", post_feedback, methods=["POST"]),
         Route("/api/deflections", post_deflection, methods=["POST"]),
         Route("/api/health", health, methods=["GET"]),
+        *staff_routes(store, receiver.policy, clock, settings.kb_export or settings.site_dir),
     ]
     handlers: dict[Any, Callable[..., Any]] = {Refused: _refused, HTTPException: _http_error, Exception: _crash}
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers,

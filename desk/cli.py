@@ -1,4 +1,4 @@
-"""`kb desk ...`: serve, migrate, export. Registered through the `kb.commands` entry point.
+"""`kb desk ...`: serve, migrate, export, report, user add, token add (entry point `kb.commands`).
 
 Thin: each command validates its settings (`desk.config.load`, every problem at once) and
 calls the desk's modules; `kbtools.cli` turns a `KbError` into `ERROR: ...` and an exit code.
@@ -39,6 +39,8 @@ def desk() -> None:
               help="Policy YAML or compiled policy JSON (default: the site's, else docs/_data/support-policy.yml).")
 @click.option("--site", "site_dir", type=click.Path(file_okay=False),
               help="A built site: its compiled policy and its article ids (to flag votes for unknown ids).")
+@click.option("--kb-export", type=click.Path(dir_okay=False),
+              help="The KB's article list (a built site's assets/kb/articles.json) for review dates, without --site.")
 @click.option("--rate-limit", default=config.Limits.rate, show_default=True, type=float,
               help="Requests per minute per client address (0: no limit).")
 @click.option("--max-attempts", default=config.Retry.max_attempts, show_default=True, type=int,
@@ -48,7 +50,8 @@ def desk() -> None:
 @click.option("--forward-timeout", default=config.Retry.timeout_s, show_default=True, type=float,
               help="Seconds one forwarding attempt may take.")
 def serve(db_url: str, host: str, port: int, origins: tuple[str, ...], forward: str, policy_file: str | None,
-          site_dir: str | None, rate_limit: float, max_attempts: int, retry_base: float, forward_timeout: float) -> None:
+          site_dir: str | None, kb_export: str | None, rate_limit: float, max_attempts: int, retry_base: float,
+          forward_timeout: float) -> None:
     """Migrate the database if needed and serve the desk's API with uvicorn."""
     import uvicorn
 
@@ -56,7 +59,8 @@ def serve(db_url: str, host: str, port: int, origins: tuple[str, ...], forward: 
 
     settings = config.load(db_url, origins, forward, policy_file, site_dir,
                            limits=config.Limits(rate=rate_limit),
-                           retry=config.Retry(max_attempts=max_attempts, base_s=retry_base, timeout_s=forward_timeout))
+                           retry=config.Retry(max_attempts=max_attempts, base_s=retry_base, timeout_s=forward_timeout),
+                           kb_export=kb_export)
     revision = _migrate(settings.db_url)
     app = create_app(settings)
     click.echo(f"desk: database at revision {revision}; forwarding: {forward}; "
@@ -75,22 +79,117 @@ def migrate(db_url: str) -> None:
 @desk.command()
 @DB_OPT
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--what", type=click.Choice(["requests", "votes"]), default="requests", show_default=True,
+              help="requests: every stored request; votes: votes per article (what `kb lint --feedback` reads).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of standard output.")
-def export(db_url: str, fmt: str, out: str | None) -> None:
+def export(db_url: str, fmt: str, what: str, out: str | None) -> None:
     """Every stored request, one JSON object a line: payload, desk classification, reference, events."""
     from .export import write_jsonl
-    from .migrations import current, head
 
     settings = config.load(db_url)
-    at = _quiet(current, settings.db_url)
-    if at != head():
-        raise KbError(f"{_redact(settings.db_url)} is at revision {at or 'none'}, not {head()}: "
-                      "is it a desk database? (run `kb desk migrate` on it first)")
+    _check_revision(settings.db_url)
     if out is None:
-        n = write_jsonl(settings.db_url, sys.stdout)
+        n = write_jsonl(settings.db_url, sys.stdout, what)
     else:
-        n = _atomic(Path(out), lambda f: write_jsonl(settings.db_url, f))
-    click.echo(f"exported {n} request(s)", err=True)
+        n = _atomic(Path(out), lambda f: write_jsonl(settings.db_url, f, what))
+    click.echo(f"exported {n} {'request(s)' if what == 'requests' else 'article(s) with votes'}", err=True)
+
+
+@desk.command()
+@DB_OPT
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="The folder to write (replaced whole).")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
+              help="Policy YAML or compiled policy JSON (default: the site's, else docs/_data/support-policy.yml).")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False),
+              help="A built site: its compiled policy and its article list (review dates).")
+@click.option("--kb-export", type=click.Path(dir_okay=False),
+              help="The KB's article list (a built site's assets/kb/articles.json) when there is no --site.")
+@click.option("--at", "at_text", metavar="ISO-8601", help="Report as of this moment (default: now); with a UTC offset.")
+def report(db_url: str, out: str, policy_file: str | None, site_dir: str | None, kb_export: str | None,
+           at_text: str | None) -> None:
+    """Write the staff report as a static folder (index.html, SVG plots, desk.css) for writers."""
+    import datetime as dt
+
+    from .receive import load_policy
+    from .staff import report_page
+    from .storage import Store, now
+
+    try:
+        at = dt.datetime.fromisoformat(at_text).astimezone(dt.UTC) if at_text else now()
+    except ValueError:
+        raise click.BadParameter(f"'{at_text}' is not an ISO 8601 time such as 2026-03-09T10:30:00-07:00",
+                                 param_hint="--at") from None
+    if at_text and dt.datetime.fromisoformat(at_text).tzinfo is None:
+        raise click.BadParameter(f"'{at_text}' has no UTC offset (add one, e.g. -07:00 or Z)", param_hint="--at")
+    settings = config.load(db_url, policy_file=policy_file, site_dir=site_dir, kb_export=kb_export)
+    _check_revision(settings.db_url)
+    store = Store(settings.db_url)
+    try:
+        files = report_page.write(Path(out), store, load_policy(settings), settings.kb_export or settings.site_dir, at)
+    finally:
+        store.close()
+    click.echo(f"{out}: {', '.join(files)}", err=True)
+
+
+@desk.group()
+def user() -> None:
+    """Staff accounts for the desk's pages (/desk/)."""
+
+
+@user.command("add")
+@click.argument("name")
+@DB_OPT
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line) instead of asking.")
+def user_add(name: str, db_url: str, password_stdin: bool) -> None:
+    """Add a staff account NAME; the password is asked twice (or read from standard input)."""
+    from .staff.accounts import Accounts, check_name, check_password
+    from .storage import Store
+
+    check_name(name)
+    settings = config.load(db_url)
+    _migrate(settings.db_url)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    check_password(password)
+    store = Store(settings.db_url)
+    try:
+        Accounts(store).add_user(name, password)
+    finally:
+        store.close()
+    click.echo(f"staff account '{name}' added; sign in at /desk/", err=True)
+
+
+@desk.group()
+def token() -> None:
+    """Read tokens for tools (kb lint --feedback URL): sent as Authorization: Bearer <token>."""
+
+
+@token.command("add")
+@click.argument("name")
+@DB_OPT
+def token_add(name: str, db_url: str) -> None:
+    """Make a read token named NAME and print it once (the desk keeps only its hash)."""
+    from .staff.accounts import Accounts
+    from .storage import Store
+
+    settings = config.load(db_url)
+    _migrate(settings.db_url)
+    store = Store(settings.db_url)
+    try:
+        click.echo(Accounts(store).add_read_token(name))
+    finally:
+        store.close()
+
+
+def _check_revision(url: str) -> None:
+    from .migrations import current, head
+
+    at = _quiet(current, url)
+    if at != head():
+        raise KbError(f"{_redact(url)} is at revision {at or 'none'}, not {head()}: "
+                      "is it a desk database? (run `kb desk migrate` on it first)")
 
 
 def _migrate(url: str) -> str:

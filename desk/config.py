@@ -67,6 +67,7 @@ class Settings:
     forward: str = "none"
     policy_file: Path | None = None    # policy YAML or compiled JSON; default: the project's
     site_dir: Path | None = None       # a built site: compiled policy and the known article ids
+    kb_export: Path | None = None      # the KB's article list (review_by) when there is no --site
     limits: Limits = field(default_factory=Limits)
     retry: Retry = field(default_factory=Retry)
     credentials: Mapping[str, str] = field(default_factory=dict, repr=False)
@@ -75,7 +76,7 @@ class Settings:
 def load(db_url: str = DEFAULT_DB, site_origins: tuple[str, ...] | list[str] = (), forward: str = "none",
          policy_file: str | Path | None = None, site_dir: str | Path | None = None,
          limits: Limits | None = None, retry: Retry | None = None,
-         environ: Mapping[str, str] | None = None) -> Settings:
+         environ: Mapping[str, str] | None = None, kb_export: str | Path | None = None) -> Settings:
     """Validated settings; raises ConfigError listing every problem."""
     env = os.environ if environ is None else environ
     problems: list[str] = []
@@ -101,13 +102,16 @@ def load(db_url: str = DEFAULT_DB, site_origins: tuple[str, ...] | list[str] = (
     policy = Path(policy_file) if policy_file else None
     if policy is not None and not policy.is_file():
         problems.append(f"--policy: {policy} does not exist")
+    export = Path(kb_export) if kb_export else None
+    if export is not None and not export.is_file():
+        problems.append(f"--kb-export: {export} does not exist (a built site's assets/kb/articles.json)")
     lim, ret = limits or Limits(), retry or Retry()
     problems += _check_positive("limits", lim.__dict__, allow_zero=("rate",))
     problems += _check_positive("retry", ret.__dict__, allow_zero=())
     if problems:
         raise ConfigError(problems)
     return Settings(db_url=db_url, site_origins=tuple(site_origins), forward=forward, policy_file=policy,
-                    site_dir=site, limits=lim, retry=ret, credentials=creds)
+                    site_dir=site, kb_export=export, limits=lim, retry=ret, credentials=creds)
 
 
 def _check_db(url: str) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,6 +36,9 @@ TIMED = ("clock_starts", "respond_by", "explanations")
 REFUSED_BOT = [("$", "request refused")]
 
 
+UNLISTED_PARTNER = "unlisted"  # the route of a partner the directory does not list
+
+
 @dataclass
 class Answer:
     status: int
@@ -44,8 +48,10 @@ class Answer:
 class Receiver:
     """The desk's logic over one store, one compiled policy and the known article ids."""
 
-    def __init__(self, settings: Settings, store: Store, policy: dict[str, Any], articles: set[str] | None):
+    def __init__(self, settings: Settings, store: Store, policy: dict[str, Any], articles: set[str] | None,
+                 clock: Callable[[], dt.datetime] = now):
         self.settings = settings
+        self.clock = clock  # the receipt time; tests and seeded screenshots pass their own
         self.store = store
         self.policy = policy
         self.articles = articles
@@ -80,6 +86,8 @@ class Receiver:
             payloads.validate(payload)
         except PayloadError as exc:
             raise Refused(422, exc.problems)
+        if payload["schema_version"] == 2:  # an escalation carrying only the original's reference
+            return self._accept_escalation(payload, raw, digest)
         return self._accept(payload, raw, digest)
 
     def _replay(self, stored: dict[str, Any], digest: str) -> Answer:
@@ -89,7 +97,7 @@ class Receiver:
         return Answer(200, json.loads(stored["response"]))
 
     def _accept(self, payload: dict[str, Any], raw: bytes, digest: str) -> Answer:
-        received = now()
+        received = self.clock()
         at = received.isoformat(timespec="seconds")
         try:
             desk = intake.classify(payload["answers"], at, self.policy)
@@ -98,7 +106,10 @@ class Receiver:
         except CalendarRangeError as exc:
             raise Refused(503, [("$", (f"the desk's policy calendar does not cover now ({exc}); "
                                  "the owner must update the desk's policy. Try again later."))])
-        if desk["route"] != self.vendor:
+        # A listed partner's request is theirs. One whose partner is not listed is kept: the
+        # customer asks PSIGEN who their partner is (no response clock; staff answer with the
+        # partner's name), as intake/FORMATS.md says.
+        if desk["route"] not in (self.vendor, UNLISTED_PARTNER):
             raise Refused(422, [("$.answers", self._partner_message(desk["route"]))])
         differences = self._differences(payload, desk, received)
         parent = self._parent(payload)
@@ -121,6 +132,7 @@ class Receiver:
             "classification": json.dumps(desk, ensure_ascii=False),
             "differences": json.dumps(differences, ensure_ascii=False), "verified": not differences,
             "state": "received", "response": json.dumps(response, ensure_ascii=False),
+            "product": payload["product"]["id"], "product_version": payload["product"]["version"],
         }
         new_events = [
             ("received", {"created_at": payload["created_at"], "received_at": at, "schema_version": payload["schema_version"]}),
@@ -138,6 +150,57 @@ class Receiver:
             raise Refused(409, [("$.id", (f"the reference {reference} of this id is already used by another request; "
                                  "send the request again with a new id"))])
         raise Refused(503, [("$", "the request could not be stored; try again")])
+
+    def _accept_escalation(self, payload: dict[str, Any], raw: bytes, digest: str) -> Answer:
+        """Schema version 2: stored against the original request (a linked row, an `escalated`
+        event on the original); 422 when the desk does not know the original."""
+        received = self.clock()
+        esc = payload["escalation"]
+        said = str(esc["reference"]).strip()
+        parent = self.store.request(said)
+        if parent is None and (ref := normalize_reference(said)):
+            parent = self.store.request_by_reference(ref)
+        if parent is None:
+            raise Refused(422, [("$.escalation.reference", (f"no request '{said[:80]}' at this desk: an escalation "
+                                                            "must name a request this desk received"))])
+        differences: list[dict[str, Any]] = []
+        try:
+            differences = [{"field": d.field, "client": d.payload, "desk": d.expected, "basis": "at created_at"}
+                           for d in intake.verify(payload, self.policy)]
+        except PayloadError as exc:
+            differences = [{"field": p, "client": None, "desk": m, "basis": "at created_at"} for p, m in exc.problems]
+        reasons = {r["id"]: r["label"] for r in self.policy["escalation"]["reasons"]}
+        reference = reference_for(payload["id"])
+        response = {
+            "reference": reference, "id": payload["id"], "priority": parent["priority"],
+            "priority_label": parent["priority_label"], "response_hours": None, "respond_by": None,
+            "route": parent["route"], "eligibility": parent["eligibility"], "verified": not differences,
+        }
+        summary = f"Escalation of {parent['reference']}: {reasons.get(esc['reason'], esc['reason'])}"
+        row = {
+            "id": payload["id"], "reference": reference, "schema_version": 2, "kind": "escalation",
+            "parent_id": parent["id"], "received_at": received, "created_at": payload["created_at"],
+            "body": raw.decode("utf-8-sig"), "body_sha256": digest, "policy_version": self.policy["policy_version"],
+            "priority": parent["priority"], "priority_label": parent["priority_label"], "response_hours": None,
+            "respond_by": None, "respond_by_text": None, "route": parent["route"], "eligibility": parent["eligibility"],
+            "summary": summary[:200], "requester_email": payload["requester"]["email"],
+            "classification": json.dumps({"escalation_of": parent["reference"], "reason": esc["reason"],
+                                          "priority": parent["priority"]}, ensure_ascii=False),
+            "differences": json.dumps(differences, ensure_ascii=False), "verified": not differences,
+            "state": "received", "response": json.dumps(response, ensure_ascii=False),
+            "product": parent["product"], "product_version": parent["product_version"],
+        }
+        at = received.isoformat(timespec="seconds")
+        new_events = [("received", {"created_at": payload["created_at"], "received_at": at, "schema_version": 2}),
+                      ("verified", {"verified": not differences, "differences": len(differences)})]
+        link = ("escalated", {"by": payload["id"], "reason": esc["reason"]})
+        if self.store.insert_request(row, new_events, self.forward_to, link):
+            return Answer(201, response)
+        stored = self.store.request(payload["id"])
+        if stored is not None:
+            return self._replay(stored, digest)
+        raise Refused(409, [("$.id", (f"the reference {reference} of this id is already used by another request; "
+                                      "send the request again with a new id"))])
 
     def _partner_message(self, route: str) -> str:
         partner = next((p for p in self.policy["partners"]["directory"] if p["id"] == route), None)

@@ -51,6 +51,11 @@ requests = sa.Table(
     sa.Column("verified", sa.Boolean, nullable=False),
     sa.Column("state", sa.String(30), nullable=False),
     sa.Column("response", sa.Text, nullable=False),              # JSON answered with 201, replayed with 200
+    sa.Column("product", sa.String(100), nullable=True),         # from the payload (staff filters, reports)
+    sa.Column("product_version", sa.String(50), nullable=True),
+    sa.Column("acknowledged_at", TZ, nullable=True),             # the first response (staff "Acknowledged")
+    sa.Column("acknowledged_by", sa.String(100), nullable=True),
+    sa.Column("met", sa.Boolean, nullable=True),                 # acknowledged by respond_by? None: no clock
     sa.UniqueConstraint("reference", name="uq_requests_reference"),
     sa.Index("ix_requests_queue", "state", "respond_by"),
 )
@@ -108,6 +113,39 @@ counters = sa.Table(
     sa.Column("day", sa.String(10), primary_key=True),
     sa.Column("name", sa.String(50), primary_key=True),
     sa.Column("count", sa.Integer, nullable=False),
+)
+
+# ----- staff (revision 0002) ------------------------------------------------------------------------
+staff_users = sa.Table(
+    "staff_users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=False),  # argon2id, with its parameters
+    sa.Column("created_at", TZ, nullable=False),
+    sa.UniqueConstraint("name", name="uq_staff_users_name"),
+)
+
+staff_sessions = sa.Table(
+    "staff_sessions", metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),  # the cookie holds the token itself
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("staff_users.id"), nullable=False),
+    sa.Column("csrf", sa.String(64), nullable=False),            # every form of this session carries it
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("expires_at", TZ, nullable=False),
+)
+
+sign_in_failures = sa.Table(
+    "sign_in_failures", metadata,
+    sa.Column("name", sa.String(100), primary_key=True),         # as typed (lower case): known or not
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_at", TZ, nullable=False),
+)
+
+read_tokens = sa.Table(
+    "read_tokens", metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),  # for `kb lint --feedback URL`
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
 )
 
 

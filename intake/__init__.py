@@ -3,7 +3,8 @@
 Public API (see intake/FORMATS.md):
 - `classify(answers, at, policy=None)` -> classification dict;
 - `verify(payload, policy=None)` -> list of differences (raises PayloadError, exit 2, on a schema violation);
-- `export(payload, to, policy=None)` -> Zendesk/Jira JSON text or an RFC 5322 message.
+- `export(payload, to, policy=None)` -> Zendesk/Jira JSON text or an RFC 5322 message;
+- `business_seconds(start, end, policy=None)` -> support seconds between two instants.
 `policy` is a compiled policy dict; by default the project's policy file is checked and
 compiled (once per process).
 """
@@ -55,6 +56,15 @@ def classify(answers: dict[str, Any], at: Any, policy: dict[str, Any] | None = N
     return _classify(policy or compiled_policy(), answers, at)
 
 
+def business_seconds(start: Any, end: Any, policy: dict[str, Any] | None = None) -> int:
+    """Support (business) seconds from `start` to `end` in the policy's calendar; negative when
+    `end` is earlier. Times: aware datetimes or ISO 8601 strings with an offset. The desk's
+    queue shows `business_seconds(now, respond_by)` as time left (or overdue)."""
+    from .engine import business_seconds_between, to_epoch
+
+    return business_seconds_between(policy or compiled_policy(), to_epoch(start), to_epoch(end))
+
+
 def verify(payload: Any, policy: dict[str, Any] | None = None) -> list:
     """Differences from the policy (empty: agrees); PayloadError when it cannot be checked."""
     from .payload import parse, verify as _verify
@@ -86,4 +96,4 @@ def export(payload: Any, to: str, policy: dict[str, Any] | None = None, force: b
     return _export(payload, to, policy, differences)
 
 
-__all__ = ["classify", "verify", "export", "compiled_policy", "policy_path"]
+__all__ = ["classify", "verify", "export", "business_seconds", "compiled_policy", "policy_path"]

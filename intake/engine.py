@@ -105,6 +105,40 @@ def response_window(policy: dict[str, Any], t: int, hours: float) -> tuple[int, 
         cur = opens[i][0]
 
 
+def business_seconds_between(policy: dict[str, Any], start: int, end: int) -> int:
+    """Open (support) seconds from epoch second `start` to `end`; negative when `end` is earlier.
+
+    The staff queue's countdown: `business_seconds_between(p, now, respond_by)` is the support
+    time left, and minus the time overdue once `respond_by` has passed. From the moment a
+    request is received to its `respond_by` it is exactly `response_hours` × 3600.
+    """
+    cal = policy["calendar"]
+    for t in (start, end):
+        if t < cal["range"]["start_s"] or t > cal["range"]["end_s"]:
+            raise CalendarRangeError(_range_message(policy, t))
+    return _open_until(cal["open"], end) - _open_until(cal["open"], start)
+
+
+_CUMULATIVE: dict[int, tuple[list, list[int]]] = {}
+
+
+def _open_until(opens: list[list[int]], t: int) -> int:
+    """Open seconds of the compiled calendar before epoch second `t`."""
+    hit = _CUMULATIVE.get(id(opens))
+    if hit is None or hit[0] is not opens:
+        total, sums = 0, []
+        for a, b in opens:
+            sums.append(total)
+            total += b - a
+        hit = (opens, sums)
+        _CUMULATIVE[id(opens)] = hit
+    i = bisect.bisect_right(_column(opens, 0), t) - 1
+    if i < 0:
+        return 0
+    a, b = opens[i]
+    return hit[1][i] + min(t, b) - a
+
+
 _COLUMNS: dict[tuple[int, int], tuple[list, list[int]]] = {}
 
 

@@ -121,6 +121,39 @@ export function responseWindow(policy, t, hours) {
   }
 }
 
+/**
+ * Open (support) seconds from epoch second `start` to `end`; negative when `end` is earlier.
+ * The staff queue's countdown: time left until `respond_by`, or minus the time overdue.
+ * @param {any} policy @param {number} start @param {number} end @returns {number}
+ */
+export function businessSecondsBetween(policy, start, end) {
+  const cal = policy.calendar;
+  for (const t of [start, end]) {
+    if (t < cal.range.start_s || t > cal.range.end_s) throw new EngineError(rangeMessage(policy, t));
+  }
+  return openUntil(cal.open, end) - openUntil(cal.open, start);
+}
+
+const CUMULATIVE = new WeakMap();
+
+// Open seconds of the compiled calendar before epoch second `t`.
+function openUntil(opens, t) {
+  let sums = CUMULATIVE.get(opens);
+  if (!sums) {
+    sums = [];
+    let total = 0;
+    for (const [a, b] of opens) {
+      sums.push(total);
+      total += b - a;
+    }
+    CUMULATIVE.set(opens, sums);
+  }
+  const i = bisectRight(opens, t, (iv) => iv[0]) - 1;
+  if (i < 0) return 0;
+  const [a, b] = opens[i];
+  return sums[i] + Math.min(t, b) - a;
+}
+
 // ----- questions and answers ------------------------------------------------------------------
 /** Any alternative whose every fact condition holds; an absent fact never matches. */
 export function matches(when, facts) {

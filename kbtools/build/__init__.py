@@ -7,6 +7,7 @@
 | `listings.py` | category/section landing pages, paginated listings, the categories and promoted blocks |
 | `navigation.py` | section titles from data, escaped; the sidebar window around the current page |
 | `page.py` | what an article page's template gets: breadcrumbs data, badges, related, feedback |
+| `catalog.py` | `assets/kb/articles.json`: id, title, url, review_by of the published articles (for the desk) |
 | `redirects.py` | redirect pages for `aliases` |
 | `staging.py` | build into a sibling folder; swap it in only when the whole build succeeded |
 | `fragments.py` | the autoescaped Jinja environment for the HTML pieces we generate |

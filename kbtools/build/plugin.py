@@ -23,7 +23,7 @@ from kbcore import context as build_context
 from kbcore.blocks import UnknownBlock
 
 from ..articles import SCHEMA_FILE, Article
-from . import lifecycle_table, navigation, reading
+from . import catalog, lifecycle_table, navigation, reading
 from .config import KbConfig
 from .fragments import Fragments
 from .listings import Listings
@@ -94,6 +94,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.built, self.total, self.started = 0, len(files.documentation_pages()), time.monotonic()
         for dest, src in SCHEMAS.items():
             files.append(File.generated(config, dest, abs_src_path=str(src)))
+        files.append(File.generated(config, catalog.PATH, content=catalog.articles_json(
+            read.articles.values(), config.use_directory_urls)))
         return files
 
     def _products(self) -> dict[str, Any]:

@@ -10,8 +10,10 @@ import datetime as dt
 
 import click
 
-from .. import lint as kblint
 from kbcore.problems import KbError
+
+from .. import lint as kblint
+from ..lint import feedback
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -31,17 +33,21 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
               help="json: a list of problems; github: annotations for GitHub Actions.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--orphans", is_flag=True, help="Also report published articles no other article links to (KB207).")
+@click.option("--feedback", "feedback_src", metavar="DESK_URL_OR_EXPORT",
+              help="Votes from the desk: its URL (read token in KB_DESK_TOKEN) or a `kb desk export --what votes` "
+                   "file; articles often found not helpful get KB218.")
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="Date for review_by checks (default: today).")
 @click.pass_context
 def lint(ctx: click.Context, path: str | None, config_file: str | None, policy: str | None, fmt: str,
-         strict: bool, orphans: bool, today: dt.date | None) -> None:
+         strict: bool, orphans: bool, feedback_src: str | None, today: dt.date | None) -> None:
     """Check the KB in PATH (a folder of Markdown; default: docs_dir of ./mkdocs.yml).
 
     Prints every problem as `path:line: CODE message`, then a summary line.
     """
     source = kblint.locate(path, config_file, policy)
+    votes = feedback.load(feedback_src) if feedback_src else None
     try:
-        report = kblint.lint(source, today=today, orphans=orphans)
+        report = kblint.lint(source, today=today, orphans=orphans, votes=votes)
     except RecursionError:  # pragma: no cover - pathological nesting; say so instead of a traceback
         raise KbError(f"{source.docs_dir}: folders nested too deeply to lint") from None
     if fmt == "json":

@@ -24,7 +24,7 @@ from kbcore import policyfile
 from kbcore.problems import Problem
 
 from ..articles import load_article
-from . import checks
+from . import checks, feedback
 from .source import KbSource, locate, walk
 
 __all__ = ["LintReport", "format_github", "format_json", "format_text", "lint", "locate", "products_of"]
@@ -100,8 +100,9 @@ def _shown(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
-def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False) -> LintReport:
-    """Check the whole KB; every problem found, sorted."""
+def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False,
+         votes: feedback.Votes | None = None) -> LintReport:
+    """Check the whole KB; every problem found, sorted. `votes`: the desk's (KB218)."""
     today = today or dt.date.today()
     listing = walk(source)
     problems: list[Problem] = list(listing.problems)
@@ -126,6 +127,8 @@ def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False) 
         problems += checks.orphan_pages(kb, inbound)
     problems += checks.review_overdue(kb, today)
     problems += checks.placeholders(kb)
+    if votes is not None:
+        problems += feedback.not_helpful(articles, votes)
     shown = [dataclasses.replace(p, path=source.display(p.path)) for p in problems if source.reports(p.path)]
     if source.only:  # a folder of the KB: its problems only, not the policy's
         return LintReport(sorted(shown), sum(source.reports(a) for a in articles), len(listing.markdown) + len(listing.assets))

@@ -43,14 +43,16 @@ im ive youre thats whats
 """.split())
 
 # Question framing: (kind of article the question asks for, its words, dropped from the query?).
-# Dropped phrases are glue ("how do i reset" asks for a how-to about "reset"); cues stay query
-# words and only say which kind of article fits. Matched on the query's words, first match wins;
-# exported in the manifest so that the browser applies the very same list.
+# Dropped phrases are glue ("is there a way to reset" asks for a how-to about "reset"); cues stay
+# query words and only say which kind of article fits: "how" is one, since how-to articles say it
+# in their titles ("How to schedule ..."; dropping it cost the generated and corpus sets 0.05 and
+# 0.01 MRR). Matched on the query's words, first match wins; exported in the manifest so that the
+# browser applies the very same list.
 FRAMING: tuple[tuple[str, list[str], bool], ...] = tuple(
     (kind, phrase.split(), drop) for kind, drop, phrases in (
-        ("how-to", True, ["how do i", "how can i", "how do you", "how do we", "how to", "how would i",
-                          "is there a way to", "is it possible to", "what is the way to", "where do i",
-                          "where can i", "i want to", "i need to", "can i", "can we", "how"]),
+        ("how-to", False, ["how do i", "how can i", "how do you", "how do we", "how to", "how would i", "how"]),
+        ("how-to", True, ["is there a way to", "is it possible to", "what is the way to", "where do i",
+                          "where can i", "i want to", "i need to", "can i", "can we"]),
         ("solution", True, ["i got", "i get", "i am getting", "im getting", "ever since", "since",
                             "all of a sudden", "suddenly"]),
         ("solution", False, ["error", "wont", "cant", "doesnt", "isnt", "fails", "failed", "stopped",

@@ -191,6 +191,7 @@ class Index:
         self.starts = [utf16_key(b[0]) for b in m["blocks"]]
         self.stops = set(m["stop_words"])
         self.framing = [(k, ws, drop) for k, ws, drop in m["framing"]]
+        self.cues = {t for _k, ws, drop in self.framing if not drop for w in ws for t, _ in analyze(w)}
         self._blocks: dict[int, dict[str, list]] = {}
         self._files: dict[str, Any] = {}
         self._json: dict[str, Any] = {}
@@ -444,6 +445,11 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
         c.expanded = bool(fixes)
         if fixes:
             c.word, c.correction = w, fixes[0][4]
+    # Not words the KB lacks: a word still being typed and too short to complete ("scanner d"),
+    # which would empty the results at every new word, and a framing cue the KB never says
+    # ("how" in a KB without it: the cue has set the kind already).
+    partial = by_term.get(stem(typing)) if typing and _ALPHA.match(typing) and len(typing) < PREFIX_MIN else None
+    clauses = [c for c in clauses if c.variants or (c is not partial and c.term not in ix.cues)]
     # Precision: an expansion never turns a word the KB lacks into a common one while another
     # informative word of the query matches nothing at all ("kubernetes helm" -> "help").
     n = m["doc_count"]
@@ -453,11 +459,6 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
                 c.variants = [v for v in c.variants if _dfmax(v[2]) <= r["fuzzy_common"] * n]
                 if not c.variants:
                     c.word = c.correction = ""
-    # A word still being typed and too short to complete ("scanner d") says nothing yet: it is
-    # no word the KB lacks, which would empty the results at every new word.
-    partial = by_term.get(stem(typing)) if typing and _ALPHA.match(typing) and len(typing) < PREFIX_MIN else None
-    if partial is not None and not partial.variants:
-        clauses.remove(partial)
     return clauses, phrases, kind
 
 

@@ -8,20 +8,17 @@ import datetime as dt
 import json
 import os
 import sys
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
 import intake
 from intake.compiler import to_bytes
 from intake.payload import build
+from testkit.desk_server import Served
 from testkit.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -104,40 +101,6 @@ def db_url(request, tmp_path) -> str:
     return url
 
 
-class Served:
-    """A desk app served by uvicorn in a thread of this process: `.url`, `.store`, `.http`."""
-
-    def __init__(self, app, store: Store):
-        self.store = store
-        self.app = app
-        self.port = desk_harness.free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error",
-                                                    lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the desk did not start")
-            time.sleep(0.02)
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.http = httpx.Client(base_url=self.url, timeout=20)
-
-    def post(self, payload: Any, key: str | None = "", path: str = "/api/requests", **headers: str) -> httpx.Response:
-        h = {"Content-Type": "application/json", **headers}
-        if key == "" and isinstance(payload, dict):
-            key = payload.get("id")
-        if key is not None:
-            h["Idempotency-Key"] = key
-        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        return self.http.post(path, content=body, headers=h)
-
-    def close(self) -> None:
-        self.http.close()
-        self.server.should_exit = True
-        self.thread.join(20)
-
-
 def _start(db: str, site_dir: Path, outbox=None, **kw: Any) -> Served:
     kw.setdefault("site_dir", site_dir)
     kw.setdefault("site_origins", ("http://127.0.0.1:8000",))
@@ -168,3 +131,9 @@ def module_desk(site_dir, tmp_path_factory) -> Iterator[Served]:
     served = _start(url, site_dir, limits=config.Limits(rate=0))
     yield served
     served.close()
+
+
+@pytest.fixture(scope="session")
+def desk_server() -> type[Served]:
+    """Served itself, for fixtures in sub-folders (tests/desk/staff) that build their own app."""
+    return Served

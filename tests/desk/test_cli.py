@@ -51,7 +51,8 @@ def test_export_writes_every_request_with_its_events(tmp_path, serve_desk, make_
     assert lines[0]["payload"] == sent[0] and lines[0]["verified"] is True
     assert [e["type"] for e in lines[0]["events"]] == ["received", "verified"]
     assert set(lines[0]) == {"id", "reference", "received_at", "kind", "parent_id", "state", "verified",
-                             "differences", "classification", "payload", "events", "outbox"}
+                             "differences", "classification", "payload", "events", "outbox",
+                             "acknowledged_at", "acknowledged_by", "met"}
 
 
 def test_export_of_something_that_is_not_a_desk_database_says_so(tmp_path):

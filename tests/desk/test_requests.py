@@ -98,6 +98,17 @@ def test_partner_request_is_refused_with_the_partners_name(db_url, serve_desk, m
     assert desk.store.request(p["id"]) is None
 
 
+def test_a_partner_not_listed_is_kept_with_no_clock_for_staff_to_name_the_partner(db_url, serve_desk, make_payload):
+    desk = serve_desk(db_url)
+    p = make_payload()
+    p = make_payload(answers=dict(p["answers"], purchase_channel="partner", partner="unlisted"))
+    res = desk.post(p)
+    assert res.status_code == 201, res.text
+    body = res.json()
+    assert (body["route"], body["respond_by"], body["response_hours"]) == ("unlisted", None, None)
+    assert desk.store.request(p["id"]) is not None
+
+
 def test_honeypot_is_refused_not_stored_and_counted(db_url, serve_desk, make_payload):
     desk = serve_desk(db_url)
     p = make_payload()

@@ -1,6 +1,6 @@
 // Runs the browser engine (the same module file the site publishes) over many vectors in
 // one Node.js process. argv: ENGINE_PATH POLICY_JSON VECTORS_JSONL [full|hash]; prints one
-// line per vector (`fn: "outcomeSoFar"` in a vector calls that function instead of classify): the JSON of {"ok": classification} or {"error": first line, "paths": [...]},
+// line per vector (`fn: "outcomeSoFar"` or `fn: "businessSecondsBetween"` in a vector calls that function instead of classify): the JSON of {"ok": classification} or {"error": first line, "paths": [...]},
 // or (hash mode) the sha256 of that JSON text, to keep 100,000s of results small.
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -15,7 +15,8 @@ for (const line of lines) {
   const v = JSON.parse(line);
   let result;
   try {
-    result = { ok: v.fn === "outcomeSoFar" ? engine.outcomeSoFar(policy, v.answers, v.at) : engine.classify(policy, v.answers, v.at) };
+    if (v.fn === "businessSecondsBetween") result = { ok: engine.businessSecondsBetween(policy, v.start, v.end) };
+    else result = { ok: v.fn === "outcomeSoFar" ? engine.outcomeSoFar(policy, v.answers, v.at) : engine.classify(policy, v.answers, v.at) };
   } catch (err) {
     if (!(err instanceof engine.EngineError)) throw err;
     result = { error: err.message.split("\n")[0], paths: err.problems.map((p) => p.path).sort() };

@@ -99,9 +99,23 @@ def test_no_typo_correction_to_a_common_word_while_another_word_matches_nothing(
 def test_question_framing_is_dropped_and_asks_for_a_how_to(small_site):
     from kbtools.search.engine import parse
 
-    clauses, _, kind = parse(Index(small_site), "How do I configure the scanner ")
+    clauses, _, kind = parse(Index(small_site), "Is there a way to configure the scanner ")
+    assert kind == "how-to" and [c.term for c in clauses] == ["configur", "scanner"]
+    clauses, _, kind = parse(Index(small_site), "How do I configure the scanner ")  # a cue this KB never says
     assert kind == "how-to" and [c.term for c in clauses] == ["configur", "scanner"]
     assert ids(small_site, "how do i configure the scanner ")[0] == "configure-scanner"
+
+
+def test_how_stays_a_query_word_where_the_kb_says_it(tmp_path):
+    from kbtools.search.engine import parse
+
+    from .conftest import doc, make_site
+
+    site = make_site(tmp_path, [doc("print-how", "How to print a report", "Open the report and print it.", type="how-to"),
+                                doc("print-fails", "Printing a report fails", "The report does not print.")])
+    clauses, _, kind = parse(Index(site), "how do i print a report ")
+    assert kind == "how-to" and [c.term for c in clauses] == ["how", "print", "report"]
+    assert ids(site, "how do i print a report ")[0] == "print-how"
 
 
 def test_more_matched_words_rank_first(small_site):

@@ -206,6 +206,7 @@ export class Index {
     this.loader = loader;
     this.stops = new Set(manifest.stop_words);
     this.framing = manifest.framing;
+    this.cues = new Set(manifest.framing.filter((e) => !e[2]).flatMap((e) => e[1].flatMap((w) => analyze(w, this.stops).map(([t]) => t))));
     this.starts = manifest.blocks.map((b) => b[0]);
     this.cache = new Map();
   }
@@ -465,6 +466,11 @@ export class Index {
       c.expanded = fixes.length > 0;
       if (fixes.length) { c.word = w; c.correction = fixes[0][4]; }
     }
+    // Not words the KB lacks: a word still being typed and too short to complete, and a framing
+    // cue the KB never says (engine.py).
+    const partial = typing && ALPHA.test(typing) && typing.length < PREFIX_MIN ? byTerm.get(stem(typing)) : undefined;
+    const useful = clauses.filter((c) => c.variants.length || (c !== partial && !this.cues.has(c.term)));
+    clauses.splice(0, clauses.length, ...useful);
     // Precision: no expansion to a common word while another query word matches nothing (engine.py).
     if (clauses.some((c) => !c.variants.length)) {
       for (const c of clauses) {
@@ -473,9 +479,6 @@ export class Index {
         if (!c.variants.length) { c.word = ""; c.correction = ""; }
       }
     }
-    // A word still being typed and too short to complete ("scanner d") says nothing yet (engine.py).
-    const partial = typing && ALPHA.test(typing) && typing.length < PREFIX_MIN ? byTerm.get(stem(typing)) : undefined;
-    if (partial && !partial.variants.length) clauses.splice(clauses.indexOf(partial), 1);
     return { clauses, phrases, kind };
   }
 
