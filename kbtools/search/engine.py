@@ -92,7 +92,7 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
         raise _fail(rel, "ranking.weights must have one number per field")
     for i, x in enumerate(r["weights"]):
         _num(x, rel, f"ranking.weights[{i}]", 0, 1e6)
-    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3), ("assoc", 1e3),
+    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3), ("assoc", 1e3), ("thesaurus", 1e3),
                     ("code", 1e3), ("min_cover", 1), ("max_unknown", 1), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
         _num(r.get(key), rel, f"ranking.{key}", 0, hi)
     for key in ("prefix_max", "fuzzy_max"):
@@ -163,6 +163,14 @@ def read_text(buf: bytes, off: int, end: int, rel: str, what: str) -> tuple[str,
         raise _fail(rel, f"{what} is not UTF-8") from None
 
 
+def _links_count(buf: bytes, off: int, end: int, rel: str, what: str) -> tuple[int, int]:
+    """The count of a list of related terms in a dictionary entry: at most MAX_LINKS."""
+    n, off = read_varint(buf, off, end, rel)
+    if n > MAX_LINKS:
+        raise _fail(rel, f"{what}: {n}, at most {MAX_LINKS} expected")
+    return n, off
+
+
 def unframe(raw: bytes, magic: bytes, rel: str) -> tuple[bytes, int, int]:
     """(buffer, payload start, payload end) of a binary index file, its header checked."""
     if raw[:4] != magic:
@@ -216,7 +224,8 @@ class Index:
 
     def block(self, i: int) -> dict[str, list]:
         """Term -> [term, block, [df per field], postings start, postings end, positions offset,
-        [(associated term, strength in percent)]]."""
+        [(associated term, strength in percent)], [KB terms it stands for]]. A term without
+        postings is a word the KB lacks that the thesaurus maps to KB terms."""
         if i not in self._blocks:
             rel = f"b/{i}.bin"
             raw, off, end = unframe(self._bytes(rel, self.limits["block"], self.manifest["blocks"][i][1]), BLOCK_MAGIC, rel)
@@ -237,9 +246,7 @@ class Index:
                 pstart = off
                 off += plen
                 xoff, off = read_varint(raw, off, end, rel)
-                n_links, off = read_varint(raw, off, end, rel)
-                if n_links > MAX_LINKS:
-                    raise _fail(rel, f"{t}: {n_links} associations, at most {MAX_LINKS} expected")
+                n_links, off = _links_count(raw, off, end, rel, f"{t}: associations")
                 links = []
                 for _a in range(n_links):
                     other, off = read_text(raw, off, end, rel, "association")
@@ -247,7 +254,12 @@ class Index:
                     if not 1 <= pct <= 100:
                         raise _fail(rel, f"{t}: association strength {pct} outside 1..100")
                     links.append((other, pct))
-                out[t] = [t, i, dfs, pstart, pstart + plen, xoff, links]
+                n_kb, off = _links_count(raw, off, end, rel, f"{t}: thesaurus terms")
+                kb_terms = []
+                for _s in range(n_kb):
+                    other, off = read_text(raw, off, end, rel, "thesaurus term")
+                    kb_terms.append(other)
+                out[t] = [t, i, dfs, pstart, pstart + plen, xoff, links, kb_terms]
             if off != end:
                 raise _fail(rel, "bytes left after the last term")
             self._blocks[i] = out
@@ -295,16 +307,22 @@ class Index:
     def _block_of(self, key: bytes) -> int:
         return bisect.bisect_right(self.starts, key) - 1
 
-    def lookup(self, term: str) -> list | None:
+    def entry(self, term: str) -> list | None:
+        """A term's dictionary entry, also a word the KB lacks that only has thesaurus terms."""
         i = self._block_of(utf16_key(term))
         return self.block(i).get(term) if i >= 0 else None
+
+    def lookup(self, term: str) -> list | None:
+        """The dictionary entry of a term the KB has (one with postings)."""
+        e = self.entry(term)
+        return e if e is not None and any(e[2]) else None
 
     def with_prefix(self, prefix: str) -> list[list]:
         key = utf16_key(prefix)
         i = max(0, self._block_of(key))
         out = []
         while i < len(self.starts) and (self.starts[i] <= key or self.starts[i].startswith(key)):
-            out += [e for t, e in self.block(i).items() if t.startswith(prefix)]
+            out += [e for t, e in self.block(i).items() if t.startswith(prefix) and any(e[2])]
             i += 1
         return out
 
@@ -414,7 +432,8 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
     by_term = {c.term: c for c in clauses}
     synonyms = m.get("synonyms", {}) if r["synonym"] else {}
     for c in clauses:
-        e = ix.lookup(c.term)
+        raw_entry = ix.entry(c.term)
+        e = raw_entry if raw_entry is not None and any(raw_entry[2]) else None
         c.own = e
         if e is not None:
             c.variants.append((c.term, r["code"] if is_code(c.term) else 1.0, e))
@@ -422,6 +441,12 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
             se = ix.lookup(other)
             if se is not None:
                 c.variants.append((other, r["synonym"], se))
+        if e is None and raw_entry is not None and r["thesaurus"]:  # a word the KB lacks, in other words
+            have = {v[0] for v in c.variants}
+            for other in raw_entry[7]:
+                te = ix.lookup(other)
+                if te is not None and other not in have:
+                    c.variants.append((other, r["thesaurus"], te))
         if e is not None and r["assoc"]:  # mined associations: a softer expansion than synonyms
             have = {v[0] for v in c.variants}
             for other, pct in e[6]:

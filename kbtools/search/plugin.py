@@ -36,7 +36,7 @@ from .export import Ranking, export
 log = logging.getLogger("mkdocs.plugins.kb-search")
 SEARCH_PAGE = "search/index.md"
 _RANKING_KEYS = {"B": float, "K1": float, "coord": float, "fuzzy": float, "prefix": float,
-                 "prefix_max": int, "fuzzy_max": int, "synonym": float, "assoc": float, "code": float,
+                 "prefix_max": int, "fuzzy_max": int, "synonym": float, "assoc": float, "thesaurus": float, "code": float,
                  "min_cover": float, "max_unknown": float, "weak_df": float, "fuzzy_common": float, "lift": float}
 
 
@@ -49,7 +49,7 @@ class SearchConfig(PluginConfig):
     # Field weights: how much a match in each field counts (BM25F boosts). 0 leaves a field out.
     weights = c.Type(dict, default={})
     # Scoring knobs (see kbtools/search/README.md): B, K1, coord, fuzzy, prefix, prefix_max, fuzzy_max,
-    # synonym, assoc, code, and the precision rules: max_unknown, min_cover, weak_df, fuzzy_common, lift.
+    # synonym, assoc, thesaurus, code, and the precision rules: max_unknown, min_cover, weak_df, fuzzy_common, lift.
     ranking = c.Type(dict, default={})
 
 
