@@ -441,7 +441,7 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
             se = ix.lookup(other)
             if se is not None:
                 c.variants.append((other, r["synonym"], se))
-        if e is None and raw_entry is not None and r["thesaurus"]:  # a word the KB lacks, in other words
+        if raw_entry is not None and r["thesaurus"]:  # a word the KB lacks or hardly uses, in its words
             have = {v[0] for v in c.variants}
             for other in raw_entry[7]:
                 te = ix.lookup(other)

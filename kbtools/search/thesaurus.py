@@ -2,12 +2,13 @@
 
 Owns: reading the compiled thesaurus (`thesaurus.txt.gz`, package data made from WordNet by
 `tools/make_thesaurus.py`) and choosing, at index build time, what one KB needs from it: for each
-thesaurus word whose index term is NOT in the KB's vocabulary, the terms of its synonyms that ARE,
-and say enough to find an answer (in at most `TARGET_SHARE` of the documents). A customer's
-"vanished" then finds the articles that say "disappear", and counts as a word the KB knows for
-the no-answer rule. Does not own: how the mapping is stored (`export.py`: a dictionary entry of
-its own, in the term block where the word would sort, so a query looks it up with the same
-request as any word) or how the engines weigh it (`ranking.thesaurus`, README "Thesaurus").
+thesaurus word whose index term is NOT in the KB's vocabulary (or in hardly any of its articles:
+`RARE_DOCS`, `RARE_SHARE`), the terms of its synonyms that ARE, and say enough to find an answer
+(in at most `TARGET_SHARE` of the documents). A customer's "vanished" then finds the articles that
+say "disappear", and counts as a word the KB knows for the no-answer rule. Does not own: how the
+mapping is stored (`export.py`: a dictionary entry of its own, or the rare word's own entry, in
+the term block where the word sorts, so a query looks it up with the same request as any word)
+or how the engines weigh it (`ranking.thesaurus`, README "Thesaurus").
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from .analysis import analyze
 THESAURUS = Path(__file__).with_name("thesaurus.txt.gz")
 TARGET_SHARE = 0.1  # a synonym in more of the documents than this says too little to stand for a word
 MAX_TARGETS = 4  # KB terms per word (the engines accept up to 64)
+# A word the KB has in at most this many articles (and this share of them) is mostly another
+# word choice than the KB's ("big" in 2 of 2,467 articles, "large" in 138): it gets its
+# synonyms too.
+RARE_DOCS = 2
+RARE_SHARE = 0.001
 
 
 class ThesaurusError(ValueError):
@@ -54,15 +60,16 @@ def _term(word: str) -> str | None:
 
 def for_kb(dfmax: Mapping[str, int], doc_count: int, thesaurus: Mapping[str, list[str]] | None = None,
            share: float = TARGET_SHARE, limit: int = MAX_TARGETS) -> dict[str, list[str]]:
-    """term the KB lacks -> the KB terms of its synonyms, for one KB.
+    """term the KB lacks or hardly uses -> the KB terms of its synonyms, for one KB.
 
     `dfmax`: each KB term's largest per-field document frequency (its vocabulary)."""
     th = load() if thesaurus is None else thesaurus
     cap = max(1.0, share * doc_count)
+    rare = max(RARE_DOCS, RARE_SHARE * doc_count)
     out: dict[str, list[str]] = {}
     for word, syns in th.items():
         t = _term(word)
-        if t is None or t in dfmax:
+        if t is None or dfmax.get(t, 0) > rare:
             continue
         targets = out.setdefault(t, [])
         for s in syns:

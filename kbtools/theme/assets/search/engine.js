@@ -455,7 +455,7 @@ export class Index {
       const raw = await this.entry(c.term);
       const e = raw && hasPostings(raw) ? raw : null;
       const links = e && r.assoc ? await Promise.all(e[7].map(async ([o, pct]) => [o, pct, await this.lookup(o)])) : [];
-      const kb = raw && !e && r.thesaurus ? await Promise.all(raw[8].map(async (o) => [o, await this.lookup(o)])) : [];
+      const kb = raw && r.thesaurus ? await Promise.all(raw[8].map(async (o) => [o, await this.lookup(o)])) : [];
       return [e, links, kb];
     }));
     const synEntries = await synP;
@@ -465,7 +465,7 @@ export class Index {
       if (e) c.variants.push([c.term, isCode(c.term) ? r.code : 1.0, e]);
       for (const [o, se] of synEntries[i]) if (se) c.variants.push([o, r.synonym, se]);
       const have = new Set(c.variants.map((v) => v[0]));
-      for (const [o, te] of kb) if (te && !have.has(o)) c.variants.push([o, r.thesaurus, te]);
+      for (const [o, te] of kb) if (te && !have.has(o)) { c.variants.push([o, r.thesaurus, te]); have.add(o); }
       for (const [o, pct, ae] of links) if (ae && !have.has(o)) c.variants.push([o, r.assoc * (pct / 100), ae]);
     });
     if (completes) {
