@@ -19,10 +19,11 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-# Debian's chromium for browser tests, and axe-core from npm for accessibility checks.
+# Debian's chromium for browser tests, axe-core from npm for accessibility checks, and
+# TypeScript's tsc for the JSDoc type check of the browser JS (tsconfig.json).
 browser-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
-	@test -f node_modules/axe-core/axe.min.js || npm install --prefix . --no-save --no-audit --no-fund axe-core@4 >/dev/null
+	@test -f node_modules/axe-core/axe.min.js -a -f node_modules/.bin/tsc || npm install --prefix . --no-save --no-audit --no-fund axe-core@4 typescript@5 >/dev/null
 
 # PostgreSQL for the desk's tests: each test session starts a throw-away cluster of its own.
 test-deps:
@@ -36,6 +37,7 @@ serve: setup
 	  --site-origin http://127.0.0.1:$(SITE_PORT) --site-origin http://localhost:$(SITE_PORT) & desk=$$!; \
 	KB_DESK_URL_REQUESTS=http://127.0.0.1:$(DESK_PORT)/api/requests \
 	KB_DESK_URL_FEEDBACK=http://127.0.0.1:$(DESK_PORT)/api/feedback \
+	KB_DESK_URL_DEFLECTIONS=http://127.0.0.1:$(DESK_PORT)/api/deflections \
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:$(SITE_PORT)
 
 # The purely static site: no desk, no endpoint (email, download and copy only).
@@ -45,8 +47,14 @@ serve-static: setup
 build: setup
 	$(VENV)/bin/mkdocs build --strict
 
-lint: setup
-	$(VENV)/bin/kb lint docs
+# Zero findings, or CI fails: ruff (lint and format), mypy (pyproject's files), tsc --checkJs over
+# the browser JavaScript (tsconfig.json), and the shipped KB's own lint.
+lint: setup browser-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	node_modules/.bin/tsc -p tsconfig.json
+	$(QUIET) $(VENV)/bin/kb lint --strict docs
 
 test: setup browser-deps test-deps
 	$(QUIET) $(PY) -m pytest -n 2 $(PYTEST_ARGS)

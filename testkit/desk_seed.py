@@ -41,6 +41,7 @@ class Seeded:
     references: dict[str, str] = field(default_factory=dict)   # name -> reference
     answers: dict[str, dict[str, str]] = field(default_factory=dict)
     received: dict[str, str] = field(default_factory=dict)     # name -> ISO receipt time
+    summaries: dict[str, str] = field(default_factory=dict)    # name -> summary stored (hostile requests)
 
 
 def vendor_variants(policy: dict[str, Any], at: str = "2026-03-09T09:00:00-07:00") -> dict[str, dict[str, str]]:
@@ -137,7 +138,8 @@ def seed(url: str, policy: dict[str, Any], hostile: list[str] | None = None) -> 
 def _hostile_request(store: Store, settings: config.Settings, policy: dict[str, Any], answers: dict[str, str],
                      text: str, i: int, s: Seeded) -> None:
     """`text` in every text field the schema lets it into (a field it may not enter keeps a plain value)."""
-    line = text if "\n" not in text and "\r" not in text and 0 < len(text) <= 200 and text.strip() else f"hostile {i}"
+    one_line = not any(c in text for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # the schema's line breaks
+    line = text if one_line and 0 < len(text) <= 200 and text.strip() else f"hostile {i}"
     long = text[:20000]   # the schema's limit for the multi-line fields
     problem = {"summary": line, "description": long if long.strip() else "blank", "steps_to_reproduce": long,
                "error_messages": long, "environment": {"os": line, "database": line, "application_server": line,
@@ -150,3 +152,4 @@ def _hostile_request(store: Store, settings: config.Settings, policy: dict[str, 
     except Refused:  # text the desk refuses (NUL, lone surrogate): nothing stored, nothing to show
         return
     s.references[f"hostile-{i}"] = body["reference"]
+    s.summaries[f"hostile-{i}"] = line

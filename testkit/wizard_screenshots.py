@@ -1,32 +1,43 @@
-"""`python -m testkit.wizard_screenshots DIR`: a PNG of every page of the request wizard.
+"""`python -m testkit.wizard_screenshots DIR`: a PNG of every screen of every flow of the wizard.
 
 Builds the shipped site into a temporary folder, serves it on 127.0.0.1, and walks every
-flow with the keyboard driver (driver.py): each page once (light scheme), the error summary
-of the first question, and the end pages (confirmation, partner, not covered, special
-services, escalation, deflection), plus the first question and the confirmation in the dark
-scheme. Files are named `NN-<flow>-<page>.png`. Does not check anything: the tests do.
+flow of the keyboard driver (wizard_driver.py) in the light and the dark scheme, on a desktop
+(1280 px) and a phone (390 px) viewport: each screen of each flow as the customer leaves
+it (answered), the error summary of every question screen (Continue with nothing answered,
+on the P1 flow), and the end pages.
+A screen that shows exactly what an earlier flow's screen showed is written once; `index.txt`
+lists, per flow, the file of each of its screens. Files are named
+`<scheme>-<viewport>/NN-<flow>-<screen>.png`. Does not check anything: the tests do.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
+import hashlib
 import os
 import sys
 import tempfile
-import threading
 from pathlib import Path
+from typing import Any
 
 from kbcore.problems import KbError
 
+from .server import serve
 from .wizard_driver import FLOWS, WizardDriver
 
 CHROMIUM = "/usr/bin/chromium"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+VIEWPORTS: dict[str, Any] = {
+    "desktop": {"width": 1280, "height": 900},
+    "phone": {"width": 390, "height": 844},
+}
 
 
 def _build(dest: Path) -> Path:
@@ -38,54 +49,94 @@ def _build(dest: Path) -> Path:
     return dest / "site"
 
 
-def take(out: Path, site: Path | None = None) -> list[Path]:
+class _Album:
+    """The screenshots of one scheme and viewport: a screen already shown is not written again."""
+
+    def __init__(self, drv: WizardDriver, folder: Path, out: Path) -> None:
+        self.drv, self.folder, self.out = drv, folder, out
+        self.seen: dict[str, Path] = {}
+
+    def snap(self, name: str) -> str:
+        page = self.drv.page
+        if self.drv.kind() == "kb":
+            page.wait_for_selector(".kb-wz-count:not(:empty)")
+        shown = page.evaluate(
+            "() => document.querySelector('.kb-wz').innerText + JSON.stringify("
+            "[...document.querySelectorAll('.kb-wz input, .kb-wz textarea')]"
+            ".map(e => [e.value, e.checked]))"
+        )
+        key = hashlib.sha256((self.drv.step() + shown).encode()).hexdigest()
+        if key not in self.seen:
+            page.evaluate(
+                "window.scrollTo(0, 0)"
+            )  # focus may have scrolled under the sticky header
+            path = self.folder / f"{len(self.seen) + 1:02d}-{name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            self.seen[key] = path
+        return self.seen[key].relative_to(self.out).as_posix()
+
+    def flow(self, flow: str, plan: dict) -> list[str]:
+        """Walk one flow, a screenshot of every screen; returns the files, in order."""
+        drv = self.drv
+        shots: list[str] = []
+
+        def shot(sid: str) -> None:
+            if drv.kind() == "question":
+                if flow == "P1" and _first_visit(drv):
+                    drv.press_continue()  # nothing answered: the error summary
+                    if drv.page.query_selector(".kb-wz-errors"):
+                        shots.append(self.snap(f"{flow}-{sid}-error-summary"))
+                    elif drv.step() != sid:  # nothing was required: back to it
+                        drv.page.go_back()
+                        drv.page.wait_for_selector(f".kb-wz[data-step='{sid}']")
+                drv.answer_only(plan)  # the screen as the customer leaves it
+            shots.append(self.snap(f"{flow}-{sid}"))
+
+        drv.open()
+        drv.run(plan, on_page=shot)
+        return shots
+
+
+def take(out: Path, site: Path | None = None, flows: dict | None = None) -> list[Path]:
     """Write the screenshots into `out`; return their paths."""
     from playwright.sync_api import sync_playwright
 
+    flows = flows or FLOWS
     out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    index: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         site = site or _build(Path(tmp))
-        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{srv.server_address[1]}/"
-        written: list[Path] = []
-        seen_pages: set[str] = set()
+        srv = serve(site)
+        base = srv.url
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
                 for scheme in ("light", "dark"):
-                    ctx = browser.new_context(viewport={"width": 1100, "height": 900}, color_scheme=scheme)
-                    page = ctx.new_page()
-                    drv = WizardDriver(page, base)
-                    flows = FLOWS if scheme == "light" else {"P1": FLOWS["P1"]}
-                    for name, plan in flows.items():
-                        drv.open()
-
-                        def shot(sid: str, name: str = name, scheme: str = scheme) -> None:
-                            key = f"{scheme}/{sid}"
-                            if key in seen_pages and sid not in ("sent", "deflected"):
-                                return
-                            seen_pages.add(key)
-                            if sid == "kb":
-                                page.wait_for_selector(".kb-wz-count:not(:empty)")
-                            page.evaluate("window.scrollTo(0, 0)")  # focus may have scrolled under the sticky header
-                            path = out / f"{len(written) + 1:02d}-{scheme}-{name}-{sid}.png"
-                            page.screenshot(path=str(path), full_page=True)
-                            written.append(path)
-                            if sid == "kind" and f"{scheme}/errors" not in seen_pages:
-                                seen_pages.add(f"{scheme}/errors")
-                                drv.press_continue()  # nothing chosen: the error summary
-                                page.evaluate("window.scrollTo(0, 0)")
-                                path = out / f"{len(written) + 1:02d}-{scheme}-{name}-kind-error-summary.png"
-                                page.screenshot(path=str(path), full_page=True)
-                                written.append(path)
-
-                        drv.run(plan, on_page=shot)
-                    ctx.close()
+                    for view, size in VIEWPORTS.items():
+                        folder = out / f"{scheme}-{view}"
+                        folder.mkdir(exist_ok=True)
+                        ctx = browser.new_context(viewport=size, color_scheme=scheme)
+                        album = _Album(WizardDriver(ctx.new_page(), base), folder, out)
+                        for flow, plan in flows.items():
+                            index.append(
+                                f"{scheme}-{view} {flow}: " + " ".join(album.flow(flow, plan))
+                            )
+                        written += album.seen.values()
+                        ctx.close()
                 browser.close()
         finally:
-            srv.shutdown()
+            srv.stop()
+    (out / "index.txt").write_text("\n".join(index) + "\n", encoding="utf-8")
     return written
+
+
+def _first_visit(drv: WizardDriver) -> bool:
+    """Nothing answered yet on this screen (so Continue shows the error summary)."""
+    return not drv.page.evaluate(
+        "[...document.querySelectorAll('.kb-wz input:not([type=hidden]), .kb-wz textarea')]"
+        ".some(e => (e.type === 'radio' || e.type === 'checkbox') ? e.checked : e.value !== '')"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     except KbError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return exc.exit_code
-    print(f"wrote {len(paths)} screenshots to {args[0]}")
+    print(f"wrote {len(paths)} screenshots to {args[0]} (index.txt lists each flow's screens)")
     return 0
 
 

@@ -2,9 +2,11 @@
 
 Owns: checking the form definition (form.yml) against the policy's questions, adding the
 one `request/` page (template `request.html`, the wizard's ES modules and CSS from
-`theme/`), embedding the resolved form and the delivery options in it, and writing
+`theme/`, published without comments: slim.py), embedding the resolved form, the delivery
+options and the ids of category pages (never offered as "this solved it") in it, writing
 `assets/intake/wizard/articles/<bucket>.json` (article id -> title, for `request/?article=<id>`,
-split by a hash of the id so the page fetches ~64 entries, not one file that grows with the KB).
+split by a hash of the id so the page fetches ~64 entries, not one file that grows with the KB),
+and publishing the form's JSON Schema at `schemas/request-form.schema.json`.
 Does not own: the compiled policy and the engine (the `kb-intake` plugin publishes them;
 the page loads them at run time), the search index (the `kb-search` plugin).
 """
@@ -20,17 +22,21 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from kbcore import context as build_context
 from kbcore.options import Endpoint, MailAddress, Number, PluginConfig
 
 from . import form as formdef
+from .slim import slim_folder
 
 log = logging.getLogger("mkdocs.plugins.kb-request")
 THEME_DIR = Path(__file__).parent / "theme"
 ARTICLES_DIR = "assets/intake/wizard/articles/"
 ARTICLES_PER_BUCKET = 64
+FORM_SCHEMA_PATH = "schemas/request-form.schema.json"
 
 
 def article_bucket(article_id: str, buckets: int) -> int:
@@ -49,6 +55,8 @@ class RequestConfig(PluginConfig):
     # Delivery: POST the payload as JSON here ("" = no POST: email, download and copy only).
     endpoint = Endpoint()
     mailto = MailAddress()
+    # "This solved it": POST {article_id, ts, query} here, fire-and-forget ("" = no request).
+    deflection_endpoint = Endpoint()
     timeout = Number(0, 300, default=15, above=True)  # seconds per POST attempt
     retries = Number(0, 10, default=2, integer=True)  # automatic tries after a failed POST
     # Where the other plugins publish what the page loads (site paths).
@@ -69,66 +77,96 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         path = Path(self.config.form) if self.config.form else formdef.FORM_FILE
         if not path.is_absolute():
             path = root / path
-        form, probs = formdef.load(path, self._policy_questions(config))
+        form, probs = formdef.load(path, self._policy_view(config))
         errors = [p for p in probs if p.severity == "error"]
         for p in probs:
             if p.severity != "error":
                 log.warning(str(p))
         if errors:
-            raise PluginError(f"{len(errors)} error(s) in the request form; nothing was written:\n" + "\n".join(str(p) for p in sorted(errors)))
+            raise PluginError(
+                f"{len(errors)} error(s) in the request form; nothing was written:\n"
+                + "\n".join(str(p) for p in sorted(errors))
+            )
         self.form = formdef.resolve(form)
         self.articles: dict[str, list[str]] = {}
+        self.landing: list[str] = []
         self.buckets = 1
         config.theme.dirs.insert(0, str(THEME_DIR))
         return config
 
-    def _policy_questions(self, config: MkDocsConfig) -> list[str] | None:
-        """The policy's question ids in asking order, from the build's policy file (None: unknown)."""
+    def _policy_view(self, config: MkDocsConfig) -> formdef.PolicyView | None:
+        """The policy's questions and exclusions, from the build's policy file (None: unknown)."""
         ctx = build_context.of(config)
         if self.config.policy_file and ctx.policy_path is None:
             ctx.use_policy_file(self.config.policy_file)
         policy = ctx.policy()
-        data = policy.data if policy is not None else None
-        qs = data.get("questions") if isinstance(data, dict) else None
-        if not isinstance(qs, list):
-            return None  # the policy's own checks report what is wrong with it
-        return [str(q.get("id")) for q in qs if isinstance(q, dict)]
+        return (
+            formdef.policy_view(policy.data) if policy is not None else None
+        )  # its own checks report a bad one
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
         src = self.config.page
         if files.get_file_from_path(src) is not None:
-            raise PluginError(f"{src}: the kb-request plugin generates this page; remove the file or set plugins.kb-request.page")
-        content = f"---\ntemplate: request.html\ntitle: {json.dumps(self.config.title)}\nsearch:\n  exclude: true\n---\n"
+            raise PluginError(
+                f"{src}: the kb-request plugin generates this page; remove the file or set "
+                "plugins.kb-request.page"
+            )
+        title = json.dumps(self.config.title)
+        content = f"---\ntemplate: request.html\ntitle: {title}\nsearch:\n  exclude: true\n---\n"
         f = File.generated(config, src, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
         files.append(f)
         # fixed before any page renders: the request page embeds it
         self.buckets = max(1, -(-len(files.documentation_pages()) // ARTICLES_PER_BUCKET))
         return files
 
-    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict | None:
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """Every page is read by now (none rendered): the articles, and the category pages."""
+        if not self.config.enabled:
+            return
+        ctx = build_context.of(config)
+        for f in files.documentation_pages():
+            art = ctx.article(f.src_uri)
+            if art is None or not art.published or f.page is None:
+                continue
+            if f.page.is_index:  # a category or section page: not an answer to a problem
+                self.landing.append(str(art.id))
+            else:
+                self.articles[str(art.id)] = [str(art.title), f.page.url]
+        return
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
         if not self.config.enabled:
             return None
-        art = build_context.of(config).article(page.file.src_uri)
-        if art is not None and art.published:
-            self.articles[str(art.id)] = [str(art.title), page.url]
         if page.file.src_uri != self.config.page:
             return None
         data = {
             "form": self.form,
             "delivery": {
-                "endpoint": self.config.endpoint, "mailto": self.config.mailto,
-                "timeout": self.config.timeout, "retries": self.config.retries,
+                "endpoint": self.config.endpoint,
+                "mailto": self.config.mailto,
+                "timeout": self.config.timeout,
+                "retries": self.config.retries,
+                "deflection_endpoint": self.config.deflection_endpoint,
             },
+            "landing": sorted(self.landing),
             "paths": {
-                "compiled_policy": self.config.compiled_policy, "engine": self.config.engine,
-                "search": self.config.search_module, "search_index": self.config.search_index,
+                "compiled_policy": self.config.compiled_policy,
+                "engine": self.config.engine,
+                "search": self.config.search_module,
+                "search_index": self.config.search_index,
                 "articles": ARTICLES_DIR,
             },
             "article_buckets": self.buckets,
         }
-        context["kb_request"] = {"title": self.config.title, "mailto": self.config.mailto, "data_json": script_json(data)}
+        context["kb_request"] = {  # type: ignore[typeddict-unknown-key]  # read by request.html
+            "title": self.config.title,
+            "mailto": self.config.mailto,
+            "data_json": script_json(data),
+        }
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -140,12 +178,24 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         folder = Path(config.site_dir) / ARTICLES_DIR
         folder.mkdir(parents=True, exist_ok=True)
         for k, shard in enumerate(shards):
-            text = json.dumps({"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(
+                {"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":")
+            )
             (folder / f"{k}.json").write_text(text, encoding="utf-8")
+        # What the browser downloads: the modules without their comments (slim.py).
+        slim_folder(Path(config.site_dir) / "assets" / "intake" / "wizard")
+        schema = Path(config.site_dir) / FORM_SCHEMA_PATH
+        schema.parent.mkdir(parents=True, exist_ok=True)
+        schema.write_bytes(formdef.SCHEMA_FILE.read_bytes())
 
 
 def script_json(data: object) -> str:
     """JSON safe inside <script>: no '<' (so no '</script>' or '<!--'), no U+2028/9."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )

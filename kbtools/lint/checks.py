@@ -289,7 +289,7 @@ def aliases(kb: Kb, use_directory_urls: bool = True) -> list[Problem]:
     for uri, art in sorted(kb.articles.items()):
         line = art.line_of("aliases")
         for alias in art.aliases:
-            def bad(code: str, message: str) -> None:
+            def bad(code: str, message: str, uri: str = uri, line: int = line, alias: str = alias) -> None:
                 problems.append(Problem(uri, line, code, f"aliases: '{alias}' {message}", key="aliases"))
 
             if not alias.strip() or _SCHEME.match(alias) or alias.startswith(("/", "//")) \

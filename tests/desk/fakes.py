@@ -1,4 +1,4 @@
-"""Fake Zendesk and Jira Service Management: small real HTTP servers on 127.0.0.1.
+"""Fake Zendesk and Jira Service Management: real HTTP on 127.0.0.1 (testkit's server).
 
 Each answers from a script: per payload id (`per_id`) or for the whole server (`sequence`), a
 list of "fail" (503), "timeout" (the ticket IS created, the answer comes after the desk gave
@@ -8,13 +8,12 @@ created is kept so a test can count tickets per payload id.
 
 from __future__ import annotations
 
-import http.server
-import json
 import threading
 import time
 from collections import defaultdict
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
+from testkit.server import Reply, Request, serve
 
 LABEL = "kb-request-"  # desk/forwarders/jira.py labels each request with its payload id
 
@@ -32,14 +31,11 @@ class FakeHelpDesk:
         self.calls: dict[str, int] = defaultdict(int)             # payload id -> create attempts
         self.lookups = 0
         self.auth: set[str] = set()
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = serve(handler=self.handle)
+        self.url = self.server.url.rstrip("/")
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
     def tickets(self) -> int:
         return sum(len(v) for v in self.created.values())
@@ -64,61 +60,32 @@ class FakeHelpDesk:
             self.lookups += 1
             return list(self.created.get(payload_id, []))
 
-    def _handler(self) -> type[http.server.BaseHTTPRequestHandler]:
-        fake = self
-
-        class H(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send(self, status: int, body: dict[str, Any]) -> None:
-                data = json.dumps(body).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the desk gave up waiting: expected for "timeout"
-
-            def do_GET(self) -> None:
-                fake.auth.add(self.headers.get("Authorization", ""))
-                url = urlsplit(self.path)
-                q = parse_qs(url.query)
-                if fake.kind == "zendesk" and url.path == "/api/v2/tickets.json":
-                    found = fake._find(q["external_id"][0])
-                    self._send(200, {"tickets": [{"id": int(t), "external_id": q["external_id"][0]} for t in found]})
-                elif fake.kind == "jira" and url.path == "/rest/api/2/search":
-                    label = q["jql"][0].split('"')[1]
-                    found = fake._find(label[len(LABEL):])
-                    self._send(200, {"issues": [{"key": k} for k in found[:1]], "total": len(found)})
-                else:
-                    self._send(404, {"error": "not found"})
-
-            def do_POST(self) -> None:
-                fake.auth.add(self.headers.get("Authorization", ""))
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-                if fake.kind == "zendesk" and self.path == "/api/v2/tickets.json":
-                    pid = body["ticket"]["external_id"]
-                elif fake.kind == "jira" and self.path == "/rest/servicedeskapi/request":
-                    pid = next(lb for lb in body["requestFieldValues"]["labels"] if lb.startswith(LABEL))[len(LABEL):]
-                else:
-                    self._send(404, {"error": "not found"})
-                    return
-                step = fake._step(pid)
-                if step == "fail":
-                    self._send(503, {"error": "Service Unavailable"})
-                    return
-                if step == "reject":
-                    self._send(400, {"error": "RecordInvalid", "description": "Requester email is invalid"})
-                    return
-                remote = fake._create(pid, body)
-                if step == "timeout":
-                    time.sleep(fake.hang_s)
-                if fake.kind == "zendesk":
-                    self._send(201, {"ticket": {"id": int(remote), "external_id": pid}})
-                else:
-                    self._send(201, {"issueId": remote, "issueKey": remote})
-
-        return H
+    def handle(self, request: Request) -> Reply:
+        self.auth.add(request.headers.get("Authorization", ""))
+        if request.method == "GET":
+            if self.kind == "zendesk" and request.path == "/api/v2/tickets.json":
+                eid = request.query["external_id"][0]
+                return 200, {"tickets": [{"id": int(t), "external_id": eid} for t in self._find(eid)]}
+            if self.kind == "jira" and request.path == "/rest/api/2/search":
+                label = request.query["jql"][0].split('"')[1]
+                found = self._find(label[len(LABEL):])
+                return 200, {"issues": [{"key": k} for k in found[:1]], "total": len(found)}
+            return 404, {"error": "not found"}
+        body = request.json()
+        if self.kind == "zendesk" and request.path == "/api/v2/tickets.json":
+            pid = body["ticket"]["external_id"]
+        elif self.kind == "jira" and request.path == "/rest/servicedeskapi/request":
+            pid = next(lb for lb in body["requestFieldValues"]["labels"] if lb.startswith(LABEL))[len(LABEL):]
+        else:
+            return 404, {"error": "not found"}
+        step = self._step(pid)
+        if step == "fail":
+            return 503, {"error": "Service Unavailable"}
+        if step == "reject":
+            return 400, {"error": "RecordInvalid", "description": "Requester email is invalid"}
+        remote = self._create(pid, body)
+        if step == "timeout":
+            time.sleep(self.hang_s)  # created, but the answer comes after the desk gave up
+        if self.kind == "zendesk":
+            return 201, {"ticket": {"id": int(remote), "external_id": pid}}
+        return 201, {"issueId": remote, "issueKey": remote}

@@ -5,7 +5,6 @@ replace pages. One build of a small KB full of traps; Chromium visits every page
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 

@@ -154,10 +154,10 @@ def test_hostile_text_is_shown_as_text_everywhere_and_runs_nothing(open_page, ho
     assert len(stored) >= 25   # most of the list is stored; the rest refused (NUL, lone surrogates)
     page.goto(base + "/desk/?status=all")
     shown = page.eval_on_selector_all("tr[data-reference] td.text", "els => els.map(e => e.textContent)")
-    for text in hostile_texts():
-        if "\n" not in text and "\r" not in text and 0 < len(text) <= 200 and text.strip() and "\x00" not in text \
-                and "\ud800" not in text and not any(c in text for c in "\x01\x07\x1b"):
-            assert text in shown, text[:60]
+    summaries = hostile_desk.seeded.summaries
+    assert sum(1 for t in summaries.values() if not t.startswith("hostile ")) >= 20   # most kept verbatim
+    for name in stored:
+        assert summaries[name] in shown, summaries[name][:60]
     assert page.query_selector_all(DANGER) == []
     for name, ref in stored.items():
         page.goto(f"{base}/desk/requests/{ref}")

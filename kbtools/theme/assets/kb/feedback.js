@@ -2,24 +2,34 @@
 // mkdocs.yml (plugins.kb.feedback_endpoint). With no endpoint it makes no request at all.
 const KEY = "kb.feedback.v1";
 
+// Article ids are data: "constructor" or "__proto__" must not read or set the object's
+// prototype (an id "constructor" once disabled its widget), hence hasOwn and defineProperty.
 function remembered() {
-  try { return JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch { return {}; }
+  try {
+    const all = JSON.parse(localStorage.getItem(KEY) || "{}");
+    return all && typeof all === "object" && !Array.isArray(all) ? all : {};
+  } catch { return {}; }
 }
 
 function remember(id, helpful) {
-  try { const all = remembered(); all[id] = helpful; localStorage.setItem(KEY, JSON.stringify(all)); } catch { /* storage off: fine */ }
+  try {
+    const all = remembered();
+    Object.defineProperty(all, id, { value: helpful, enumerable: true, writable: true, configurable: true });
+    localStorage.setItem(KEY, JSON.stringify(all));
+  } catch { /* storage off: fine */ }
 }
 
-for (const box of document.querySelectorAll("[data-kb-feedback]")) {
+for (const box of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-kb-feedback]"))) {
   const id = box.dataset.articleId;
   const endpoint = box.dataset.endpoint || "";
   const thanks = box.querySelector(".kb-feedback__thanks");
-  const buttons = box.querySelectorAll("button[data-helpful]");
+  const buttons = /** @type {NodeListOf<HTMLButtonElement>} */ (box.querySelectorAll("button[data-helpful]"));
   const done = (helpful) => {
     for (const b of buttons) { b.disabled = true; b.setAttribute("aria-pressed", String(b.dataset.helpful === (helpful ? "yes" : "no"))); }
     thanks.textContent = helpful ? "Thanks for your feedback." : "Thanks. Tell us more with a support request if this didn't solve it.";
   };
-  if (id in remembered()) done(remembered()[id]);
+  const before = remembered();
+  if (Object.hasOwn(before, id)) done(before[id] === true);
   for (const b of buttons) {
     b.addEventListener("click", async () => {
       const helpful = b.dataset.helpful === "yes";

@@ -1,29 +1,23 @@
-// Getting a finished payload to the support desk: POST with a timeout and retries, an
-// email link, a download and a copy. Owns no state: send.js decides when to call what and
-// keeps the payload until it is delivered.
+// Talking to the support desk and to the customer's own tools: POST a payload (timeout,
+// retries, a redirect is a failure), look a reference up, report a deflection, an email
+// link, a download and a copy. Owns no state: the confirmation page decides when to call
+// what, and the outbox keeps the payload until the desk has it (intake/wizard/README.md).
 
-export class DeliveryError extends Error {}
+export class DeliveryError extends Error {
+  /** @param {string} message @param {boolean} [retry] whether trying again may help @param {string[]} [problems] */
+  constructor(message, retry = true, problems = []) { super(message); this.retry = retry; this.problems = problems; }
+}
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+const line = (v, n) => (typeof v === "string" ? v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ").trim().slice(0, n) : null);
 
-/** One POST; resolves {reference} or throws DeliveryError with a plain reason. */
-export async function postOnce(url, payload, timeoutMs) {
+/** fetch with a timeout; the desk never sends cookies along. */
+async function call(url, init, timeoutMs) {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), timeoutMs);
   try {
-    // The payload id doubles as an idempotency key: a retry after a lost answer must not
-    // create a second request at the desk.
-    const res = await fetch(url, {
-      method: "POST", body: JSON.stringify(payload), signal: ctl.signal, credentials: "omit",
-      headers: { "Content-Type": "application/json", "Idempotency-Key": payload.id },
-    });
-    if (!res.ok) throw new DeliveryError(`the support desk answered “${res.status} ${res.statusText}”`.replace(" ”", "”"));
-    let body = {};
-    try { body = await res.json(); } catch { /* a plain 200 is fine */ }
-    const ref = body && typeof body.reference === "string" && body.reference.trim() ? body.reference.trim().slice(0, 200) : payload.id;
-    return { reference: ref };
+    return await fetch(url, { ...init, signal: ctl.signal, credentials: "omit" });
   } catch (exc) {
-    if (exc instanceof DeliveryError) throw exc;
     if (exc.name === "AbortError") throw new DeliveryError(`the support desk did not answer within ${Math.round(timeoutMs / 1000)} seconds`);
     throw new DeliveryError("the support desk could not be reached (you may be offline)");
   } finally {
@@ -31,35 +25,79 @@ export async function postOnce(url, payload, timeoutMs) {
   }
 }
 
-/** POST with `retries` more tries after a failure (1 s, then 2 s, ... apart). */
-export async function post(url, payload, { timeoutMs, retries, onRetry }) {
+/**
+ * One POST. Resolves the desk's answer {reference, priority, priority_label, response_hours,
+ * respond_by, ...} (fields it did not give are null), or throws DeliveryError.
+ * @param {string} url @param {any} payload @param {number} timeoutMs @param {Record<string, string>} [extra] headers
+ */
+export async function postOnce(url, payload, timeoutMs, extra = {}) {
+  // The payload id is the idempotency key: a retry after a lost answer must not create a
+  // second request at the desk. A redirect is refused, not followed: following one would
+  // turn the POST into a GET without the request.
+  const res = await call(url, {
+    method: "POST", body: JSON.stringify(payload), redirect: "manual",
+    headers: { "Content-Type": "application/json", "Idempotency-Key": payload.id, ...extra },
+  }, timeoutMs);
+  if (res.type === "opaqueredirect" || (res.status >= 300 && res.status < 400)) {
+    throw new DeliveryError("the support desk's address sent us elsewhere (a redirect), so it did not receive the request", false);
+  }
+  let body = null;
+  try { body = await res.json(); } catch { /* a bare 2xx is fine; an error without JSON says its status */ }
+  if (res.status === 409) throw new DeliveryError("the support desk already has a different request with this id", false);
+  if (res.status >= 400 && res.status < 500 && ![408, 429].includes(res.status)) {
+    const errs = Array.isArray(body?.errors) ? body.errors.slice(0, 10).map((e) => line(`${e?.path ?? ""} ${e?.message ?? ""}`, 300)).filter(Boolean) : [];
+    throw new DeliveryError(`the support desk refused the request (${res.status})`, false, errs);
+  }
+  if (!res.ok) throw new DeliveryError(`the support desk answered “${res.status}${res.statusText ? ` ${res.statusText}` : ""}”`);
+  const b = body && typeof body === "object" ? body : {};
+  return {
+    reference: line(b.reference, 40), priority: line(b.priority, 10), priority_label: line(b.priority_label, 100),
+    response_hours: typeof b.response_hours === "number" ? b.response_hours : null, respond_by: line(b.respond_by, 40), verified: b.verified === true,
+  };
+}
+
+/** POST with `retries` more tries after a failure that may pass (1 s, then 2 s, ... apart). */
+export async function post(url, payload, { timeoutMs, retries, onRetry, headers }) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await postOnce(url, payload, timeoutMs);
+      return await postOnce(url, payload, timeoutMs, headers);
     } catch (exc) {
-      if (attempt >= retries) throw exc;
+      if (attempt >= retries || !exc.retry) throw exc;
       onRetry?.(attempt + 1, exc);
       await wait(1000 * 2 ** attempt);
     }
   }
 }
 
-const MAILTO_LIMIT = 16000; // longer links are cut by some mail programs
-
-/** A mailto: link with the readable summary and, when it fits, the JSON. */
-export function mailto(to, subject, summary, payload) {
-  const json = JSON.stringify(payload, null, 2);
-  const make = (body) => `mailto:${encodeURIComponent(to).replace(/%40/g, "@")}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
-  const full = make(`${summary}\n\n--- Request data (JSON, for the support desk) ---\n${json}\n`);
-  if (full.length <= MAILTO_LIMIT) return full;
-  return make(`${summary.slice(0, 6000)}\n\nThe request data is too long for an email link: please attach the file you can download from the request page (support-request-${payload.id}.json).\n`);
+/**
+ * `GET {endpoint}/{reference}`: the desk's record {reference, priority, respond_by, state},
+ * null when the desk does not know it (404); throws DeliveryError when it cannot say.
+ */
+export async function lookup(endpoint, reference, timeoutMs) {
+  const res = await call(`${endpoint.replace(/\/$/, "")}/${encodeURIComponent(reference)}`, { redirect: "error" }, timeoutMs);
+  if (res.status === 404) return null;
+  if (!res.ok) throw new DeliveryError(`the support desk answered ${res.status}`);
+  const b = await res.json().catch(() => ({}));
+  return { reference: line(b.reference, 40) || reference, priority: line(b.priority, 10), respond_by: line(b.respond_by, 40), state: line(b.state, 40) };
 }
 
-export function download(payload) {
+/** "This solved it": told to the desk if it listens, never waited for, never retried. */
+export function reportDeflection(url, record) {
+  if (!url) return;
+  try {
+    fetch(url, { method: "POST", keepalive: true, credentials: "omit", headers: { "Content-Type": "application/json" }, body: JSON.stringify(record) }).catch(() => {});
+  } catch { /* never in the customer's way */ }
+}
+
+/** A mailto: link. */
+export const mailto = (to, subject, body) =>
+  `mailto:${encodeURIComponent(to).replace(/%40/g, "@")}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+
+export function download(payload, name) {
   const blob = new Blob([JSON.stringify(payload, null, 2)], { type: "application/json" });
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
-  a.download = `support-request-${payload.id}.json`;
+  a.download = name;
   document.body.append(a);
   a.click();
   a.remove();

@@ -18,6 +18,11 @@ export function h(tag, attrs, ...kids) {
   return el;
 }
 
+/** Append children, skipping null/undefined/false (the DOM's own append would print "null"). */
+export const add = (el, ...kids) => append(el, kids);
+/** Replace the children, with add()'s rules. */
+export const fill = (el, ...kids) => { el.replaceChildren(); append(el, kids); };
+
 function append(el, kids) {
   for (const k of kids) {
     if (k === null || k === undefined || k === false) continue;

@@ -3,36 +3,37 @@
 // questions are asked, their options, the outcome so far, the classification. No policy
 // rule, and no policy question id, lives here (intake/FORMATS.md, "Engine API").
 
-/** @returns {Promise<object>} the adapter the wizard uses */
+import { sha256, hex } from "./reference.js";
+
+/** @returns {Promise<any>} the adapter the wizard uses */
 export async function loadPolicy(data, base) {
   const url = new URL(data.paths.compiled_policy, base);
   const [engine, res] = await Promise.all([import(new URL(data.paths.engine, base).href), fetch(url)]);
   if (!res.ok) throw new Error(`${url.pathname}: HTTP ${res.status}`);
-  const bytes = await res.arrayBuffer();
+  const bytes = new Uint8Array(await res.arrayBuffer());
   const P = JSON.parse(new TextDecoder().decode(bytes));
   engine.checkPolicy(P);
-  const sha256 = await digest(bytes);
-  return adapter(engine, P, sha256);
+  return adapter(engine, P, hex(await sha256(bytes)));
 }
 
-async function digest(bytes) {
-  if (!globalThis.crypto?.subtle) return null; // not a secure context: the desk recomputes it
-  const d = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+/** Only the answers the engine knows: the policy's questions. */
+const only = (questions, answers) => Object.fromEntries(Object.entries(answers).filter(([k]) => questions.has(k)));
 
 export function adapter(engine, P, sha256 = null) {
-  const questions = Object.fromEntries(P.questions.map((q) => [q.id, q]));
+  const questions = new Map(P.questions.map((q) => [q.id, q]));
+  const partners = new Map(P.partners.directory.map((p) => [p.id, { ...p, sample: P.partners.sample }]));
   const cache = new Map();
+  const mine = (answers) => only(questions, answers);
 
   /** What the answers so far already decide (the engine's outcomeSoFar), or null. */
   function outcome(answers, at = new Date()) {
+    const a = mine(answers);
     // The day in the policy's time zone matters (a version's support ends at its midnight);
     // the time of day does not.
-    const key = engine.formatInstant(P, engine.toEpoch(at)).slice(0, 10) + JSON.stringify(answers);
+    const key = engine.formatInstant(P, engine.toEpoch(at)).slice(0, 10) + JSON.stringify(a);
     if (!cache.has(key)) {
       let out = null;
-      try { out = engine.outcomeSoFar(P, answers, at); } catch { out = null; }
+      try { out = engine.outcomeSoFar(P, a, at); } catch { out = null; }
       cache.set(key, out);
     }
     return cache.get(key);
@@ -41,15 +42,19 @@ export function adapter(engine, P, sha256 = null) {
   return {
     engine, compiled: P, sha256, version: P.policy_version,
     timezone: P.calendar.timezone,
-    question: (qid) => questions[qid],
-    asked: (qid, answers) => engine.isAsked(P, questions[qid], answers),
-    options: (qid, answers) => engine.optionsFor(P, questions[qid], answers),
+    /** @param {string} qid */
+    question: (qid) => questions.get(qid),
+    isQuestion: (qid) => questions.has(qid),
+    asked: (qid, answers) => questions.has(qid) && engine.isAsked(P, questions.get(qid), mine(answers)),
+    options: (qid, answers) => engine.optionsFor(P, questions.get(qid), mine(answers)),
     /** The full classification; throws the engine's error when answers are incomplete. */
-    classify: (answers, at) => engine.classify(P, answers, at),
+    classify: (answers, at) => engine.classify(P, mine(answers), at),
     outcome,
+    /** The policy's exclusions that `question = value` brings in (their plain explanations). */
+    exclusions: (qid, value) => P.exclusions.filter((e) => e.question === qid && engine.matches(e.when, { [qid]: value })),
     /** payload field -> the policy question it repeats (the payload map's policy part). */
     payloadFields: P.payload_fields || {},
-    partners: Object.fromEntries(P.partners.directory.map((p) => [p.id, { ...p, sample: P.partners.sample }])),
+    partner: (id) => partners.get(id),
     sources: { escalation_reasons: P.escalation.reasons.map((r) => ({ value: r.id, label: r.label })) },
     priority: (id) => P.priorities.find((p) => p.id === id),
   };

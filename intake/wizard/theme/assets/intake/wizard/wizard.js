@@ -1,22 +1,32 @@
 // The request wizard's controller: reads the page's embedded data, restores the draft,
-// follows `#step=<id>` in the address bar, and hands each step to its renderer.
-// Owns navigation (Continue, Back, Change, Start again) and saving; the pages themselves
-// are drawn by steps.js / kb.js / send.js, the classification comes from policy.js.
+// follows `#step=<id>` in the address bar, and hands each screen to its renderer. Owns
+// navigation (Continue, Back, Change, Start again), saving, and the answers as the policy
+// engine reads them; the screens are drawn by the modules in question/, kb/, check/ and
+// confirmation/, the classification comes from policy.js. Nothing imports this module.
 
-import { h } from "./dom.js";
+import { h, add } from "./dom.js";
 import * as flow from "./flow.js";
 import * as draft from "./draft.js";
+import * as outbox from "./outbox.js";
 import { loadPolicy } from "./policy.js";
-import { valueAt } from "./payload.js";
-import { renderStep } from "./steps.js";
+import { title, focusHeading, actionForm, explanations, partnerCard } from "./page.js";
+import { own, cut, oneLine } from "./text.js";
+import { checkReference } from "./escalation.js";
+import { renderQuestion } from "./question/question.js";
+import { renderKb, renderDeflected } from "./kb/kb.js";
+import { renderCheck } from "./check/check.js";
+import { renderSent } from "./confirmation/confirmation.js";
 
-const root = document.getElementById("kb-request");
-const data = JSON.parse(document.getElementById("kb-request-data").textContent);
+const root = /** @type {HTMLElement} */ (document.getElementById("kb-request"));
+const data = JSON.parse(document.getElementById("kb-request-data")?.textContent || "{}");
 const form = data.form;
 const byId = flow.stepsById(form);
 const base = new URL(root.dataset.base || "../", location.href);
 const meta = { policy_version: null, form_version: form.version };
+const status = h("div", { class: "kb-visually-hidden", role: "status", "aria-live": "polite" });
+const renderers = { question: renderQuestion, info, kb: renderKb, check: renderCheck, confirmation: renderSent, deflected: renderDeflected };
 
+/** @type {any} */
 const app = {
   data, form, base, state: null, policy: null, notices: [],
   save() {
@@ -25,32 +35,25 @@ const app = {
       app.announce("This browser is not saving your answers (storage is off or full). Keep this tab open until you send the request.");
     }
   },
-  /** A page by id: a form step, or the page of one policy question. */
-  step(id) {
-    if (byId[id]) return byId[id];
-    if (!app.policy || !app.policy.question(id)) return null;
-    if (!pages[id]) {
-      const q = app.policy.question(id);
-      pages[id] = { id, kind: "question", policy: true, fields: [{
-        id, type: "radios", label: q.text, hint: q.help || null,
-        optionsFor: (answers) => app.policy.options(id, policyAnswers(answers)).map((o) => ({ value: o.value, label: o.label, hint: o.help || null })),
-      }] };
-    }
-    return pages[id];
-  },
   env: {
-    step: (id) => app.step(id),
-    asked: (qid, answers) => !!app.policy && app.policy.asked(qid, policyAnswers(answers)),
-    outcome: (fieldIds) => (app.policy ? app.policy.outcome(policyAnswers(app.state.answers, fieldIds)) : null),
+    asked: (qid, live) => app.policy.asked(qid, live),
+    outcome: (live) => app.policy.outcome(live),
+    other: (qid, ticked, live) => app.policy.options(qid, live).map((o) => o.value).find((v) => String(v) !== String(ticked)),
   },
   walk: () => flow.walk(form, app.state, app.env),
-  /** What the answers on the path so far already decide (the engine's outcomeSoFar), or null. */
-  outcome: () => app.env.outcome(flow.liveFields(app.walk().path, app.env)),
-  /** The policy answers on the current path: what the engine classifies. */
-  answers() {
-    const { path } = app.walk();
-    return policyAnswers(app.state.answers, flow.liveFields(path, app.env));
+  /** The fields a screen shows now, from the answers on the path before it. */
+  screen(step) {
+    const w = app.walk();
+    return flow.screen(step, app.state.answers, app.env, w.before.get(step.id) || w.live, new Set(app.state.seen));
   },
+  outcomeOf: (live) => app.policy.outcome(live),
+  /** "Step 3 of 9 – How bad it is": where the screen is among the screens the answers lead to. */
+  caption(st, w = app.walk()) {
+    const steps = flow.plan(form, app.state, app.env, w);
+    const n = steps.indexOf(st.id) + 1;
+    return n ? `Step ${n} of ${steps.length} – ${st.section || st.title}` : null;
+  },
+  checkReference: (typed) => checkReference(data.delivery, typed),
   go(id, change = false) {
     const hash = `#step=${encodeURIComponent(id)}${change ? "&change=1" : ""}`;
     if (location.hash === hash) route(); else location.hash = hash;
@@ -63,46 +66,59 @@ const app = {
     app.save();
     app.go(form.start);
   },
-  /** After Continue on `step`: the next page, or in change mode the first gap before Check. */
+  /** After Continue on `step`: the next screen, or in change mode the first gap before Check. */
   advance(step, change) {
     if (!step.fields && !app.state.seen.includes(step.id)) app.state.seen.push(step.id);
-    if (step.id === "esc_request_id") prefillFromLast(app.state.answers.esc_request_id);
-    app.save();
     const w = app.walk();
+    const known = app.state.known;
+    // A request made in this browser: its contact, unless the customer already wrote one (or cleared it).
+    if (known?.requester) for (const k of ["name", "email", "organisation"]) if (own(app.state.answers, k) === undefined && typeof known.requester[k] === "string") app.state.answers[k] = known.requester[k];
+    app.save();
     if (change) return app.go(w.stop, w.stop !== "check");
     const i = w.path.indexOf(step.id);
     app.go(i >= 0 ? w.path[i + 1] ?? w.stop : w.stop);
   },
+  /** Draw `step` again (with errors, say), keeping the focus on the error summary. */
+  render(step, opts) {
+    show(step, { change: opts.change, id: opts.id, errors: opts.errors, keepFocus: true });
+    /** @type {HTMLElement|null} */ (root.querySelector(".kb-wz-errors"))?.focus();
+  },
+  readLast() {
+    try {
+      const last = JSON.parse(localStorage.getItem(draft.LAST) || "null");
+      return last && last.kind === "deflected" ? last : null;
+    } catch { return null; }
+  },
 };
-const pages = {};
 
-// Escalating the request last sent from this browser: start from its answers (the person
-// still sees and can change every one; nothing is sent until Check your answers).
-function prefillFromLast(ref) {
-  const last = readLast("sent");
-  const p = last && last.payload;
-  if (!p || ![p.id, last.reference].includes(String(ref || "").trim())) return;
-  for (const [q, v] of Object.entries(p.answers || {})) if (!(q in app.state.answers) && typeof v === "string") app.state.answers[q] = v;
-  for (const f of form.steps.flatMap((x) => x.fields || [])) {
-    if (!f.payload || f.payload.startsWith("escalation.") || f.id in app.state.answers) continue;
-    const v = valueAt(p, f.payload);
-    if (typeof v === "string") app.state.answers[f.id] = v;
-    else if (typeof v === "boolean" && f.as === "boolean") app.state.answers[f.id] = v ? "yes" : "no";
+/** Form fields and policy questions as the screens use them (policy wording and options). */
+function resolve() {
+  const P = app.policy;
+  for (const step of form.steps) {
+    step.fields = (step.fields || []).map((f) => {
+      if (f.question) {
+        const q = P.question(f.question);
+        return { id: q.id, type: "radios", label: q.text, hint: q.help || null, policy: true, when: f.when,
+          optionsFor: (answers) => P.options(q.id, answers).map((o) => ({ value: o.value, label: o.label, hint: o.help || null })) };
+      }
+      if (f.options_from) f.options = P.sources[f.options_from] || [];
+      if (f.type === "checkboxes") f.options = f.options.map((o) => (o.question ? { ...o, value: o.question, hint: o.hint || P.question(o.question)?.help || null } : o));
+      return f;
+    });
+    if (!step.fields.length) delete step.fields;
   }
-  app.notices.push("We filled in the answers of that request. Check each one: things may have changed since.");
 }
 
-// Answers as the policy engine reads them: policy questions only, and of those only the
-// ones in `ids` (the path) when given.
-function policyAnswers(answers, ids) {
-  const out = {};
-  for (const [k, v] of Object.entries(answers)) {
-    if (app.policy && app.policy.question(k) && (!ids || ids.includes(k))) out[k] = v;
-  }
-  return out;
+function info(app, step, opts) {
+  const { main } = opts;
+  main.append(h("h1", null, step.title));
+  title(step.title);
+  const c = step.show ? app.policy.outcome(app.walk().live) : null;
+  const lines = step.show === "partner" ? explanations(c, "route") : explanations(c, "eligibility", "exclusion");
+  if (step.show) add(main, h("ul", { class: "kb-wz-explain" }, lines.map((t) => h("li", null, t))), step.show === "partner" ? partnerCard(app.policy.partner(c?.route)) : null);
+  if (step.body) main.append(h("p", null, step.body));
+  main.append(actionForm(step.continue || "Continue", () => app.advance(step, opts.change)));
 }
-
-const status = h("div", { class: "kb-visually-hidden", role: "status", "aria-live": "polite" });
 
 function restore() {
   const got = draft.read();
@@ -112,12 +128,21 @@ function restore() {
     app.notices.push(`We could not use the answers saved in this browser because ${got.discarded}. Please start again.`);
   } else if (got && got.state) {
     app.state = got.state;
-    if (got.policy_version !== meta.policy_version || got.form_version !== meta.form_version) {
-      const fields = form.steps.flatMap((x) => x.fields || []).concat(app.policy ? app.policy.compiled.questions.map((q) => app.step(q.id).fields[0]) : []);
-      const again = draft.migrate(app.state, fields, form.steps.map((x) => x.id), flow.fieldError);
+    let again = [];
+    if (got.version === 1) {
+      // Saved by the previous wizard (one page per question): same answers, fewer screens.
+      again = draft.upgrade(app.state, form);
+      if (got.old?.payload) {
+        outbox.put({ ...got.old, reference: null, post: !!data.delivery.endpoint && (got.old.route || "vendor") === "vendor", facts: [], at: got.old.payload.created_at });
+        app.state.sent = got.old.payload.id;
+      }
+    }
+    if (got.version === 1 || got.policy_version !== meta.policy_version || got.form_version !== meta.form_version) {
+      const fields = form.steps.flatMap((x) => x.fields || []);
+      again = [...again, ...draft.migrate(app.state, fields, form.steps.map((x) => x.id))];
       app.notices.push(again.length
-        ? `The support policy changed since you saved your answers. Please answer these again: ${again.join("; ")}.`
-        : "The support policy changed since you saved your answers; your answers still apply.");
+        ? `The request form changed since you saved your answers. Please answer these again: ${again.join("; ")}.`
+        : "The request form changed since you saved your answers; your answers still apply.");
     }
   }
   const article = new URLSearchParams(location.search).get("article");
@@ -130,37 +155,53 @@ function restore() {
 
 function wanted() {
   const p = new URLSearchParams(location.hash.slice(1));
-  return { id: p.get("step"), change: p.get("change") === "1" };
+  return { id: p.get("step") || "", change: p.get("change") === "1", item: p.get("id") };
 }
 
 function route() {
-  const { id, change } = wanted();
+  const { id, change, item } = wanted();
   const w = app.walk();
-  const st = app.step(id);
-  // A step can be shown when it is on the path or is the next gap; the end pages when
+  const st = byId.get(id);
+  // A screen can be shown when it is on the path or is the next gap; the end pages when
   // their data exists. Anything else (an old bookmark, a typo) goes to the next gap.
   const allowed = st && (w.path.includes(id) || w.stop === id ||
-    (st.kind === "confirmation" && (app.state.outbox || readLast())) || (st.kind === "deflected" && readLast("deflected")));
+    (st.kind === "confirmation" && (item ? outbox.get(item) : app.state.sent || outbox.latest())) || (st.kind === "deflected" && app.readLast()));
   if (!allowed) {
     history.replaceState(null, "", `#step=${encodeURIComponent(w.stop || form.start)}`);
     return route();
   }
-  const back = change && w.stop === "check" ? "check" : st.kind === "confirmation" || st.kind === "deflected" ? null : w.path[w.path.indexOf(id) - 1] ?? (w.stop === id ? w.path[w.path.length - 1] : null);
-  root.replaceChildren(status, ...app.notices.map((n) => h("div", { class: "kb-wz-notice", role: "note" }, n)));
-  app.notices = [];
-  renderStep(app, st, { change, back, root });
+  show(st, { change, id: item, w });
 }
 
-export function readLast(kind) {
-  try {
-    const last = JSON.parse(localStorage.getItem(draft.LAST) || "null");
-    return last && (!kind || last.kind === kind) ? last : null;
-  } catch { return null; }
+function show(st, opts) {
+  const w = opts.w || app.walk();
+  const end = st.kind === "confirmation" || st.kind === "deflected";
+  const i = w.path.indexOf(st.id);
+  const back = opts.change && w.stop === "check" ? "check" : end ? null : i > 0 ? w.path[i - 1] : i < 0 && w.stop === st.id ? w.path[w.path.length - 1] : null;
+  const main = h("div", { class: `kb-wz kb-wz--${st.kind}`, "data-step": st.id });
+  if (back) main.append(h("a", { class: "kb-wz-back", href: `#step=${encodeURIComponent(back)}${opts.change && back !== "check" ? "&change=1" : ""}` }, "Back"));
+  const caption = end ? null : app.caption(st, w);
+  root.replaceChildren(status, ...notes(st).map((n) => h("div", { class: "kb-wz-notice", role: "note" }, n)), main);
+  app.notices = [];
+  renderers[st.kind](app, st, { ...opts, main, caption });
+  if (!end) main.append(h("p", { class: "kb-wz-restart" }, h("button", { type: "button", class: "kb-wz-link", onclick: () => app.startAgain() }, "Start again"), " (clears every answer saved in this browser)"));
+  if (!opts.keepFocus) focusHeading(main);
 }
-app.readLast = readLast;
+
+/** Notices above the screen: why a draft was not used, the article the customer came from, requests not sent yet. */
+function notes(st) {
+  const out = [...app.notices];
+  if (st.id === form.start && app.state.article) out.push(`You came from the article “${app.articleTitle || app.state.article}”. Tell us what it did not answer; we will not suggest it again.`);
+  if (st.kind !== "confirmation") {
+    for (const x of outbox.all().filter((x) => x.post && x.status !== "delivered" && x.payload.id !== app.state.sent)) {
+      out.push(h("span", null, `Your request ${x.reference || ""} has not reached support yet. `, h("a", { href: `#step=sent&id=${encodeURIComponent(x.payload.id)}` }, "Open it to send it")));
+    }
+  }
+  return out;
+}
 
 // `?article=<id>`: the article's title (from the build's id -> title list, split in buckets
-// by FNV-1a of the id as plugin.py does) names it on the KB step and seeds the summary.
+// by FNV-1a of the id as plugin.py does) names it on the first screen and the KB screen.
 function bucketOf(id, buckets) {
   let h = 0x811c9dc5;
   for (const b of new TextEncoder().encode(id)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
@@ -170,18 +211,17 @@ function bucketOf(id, buckets) {
 async function fromArticle(id) {
   try {
     const res = await fetch(new URL(`${data.paths.articles}${bucketOf(id, data.article_buckets || 1)}.json`, base));
-    const a = (await res.json()).articles?.[id];
-    if (!Array.isArray(a)) return;
-    app.articleTitle = String(a[0]).slice(0, 200);
-    if (!app.state.answers.summary) { app.state.answers.summary = app.articleTitle; app.save(); }
-  } catch { /* the id alone is recorded; nothing to seed */ }
+    const a = own((await res.json()).articles, id);
+    // A title is one line as the customer sees it, cut between characters.
+    if (Array.isArray(a)) app.articleTitle = cut(oneLine(String(a[0])).trim(), 200, true);
+  } catch { /* the id alone is recorded */ }
 }
 
 async function boot() {
   try {
     app.policy = await loadPolicy(data, base);
     meta.policy_version = app.policy.version;
-    for (const f of form.steps.flatMap((x) => x.fields || [])) if (f.options_from) f.options = app.policy.sources[f.options_from] || [];
+    resolve();
   } catch (exc) {
     // Without the policy no question can be asked or classified: say so, keep the draft.
     const mail = data.delivery.mailto;
