@@ -92,8 +92,9 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
         raise _fail(rel, "ranking.weights must have one number per field")
     for i, x in enumerate(r["weights"]):
         _num(x, rel, f"ranking.weights[{i}]", 0, 1e6)
-    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3), ("assoc", 1e3), ("thesaurus", 1e3),
-                    ("code", 1e3), ("min_cover", 1), ("max_unknown", 1), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
+    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3),
+                    ("assoc", 1e3), ("thesaurus", 1e3), ("code", 1e3), ("min_cover", 1), ("max_unknown", 1),
+                    ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
         _num(r.get(key), rel, f"ranking.{key}", 0, hi)
     for key in ("prefix_max", "fuzzy_max"):
         _num(r.get(key), rel, f"ranking.{key}", 0, 1000, True)
@@ -228,7 +229,8 @@ class Index:
         postings is a word the KB lacks that the thesaurus maps to KB terms."""
         if i not in self._blocks:
             rel = f"b/{i}.bin"
-            raw, off, end = unframe(self._bytes(rel, self.limits["block"], self.manifest["blocks"][i][1]), BLOCK_MAGIC, rel)
+            data = self._bytes(rel, self.limits["block"], self.manifest["blocks"][i][1])
+            raw, off, end = unframe(data, BLOCK_MAGIC, rel)
             count, off = read_varint(raw, off, end, rel)
             out: dict[str, list] = {}
             n_docs = self.manifest["doc_count"]
@@ -510,7 +512,8 @@ def _corrections(ix: Index, word: str) -> list[tuple[int, int, str, list, str]]:
             if e is None:
                 continue
             row = (d, -_df(e), t, e, cand)
-            if t not in best or row[:2] < best[t][:2] or (row[:2] == best[t][:2] and utf16_key(cand) < utf16_key(best[t][4])):
+            old = best.get(t)
+            if old is None or row[:2] < old[:2] or (row[:2] == old[:2] and utf16_key(cand) < utf16_key(old[4])):
                 best[t] = row
     return sorted(best.values(), key=lambda r: (r[0], r[1], utf16_key(r[2])))
 
@@ -529,7 +532,7 @@ def _phrase_docs(ix: Index, phrase: list[tuple[str, int]]) -> set[int]:
             docs &= set(p[f])
         for d in docs:
             starts = {x - (phrase[0][1] - base) for x in pos[0][f][d]}
-            for (t, off), p in zip(phrase[1:], pos[1:]):
+            for (_t, off), p in zip(phrase[1:], pos[1:]):
                 starts &= {x - (off - base) for x in p[f][d]}
             if starts:
                 found.add(d)
@@ -682,7 +685,8 @@ def facet_docs(ix: Index, name: str, values: list[str]) -> list[int]:
     return out
 
 
-def search(site_dir: str | Path, query: str, limit: int = 10, filters: dict[str, list[str]] | None = None) -> list[dict]:
+def search(site_dir: str | Path, query: str, limit: int = 10,
+           filters: dict[str, list[str]] | None = None) -> list[dict]:
     """Best-first [{id, title, url, score}] for `query` over a built site's index."""
     ix = Index(site_dir)
     res = run(ix, query, limit, filters)
