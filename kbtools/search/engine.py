@@ -115,16 +115,16 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
     blocks = m.get("blocks")
     if not isinstance(blocks, list) or not blocks or len(blocks) > 1_000_000:
         raise _fail(rel, "blocks must be a non-empty list")
-    prev = None
+    prev_key: bytes | None = None
     for i, b in enumerate(blocks):
         if not (isinstance(b, list) and len(b) == 3 and isinstance(b[0], str)):
             raise _fail(rel, f"blocks[{i}] must be [first term, bytes, position bytes]")
         _num(b[1], rel, f"blocks[{i}][1]", 1, lim["block"], True)
         _num(b[2], rel, f"blocks[{i}][2]", 1, lim["block"], True)
-        key = utf16_key(b[0])
-        if prev is not None and key <= prev:
+        first = utf16_key(b[0])
+        if prev_key is not None and first <= prev_key:
             raise _fail(rel, f"blocks[{i}]: first terms out of order")
-        prev = key
+        prev_key = first
     _num(m.get("meta_docs"), rel, "meta_docs", 1, 100_000, True)
     kinds = m.get("kinds")
     if not isinstance(kinds, str) or len(kinds) != n:
@@ -464,14 +464,14 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
         c.expanded = not c.variants
         c.variants += [(e[0], r["prefix"], e) for e in more[: r["prefix_max"]]]
     for w in dict.fromkeys(raw):
-        c = by_term.get(stem(w)) if _ALPHA.match(w) else None
-        if c is None or c.variants or len(w) < 4:
+        fc = by_term.get(stem(w)) if _ALPHA.match(w) else None
+        if fc is None or fc.variants or len(w) < 4:
             continue
         fixes = _corrections(ix, w)[: r["fuzzy_max"]]
-        c.variants += [(t, r["fuzzy"] if dist == 1 else r["fuzzy"] * r["fuzzy"], e) for dist, _, t, e, _ in fixes]
-        c.expanded = bool(fixes)
+        fc.variants += [(t, r["fuzzy"] if dist == 1 else r["fuzzy"] * r["fuzzy"], e) for dist, _, t, e, _ in fixes]
+        fc.expanded = bool(fixes)
         if fixes:
-            c.word, c.correction = w, fixes[0][4]
+            fc.word, fc.correction = w, fixes[0][4]
     # Not words the KB lacks: a word still being typed and too short to complete ("scanner d"),
     # which would empty the results at every new word, and a framing cue the KB never says
     # ("how" in a KB without it: the cue has set the kind already).
@@ -520,8 +520,8 @@ def _corrections(ix: Index, word: str) -> list[tuple[int, int, str, list, str]]:
 
 def _phrase_docs(ix: Index, phrase: list[tuple[str, int]]) -> set[int]:
     """Documents where the phrase's terms occur at the same relative positions in one field."""
-    entries = [ix.lookup(t) for t, _ in phrase]
-    if any(e is None for e in entries):
+    entries = [e for e in (ix.lookup(t) for t, _ in phrase) if e is not None]
+    if len(entries) < len(phrase):
         return set()
     pos = [ix.positions(e) for e in entries]
     found: set[int] = set()
