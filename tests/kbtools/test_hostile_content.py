@@ -47,6 +47,9 @@ def hostile(tmp_path_factory):
     (docs / BARE_FOLDER / "tool.md").write_text(_article("A tool"))
     os.symlink(outside / "secret.txt", docs / "environ.txt")
     os.symlink(outside, docs / "linked-folder", target_is_directory=True)
+    # The build machine's own files, as in the finding (the environment held a CI token).
+    os.symlink("/proc/self/environ", docs / "machine-env.txt")
+    os.symlink("/etc/passwd", docs / "passwd.md")
     return root, cfg
 
 
@@ -57,6 +60,8 @@ def test_links_out_of_docs_fail_the_build_and_publish_nothing(hostile):
     assert res.returncode != 0 and "Traceback" not in out
     assert "environ.txt:1: KB214 is a symbolic link to " in out
     assert "linked-folder:1: KB214 is a symbolic link to " in out
+    assert "machine-env.txt:1: KB214 is a symbolic link to '/proc/self/environ'" in out
+    assert "passwd.md:1: KB214 is a symbolic link to '/etc/passwd'" in out
     assert not (root / "site").exists()
 
 
@@ -68,6 +73,7 @@ def test_kb_lint_reports_the_links_and_does_not_follow_them(hostile, capsys):
     out = capsys.readouterr().out
     assert rc == 1
     assert "environ.txt:1: KB214" in out and "linked-folder:1: KB214" in out
+    assert "machine-env.txt:1: KB214" in out and "passwd.md:1: KB214" in out and "root:" not in out
     assert "Leaked page" not in out and "leak.md" not in out
 
 
@@ -76,6 +82,8 @@ def built(hostile):
     root, cfg = hostile
     (root / "docs" / "environ.txt").unlink()
     (root / "docs" / "linked-folder").unlink()
+    (root / "docs" / "machine-env.txt").unlink()
+    (root / "docs" / "passwd.md").unlink()
     res = build(cfg)
     assert res.returncode == 0, res.stdout + res.stderr
     site = root / "site"
