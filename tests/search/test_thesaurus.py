@@ -26,7 +26,7 @@ TH_KB = [
 
 @pytest.fixture(scope="module")
 def th_site(tmp_path_factory):
-    return make_site(tmp_path_factory.mktemp("thesaurus"), TH_KB)
+    return make_site(tmp_path_factory.mktemp("thesaurus"), TH_KB, Ranking(thesaurus=0.5))  # opted in
 
 
 def ids(site, q):
@@ -101,7 +101,7 @@ def test_questions_the_kb_cannot_answer_still_get_nothing(th_site):
         assert ids(th_site, q) == [], q
 
 
-def test_the_thesaurus_is_off_with_weight_zero(tmp_path):
-    site = make_site(tmp_path, TH_KB, Ranking(thesaurus=0.0))
+def test_the_thesaurus_is_off_by_default(tmp_path):
+    site = make_site(tmp_path, TH_KB)
     assert Index(site).entry("mend") is None
     assert ids(site, "mend ") == []
