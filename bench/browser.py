@@ -17,6 +17,8 @@ import contextlib
 import functools
 import gzip
 import http.server
+import io
+import os
 import statistics
 import threading
 import time
@@ -91,11 +93,52 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
 
+# What a static host compresses (GitHub Pages, Netlify, a default nginx with gzip_types for text):
+# text formats. Binary files (our term blocks, Pagefind's already compressed files) go as they are.
+GZIP_TYPES = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt", ".xml")
+
+
+_GZIPPED: dict[tuple[str, int], bytes] = {}
+
+
+class _Host(_Quiet):
+    """Like a static host: HTTP/1.1 keep-alive, and gzip for text files when the browser accepts it."""
+
+    protocol_version = "HTTP/1.1"
+
+    def send_head(self):  # noqa: ANN201 - http.server's signature
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        if (not path.endswith(GZIP_TYPES) or "gzip" not in self.headers.get("Accept-Encoding", "")
+                or not os.path.isfile(path)):
+            return super().send_head()
+        if os.path.isdir(self.translate_path(self.path)) and not self.path.split("?")[0].endswith("/"):
+            return super().send_head()  # the directory redirect
+        key = (path, os.stat(path).st_mtime_ns)
+        body = _GZIPPED.get(key)
+        if body is None:  # compressed once, as a host's cache would: the server must not be the bottleneck
+            with open(path, "rb") as f:
+                body = _GZIPPED[key] = gzip.compress(f.read(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True  # a kept-alive connection must not hold the shutdown
+    block_on_close = False
+
+
 @contextlib.contextmanager
-def serve(directory: Path):
-    """A static server for `directory`; yields its base URL."""
-    handler = functools.partial(_Quiet, directory=str(directory))
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve(directory: Path, host_like: bool = False):
+    """A static server for `directory`; yields its base URL. `host_like`: HTTP/1.1 keep-alive
+    and gzip for text files, as a static host serves them (the cold-start benchmark)."""
+    handler = functools.partial(_Host if host_like else _Quiet, directory=str(directory))
+    srv = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{srv.server_address[1]}/"

@@ -28,8 +28,9 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
+from proctree import TreeMemory  # noqa: E402
 from testkit.project import make_project  # noqa: E402
-from testkit.paths import CORPUS
+from testkit.paths import CORPUS  # noqa: E402
 
 WORK = Path(os.environ.get("KB_BENCH_WORK", REPO / "bench" / "out"))  # gitignored
 ENGINES = ("ours", "material", "pagefind")
@@ -45,7 +46,11 @@ class Build:
     site: Path
     wall_s: float = 0.0
     cpu_s: float = 0.0
-    peak_mb: float = 0.0
+    peak_mb: float = 0.0  # ru_maxrss: the larger of the mkdocs process's and its forked child's peaks
+    parent_peak_mb: float = 0.0  # the mkdocs process alone (VmHWM)
+    child_peak_mb: float = 0.0  # its largest forked child alone (the search indexer), 0 if none
+    tree_rss_mb: float = 0.0  # peak of the RSS summed over the process tree (sampled)
+    tree_pss_mb: float = 0.0  # peak of the PSS summed over the tree (shared pages counted once)
     steps: dict[str, float] = field(default_factory=dict)  # step -> wall seconds
     ok: bool = True
     error: str = ""
@@ -58,14 +63,16 @@ class Build:
     index_files: int = 0
 
 
-def run_measured(cmd: list[str], timeout: float = 3600) -> tuple[float, float, float, subprocess.CompletedProcess]:
-    """Run cmd; return (wall seconds, CPU seconds, peak RSS in MB of this child alone, result).
+def run_measured(cmd: list[str], timeout: float = 3600
+                 ) -> tuple[float, float, float, subprocess.CompletedProcess, TreeMemory]:
+    """Run cmd; return (wall seconds, CPU seconds, peak RSS in MB, result, memory of its process tree).
 
     CPU time (user + system) is reported beside wall time because this machine is shared:
     wall time grows with other people's load, CPU time much less.
 
     os.wait4 gives the rusage of exactly this child (RUSAGE_CHILDREN would be the maximum
-    over every child this process ever waited for).
+    over every child this process ever waited for); it is the larger of the child's own peak and
+    its children's, so the tree is also sampled from /proc (bench/proctree.py) every 50 ms.
     """
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     # Anonymous files, not a folder of WORK: a test calls this with its own tmp_path.
@@ -73,8 +80,10 @@ def run_measured(cmd: list[str], timeout: float = 3600) -> tuple[float, float, f
     err_f = tempfile.TemporaryFile("w+")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env)
+    mem = TreeMemory(proc.pid)
     deadline = t0 + timeout
     while True:
+        mem.sample()
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
@@ -90,7 +99,7 @@ def run_measured(cmd: list[str], timeout: float = 3600) -> tuple[float, float, f
     res = subprocess.CompletedProcess(cmd, proc.returncode, out_f.read(), err_f.read())
     out_f.close()
     err_f.close()
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, res
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, res, mem
 
 
 def repo_plugins() -> list:
@@ -181,15 +190,17 @@ def build(kb: str, engine: str, work: Path = WORK) -> Build:
     if site.exists():
         subprocess.run(["rm", "-rf", str(site)], check=True)  # a clean build every time
     b = Build(kb, engine, count_articles(categories) + count_articles({"d": REPO / "docs"}), site)
-    wall, cpu, peak, res = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg)])
+    wall, cpu, peak, res, mem = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg)])
     b.steps["mkdocs"] = wall
     b.wall_s, b.cpu_s, b.peak_mb = wall, cpu, peak
+    b.parent_peak_mb, b.child_peak_mb = mem.root_peak_mb(), mem.child_peak_mb()
+    b.tree_rss_mb, b.tree_pss_mb = mem.sum_rss_kb / 1024, mem.sum_pss_kb / 1024
     if res.returncode != 0:
         b.ok, b.error = False, (res.stderr or res.stdout)[-2000:]
         return b
     if engine == "pagefind":
         # Index the article content only (Pagefind's documented setup), not every page's nav.
-        wall, cpu, peak, res = run_measured([sys.executable, "-m", "pagefind", "--site", str(site),
+        wall, cpu, peak, res, _ = run_measured([sys.executable, "-m", "pagefind", "--site", str(site),
                                              "--root-selector", "article", "--quiet"])
         b.steps["pagefind"] = wall
         b.wall_s += wall
@@ -273,11 +284,15 @@ def main(argv: list[str] | None = None) -> int:
             b = build(kb, a.engine, WORK)
         if not b.ok:
             print(f"  FAILED: {b.error}", file=sys.stderr)
-        rows.append([kb, b.articles, f"{b.wall_s:.1f}", f"{b.cpu_s:.1f}", f"{b.peak_mb:.0f}", b.pages,
+        rows.append([kb, b.articles, f"{b.wall_s:.1f}", f"{b.cpu_s:.1f}", f"{b.peak_mb:.0f}",
+                     f"{b.parent_peak_mb:.0f}", f"{b.child_peak_mb:.0f}", f"{b.tree_rss_mb:.0f}",
+                     f"{b.tree_pss_mb:.0f}", b.pages,
                      f"{b.site_mb:.1f}", f"{b.largest_page_kb:.1f}", b.largest_page[:60], "ok" if b.ok else "FAILED"])
-        print(f"  {b.wall_s:.1f} s wall, {b.cpu_s:.1f} s CPU, {b.peak_mb:.0f} MB peak", file=sys.stderr, flush=True)
+        print(f"  {b.wall_s:.1f} s wall, {b.cpu_s:.1f} s CPU, {b.peak_mb:.0f} MB peak (mkdocs {b.parent_peak_mb:.0f}, "
+              f"indexer {b.child_peak_mb:.0f}, tree RSS {b.tree_rss_mb:.0f}, PSS {b.tree_pss_mb:.0f})", file=sys.stderr, flush=True)
     print(f"Clean builds, search engine: {a.engine}")
-    print(fmt_table(rows, ["KB", "articles", "wall s", "CPU s", "peak MB", "HTML pages", "site MB",
+    print(fmt_table(rows, ["KB", "articles", "wall s", "CPU s", "peak MB", "mkdocs MB", "indexer MB",
+                           "tree RSS MB", "tree PSS MB", "HTML pages", "site MB",
                            "largest page KB", "largest page", "result"]))
     return 0 if all(r[-1] == "ok" for r in rows) else 1
 

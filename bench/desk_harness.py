@@ -147,7 +147,7 @@ class PgCluster:
             log = (self.root / "log").read_text(errors="replace")[-1500:] if (self.root / "log").exists() else ""
             self.close()
             out = getattr(exc, "stderr", b"") or b""
-            raise PgUnavailable(f"cannot start PostgreSQL: {exc}\n{out.decode(errors='replace')[-1500:]}\n{log}")
+            raise PgUnavailable(f"cannot start PostgreSQL: {exc}\n{out.decode(errors='replace')[-1500:]}\n{log}") from exc
 
     def _run(self, tool: str, *args: str) -> None:
         subprocess.run([*self.as_user, str(self.bin / tool), *args], check=True, capture_output=True, timeout=120)

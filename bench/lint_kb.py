@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from testkit.project import make_project
+from testkit.project import make_project  # noqa: E402
 
 from testkit.paths import CORPUS as DEFAULT_CORPUS  # noqa: E402
 

@@ -206,7 +206,7 @@ def _quiet(fn: Any, url: str) -> Any:
         return fn(url)
     except sa.exc.SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise KbError(f"{_redact(url)}: cannot use the database: {reason}")
+        raise KbError(f"{_redact(url)}: cannot use the database: {reason}") from exc
 
 
 def _atomic(path: Path, write: Any) -> int:

@@ -68,7 +68,7 @@ class Receiver:
         try:
             payload = payloads.parse(raw)
         except PayloadError as exc:
-            raise Refused(400, exc.problems)
+            raise Refused(400, exc.problems) from exc
         check_depth(payload, self.settings.limits.max_depth)
         if not isinstance(payload, dict):
             raise Refused(422, [("$", f"expected a JSON object (a request payload), got {type(payload).__name__}")])
@@ -85,7 +85,7 @@ class Receiver:
         try:
             payloads.validate(payload)
         except PayloadError as exc:
-            raise Refused(422, exc.problems)
+            raise Refused(422, exc.problems) from exc
         if payload["schema_version"] == 2:  # an escalation carrying only the original's reference
             return self._accept_escalation(payload, raw, digest)
         return self._accept(payload, raw, digest)
@@ -102,10 +102,10 @@ class Receiver:
         try:
             desk = intake.classify(payload["answers"], at, self.policy)
         except AnswersError as exc:
-            raise Refused(422, exc.problems)
+            raise Refused(422, exc.problems) from exc
         except CalendarRangeError as exc:
             raise Refused(503, [("$", (f"the desk's policy calendar does not cover now ({exc}); "
-                                 "the owner must update the desk's policy. Try again later."))])
+                                 "the owner must update the desk's policy. Try again later."))]) from exc
         # A listed partner's request is theirs. One whose partner is not listed is kept: the
         # customer asks PSIGEN who their partner is (no response clock; staff answer with the
         # partner's name), as intake/FORMATS.md says.
@@ -273,7 +273,7 @@ class Receiver:
         try:
             value = payloads.parse(raw, "body")
         except PayloadError as exc:
-            raise Refused(400, exc.problems)
+            raise Refused(400, exc.problems) from exc
         check_depth(value, self.settings.limits.max_depth)
         errors = sorted(jsonschema.Draft202012Validator(_schema(schema_name)).iter_errors(value),
                         key=lambda e: list(map(str, e.absolute_path)))
@@ -315,7 +315,7 @@ def load_policy(settings: Settings) -> dict[str, Any]:
     except KbError:
         raise
     except (OSError, ValueError) as exc:
-        raise KbError(f"cannot read the policy {path or intake.policy_path()}: {exc}")
+        raise KbError(f"cannot read the policy {path or intake.policy_path()}: {exc}") from exc
 
 
 def load_articles(settings: Settings) -> set[str] | None:
@@ -329,5 +329,5 @@ def load_articles(settings: Settings) -> set[str] | None:
         try:
             ids.update(json.loads(shard.read_text(encoding="utf-8")).get("articles", {}))
         except (OSError, ValueError) as exc:
-            raise KbError(f"{shard}: cannot read the article list: {exc}")
+            raise KbError(f"{shard}: cannot read the article list: {exc}") from exc
     return ids

@@ -12,7 +12,6 @@ compiled (once per process).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from pathlib import Path
 from typing import Any

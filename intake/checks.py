@@ -135,7 +135,7 @@ def _references(data: dict, ctx: Ctx, sound: set[str]) -> None:
     domains = _domains(questions)
     order = [q["id"] for q in questions]
     for i, q in enumerate(data["questions"]):
-        path = ("questions", i)
+        path: tuple[str | int, ...] = ("questions", i)
         if not q.get("options") and not q.get("options_from"):
             ctx.add(path, "POL104", "a question needs options or options_from")
         vals = [norm_value(o["value"]) for o in q.get("options") or []]

@@ -32,7 +32,7 @@ def _read(path: str, what: str):
     try:
         raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
-        raise PayloadError([("$", f"cannot read {path}: {exc.strerror}")], what)
+        raise PayloadError([("$", f"cannot read {path}: {exc.strerror}")], what) from exc
     return parse(raw, what)
 
 

@@ -43,7 +43,7 @@ def to_epoch(at: Any) -> int:
     try:
         base = dt.datetime(y, mo, d, h, mi, s, tzinfo=dt.timezone.utc)
     except ValueError:
-        raise KbError(f"time {at!r} is not a valid date and time")
+        raise KbError(f"time {at!r} is not a valid date and time") from None
     z = m.group(7)
     if z != "Z" and (int(z[1:3]) > 23 or int(z[4:6]) > 59):
         raise KbError(f"time {at!r} is not a valid date and time")

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 from jsonschema.exceptions import best_match
@@ -228,7 +228,8 @@ def _message(e: jsonschema.ValidationError) -> str:
     """One sentence per violation, without dumping the whole payload."""
     shown_value = _short(e.instance, 60)
     if e.validator == "additionalProperties":
-        extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+        schema: Any = e.schema
+        extra = sorted(set(cast(dict[str, Any], e.instance)) - set(schema.get("properties", {})))
         return f"unexpected field(s): {shown(', '.join(extra))}"
     if e.validator == "required":
         return e.message.replace("is a required property", "is missing")
@@ -245,7 +246,7 @@ def _message(e: jsonschema.ValidationError) -> str:
     if e.validator in ("oneOf", "anyOf"):
         kinds = [
             " or ".join(_names(s.get("type", s.get("$ref", "?").rsplit("/", 1)[-1])))
-            for s in e.validator_value
+            for s in cast(list[dict[str, Any]], e.validator_value)
         ]
         return f"expected {' or '.join(kinds)}, got {shown_value}"
     return shown(e.message if len(e.message) < 200 else e.message[:200] + "...")
@@ -259,7 +260,7 @@ def _why_pattern(e: jsonschema.ValidationError) -> str:
     """Say which character broke a text pattern (line breaks and controls are invisible)."""
     if not isinstance(e.instance, str):
         return ""
-    one_line = re.search(e.validator_value, "a\nb") is None
+    one_line = re.search(str(e.validator_value), "a\nb") is None
     if one_line and _LINE_BREAK.search(e.instance):
         return ": a one-line field cannot contain a line break"
     bad = _CONTROL.search(e.instance)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -73,14 +74,20 @@ class IntakePlugin(BasePlugin[IntakeConfig]):
         try:
             self.compiled = compile_checked(policy, today)
         except PolicyError as exc:
-            raise PluginError(f"{exc}\nNothing was written: fix the policy file and build again.")
+            raise PluginError(f"{exc}\nNothing was written: fix the policy file and build again.") from exc
         ctx.compiled_policy = self.compiled
         # The incremental preview has nothing to ask of this plugin: its outputs come from the
         # policy file alone, and a change of that file rebuilds the whole site.
         ctx.preview_hooks["kb-intake"] = lambda update: []
         for name, render in RENDERERS.items():
-            ctx.blocks.register(name, lambda _uri, render=render: render(self.compiled, self.config.request_url))
+            ctx.blocks.register(name, self._block(render))
         return config
+
+    def _block(self, render: Callable[[dict, str], str]) -> Callable[[str], str]:
+        """A policy block bound to this build's compiled policy (the page's URI is not needed)."""
+        compiled = self.compiled
+        assert compiled is not None
+        return lambda _uri: render(compiled, self.config.request_url)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.compiled is None:

@@ -220,12 +220,14 @@ def _problems(error: ValidationError, data: Any, lines: Mapping[Path, int], file
             return
     if kind == "type":
         wanted = sub.get("x-expected") or _type_words(error.validator_value)
-        wants_text = "string" in ([error.validator_value] if isinstance(error.validator_value, str) else error.validator_value)
+        expected: Any = error.validator_value   # "string" or a list of type names
+        wants_text = "string" in ([expected] if isinstance(expected, str) else expected)
         hint = f" (quote it: \"{v}\")" if wants_text and isinstance(v, (int, float)) and not isinstance(v, bool) else ""
         yield problem(path, codes.type, f"expected {wanted}, got {type_name(v)}{hint}")
         return
     if kind == "enum":
-        options = [str(o) for o in error.validator_value if o is not None]
+        choices: Any = error.validator_value
+        options = [str(o) for o in choices if o is not None]
         yield problem(path, codes.value, f"'{v}' is not one of {', '.join(options)}{did_you_mean(str(v), options)}")
         return
     if kind == "const":

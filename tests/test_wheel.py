@@ -89,3 +89,4 @@ def test_nothing_of_the_checkout_is_what_ran(installed):
         names = whl.namelist()
     assert not any(n.startswith(("testkit/", "tests/", "bench/")) for n in names)
     assert "kbtools/search/synonyms.txt" in names
+    assert {"kbtools/search/thesaurus.txt.gz", "kbtools/search/THESAURUS-LICENSE.txt"} <= set(names)

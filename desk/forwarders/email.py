@@ -48,12 +48,12 @@ class Email:
                 smtp.sendmail(self.sender, to, text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8"))
         except smtplib.SMTPResponseException as exc:
             if 400 <= exc.smtp_code < 500:
-                raise Retry(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}")
-            raise Reject(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}")
+                raise Retry(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+            raise Reject(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
         except smtplib.SMTPRecipientsRefused as exc:
-            raise Reject(f"SMTP refused the recipients: {exc.recipients!r}")
+            raise Reject(f"SMTP refused the recipients: {exc.recipients!r}") from exc
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-            raise Retry(f"SMTP {self.host}:{self.port}: {type(exc).__name__}: {exc}")
+            raise Retry(f"SMTP {self.host}:{self.port}: {type(exc).__name__}: {exc}") from exc
         return str(msg["Message-ID"])
 
     def close(self) -> None:

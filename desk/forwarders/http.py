@@ -19,9 +19,9 @@ def call(http: httpx.Client, method: str, url: str, **kw: Any) -> Any:
     try:
         res = http.request(method, url, **kw)
     except httpx.TimeoutException as exc:
-        raise Retry(f"{method} {url}: no answer within the timeout ({type(exc).__name__})")
+        raise Retry(f"{method} {url}: no answer within the timeout ({type(exc).__name__})") from exc
     except httpx.HTTPError as exc:
-        raise Retry(f"{method} {url}: {type(exc).__name__}: {exc}")
+        raise Retry(f"{method} {url}: {type(exc).__name__}: {exc}") from exc
     if res.status_code in (408, 429) or res.status_code >= 500:
         raise Retry(f"{method} {url}: {res.status_code} {res.text[:300]}")
     if res.status_code >= 400:
@@ -29,4 +29,4 @@ def call(http: httpx.Client, method: str, url: str, **kw: Any) -> Any:
     try:
         return res.json()
     except ValueError:
-        raise Retry(f"{method} {url}: {res.status_code} but the answer is not JSON")
+        raise Retry(f"{method} {url}: {res.status_code} but the answer is not JSON") from None

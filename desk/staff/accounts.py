@@ -92,7 +92,7 @@ class Accounts:
                 conn.execute(sa.insert(staff_users).values(name=name, password_hash=_hasher().hash(password),
                                                            created_at=self.clock()))
         except sa.exc.IntegrityError:
-            raise KbError(f"a staff account '{name}' already exists")
+            raise KbError(f"a staff account '{name}' already exists") from None
 
     def users(self) -> list[str]:
         with self.store.engine.connect() as conn:

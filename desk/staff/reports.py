@@ -198,9 +198,9 @@ def load_catalog(path: Path | None) -> tuple[dict[str, dict[str, Any]], str]:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise KbError(f"{file}: not found (a built site's assets/kb/articles.json)")
+        raise KbError(f"{file}: not found (a built site's assets/kb/articles.json)") from None
     except (OSError, ValueError) as exc:
-        raise KbError(f"{file}: cannot read the KB's article list: {exc}")
+        raise KbError(f"{file}: cannot read the KB's article list: {exc}") from exc
     if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("articles"), list):
         raise KbError(f"{file}: not a KB article list (expected {{\"version\": 1, \"articles\": [...]}})")
     out: dict[str, dict[str, Any]] = {}

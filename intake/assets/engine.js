@@ -329,6 +329,7 @@ export function classify(policy, answers, at) {
   const clock = policy.eligibility.effects[eligibility].clock && routeRule.clock;
 
   const lq = policy.lifecycle_questions;
+  /** @type {Record<string, any>} */
   const ctx = context(policy, facts, prio, route);
   const texts = policy.texts;
   const explanations = [priorityExplanation(policy, prioRule, ctx)];
@@ -387,6 +388,7 @@ export function outcomeSoFar(policy, answers, at) {
     if (!q || matches(q.when, valid)) return false;
     return [...refs(q.when)].every(settled);
   };
+  /** @type {Record<string, any>} */
   const facts = { ...valid };
   if (settled("product_status")) facts.product_status = productStatus(policy, valid, t);
   const decide = (name) => (policy.tables[name].inputs.every(settled) ? one(policy.tables[name], facts, name) : null);

@@ -398,7 +398,7 @@ class _Converter(_MarkdownConverter):
         for key in ("id", "name"):  # an anchor other pages link to (#name): kept
             value = _attr(el, key)
             if value and _ID.match(value):
-                anchor = f'<a id="{value}"></a>'
+                anchor = str(Markup('<a id="{}"></a>').format(value))  # escaped, though _ID allows no quote
                 break
         href = _attr(el, "href")
         if "_noformat" in parent_tags:

@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from kbcore.problems import Problem, did_you_mean
@@ -25,6 +26,9 @@ from .source import is_image
 
 # Pages other plugins add to the site (see /work/briefs/contracts.md): not files in docs/.
 GENERATED_ROOTS = frozenset({"request", "search", "assets", "policy", "schemas"})
+# Files MkDocs itself writes at the top of the site.
+GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz"})
+_LISTING_PAGE = re.compile(r"(?:^|/)kb-page-\d+/")  # a paginated listing (build/listings.py)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _HTML_ID = re.compile(r"<[a-zA-Z][^>]*?\s(?:id|name)=[\"']([^\"']+)[\"']")
@@ -301,17 +305,21 @@ _ALIAS_BAD = re.compile(r"[\s\\?#%<>\"'`\x00-\x1f\x7f]")
 
 def aliases(kb: Kb, use_directory_urls: bool = True) -> list[Problem]:
     """KB215 an alias that is not a relative site path; KB216 an alias that would replace a page
-    (the home page, a page another plugin generates, an article, a file, an earlier alias);
+    (the home page, a page another plugin generates, an article, a folder's page, a file, an
+    earlier alias) or needs a folder where a file is;
     KB217 an alias of the article's own address (a redirect to itself reloads forever)."""
     problems: list[Problem] = []
     taken: dict[str, str] = {site_file(uri, use_directory_urls): f"the article {kb.display(uri)}"
                              for uri in kb.articles}
     taken.update({uri: f"the file {kb.display(uri)}" for uri in kb.assets})
+    # A folder without an index.md gets a generated page (build/listings.py).
+    for folder in sorted({str(p) for uri in kb.articles for p in PurePosixPath(uri).parents} - {"."}):
+        taken.setdefault(f"{folder}/index.html", f"the page of the folder {kb.display(folder)}/")
     taken["index.html"] = "the home page"
     for uri, art in sorted(kb.articles.items()):
         line = art.line_of("aliases")
         for alias in art.aliases:
-            def bad(code: str, message: str) -> None:
+            def bad(code: str, message: str, uri: str = uri, line: int = line, alias: str = alias) -> None:
                 problems.append(Problem(uri, line, code, f"aliases: '{alias}' {message}", key="aliases"))
 
             if not alias.strip() or _SCHEME.match(alias) or alias.startswith(("/", "//")) \
@@ -321,12 +329,20 @@ def aliases(kb: Kb, use_directory_urls: bool = True) -> list[Problem]:
                 continue
             dest = alias_path(alias)
             root = dest.split("/", 1)[0]
+            # A file where the redirect needs a folder ('img/logo.png' -> img/logo.png/index.html).
+            blocker = next((p for p in map(str, PurePosixPath(dest).parents) if p in taken or p in GENERATED_FILES),
+                           None)
             if dest == site_file(uri, use_directory_urls):
                 bad("KB217", "is this article's own address: a redirect to itself would reload forever")
             elif dest in taken:
                 bad("KB216", f"would replace {taken[dest]}")
             elif root in GENERATED_ROOTS or dest == "404.html":
                 bad("KB216", f"would replace a page the site generates ('{root}/')")
+            elif blocker is not None:
+                bad("KB216", f"would need a folder '{blocker}/' where there is "
+                             f"{taken.get(blocker, 'a file the site generates')}")
+            elif _LISTING_PAGE.search(dest):
+                bad("KB216", f"would replace a file the site generates ('{dest}')")
             else:
                 taken[dest] = f"an alias of {kb.display(uri)}:{line}"
     return problems

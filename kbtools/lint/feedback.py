@@ -32,9 +32,9 @@ def load(src: str, timeout: float = 20) -> Votes:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise KbError(f"{src}: cannot read the feedback file: {exc.strerror or exc}")
+        raise KbError(f"{src}: cannot read the feedback file: {exc.strerror or exc}") from exc
     except UnicodeDecodeError:
-        raise KbError(f"{src}: not UTF-8 text (expected `kb desk export --what votes` JSON lines)")
+        raise KbError(f"{src}: not UTF-8 text (expected `kb desk export --what votes` JSON lines)") from None
     rows = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -42,7 +42,7 @@ def load(src: str, timeout: float = 20) -> Votes:
         try:
             rows.append((f"{src}:{n}", json.loads(line)))
         except ValueError as exc:
-            raise KbError(f"{src}:{n}: not a JSON line ({exc})")
+            raise KbError(f"{src}:{n}: not a JSON line ({exc})") from exc
     return _parse_rows(rows, src)
 
 
@@ -58,9 +58,9 @@ def _fetch(url: str, timeout: float) -> list[tuple[str, Any]]:
             data = json.loads(res.read(20_000_000))
     except urllib.error.HTTPError as exc:
         hint = " (set KB_DESK_TOKEN to a token from `kb desk token add NAME`)" if exc.code == 401 else ""
-        raise KbError(f"{url}: the desk answered {exc.code}{hint}")
+        raise KbError(f"{url}: the desk answered {exc.code}{hint}") from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise KbError(f"{url}: cannot read the desk's feedback: {getattr(exc, 'reason', exc)}")
+        raise KbError(f"{url}: cannot read the desk's feedback: {getattr(exc, 'reason', exc)}") from exc
     if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("articles"), list):
         raise KbError(f"{url}: not the desk's feedback (expected {{\"version\": 1, \"articles\": [...]}})")
     return [(f"{url} $.articles[{i}]", row) for i, row in enumerate(data["articles"])]

@@ -92,8 +92,9 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
         raise _fail(rel, "ranking.weights must have one number per field")
     for i, x in enumerate(r["weights"]):
         _num(x, rel, f"ranking.weights[{i}]", 0, 1e6)
-    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3), ("assoc", 1e3),
-                    ("code", 1e3), ("min_cover", 1), ("max_unknown", 1), ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
+    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3),
+                    ("assoc", 1e3), ("thesaurus", 1e3), ("code", 1e3), ("min_cover", 1), ("max_unknown", 1),
+                    ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
         _num(r.get(key), rel, f"ranking.{key}", 0, hi)
     for key in ("prefix_max", "fuzzy_max"):
         _num(r.get(key), rel, f"ranking.{key}", 0, 1000, True)
@@ -114,16 +115,16 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
     blocks = m.get("blocks")
     if not isinstance(blocks, list) or not blocks or len(blocks) > 1_000_000:
         raise _fail(rel, "blocks must be a non-empty list")
-    prev = None
+    prev_key: bytes | None = None
     for i, b in enumerate(blocks):
         if not (isinstance(b, list) and len(b) == 3 and isinstance(b[0], str)):
             raise _fail(rel, f"blocks[{i}] must be [first term, bytes, position bytes]")
         _num(b[1], rel, f"blocks[{i}][1]", 1, lim["block"], True)
         _num(b[2], rel, f"blocks[{i}][2]", 1, lim["block"], True)
-        key = utf16_key(b[0])
-        if prev is not None and key <= prev:
+        first = utf16_key(b[0])
+        if prev_key is not None and first <= prev_key:
             raise _fail(rel, f"blocks[{i}]: first terms out of order")
-        prev = key
+        prev_key = first
     _num(m.get("meta_docs"), rel, "meta_docs", 1, 100_000, True)
     kinds = m.get("kinds")
     if not isinstance(kinds, str) or len(kinds) != n:
@@ -161,6 +162,14 @@ def read_text(buf: bytes, off: int, end: int, rel: str, what: str) -> tuple[str,
         return buf[off:off + size].decode("utf-8"), off + size
     except UnicodeDecodeError:
         raise _fail(rel, f"{what} is not UTF-8") from None
+
+
+def _links_count(buf: bytes, off: int, end: int, rel: str, what: str) -> tuple[int, int]:
+    """The count of a list of related terms in a dictionary entry: at most MAX_LINKS."""
+    n, off = read_varint(buf, off, end, rel)
+    if n > MAX_LINKS:
+        raise _fail(rel, f"{what}: {n}, at most {MAX_LINKS} expected")
+    return n, off
 
 
 def unframe(raw: bytes, magic: bytes, rel: str) -> tuple[bytes, int, int]:
@@ -216,10 +225,12 @@ class Index:
 
     def block(self, i: int) -> dict[str, list]:
         """Term -> [term, block, [df per field], postings start, postings end, positions offset,
-        [(associated term, strength in percent)]]."""
+        [(associated term, strength in percent)], [KB terms it stands for]]. A term without
+        postings is a word the KB lacks that the thesaurus maps to KB terms."""
         if i not in self._blocks:
             rel = f"b/{i}.bin"
-            raw, off, end = unframe(self._bytes(rel, self.limits["block"], self.manifest["blocks"][i][1]), BLOCK_MAGIC, rel)
+            data = self._bytes(rel, self.limits["block"], self.manifest["blocks"][i][1])
+            raw, off, end = unframe(data, BLOCK_MAGIC, rel)
             count, off = read_varint(raw, off, end, rel)
             out: dict[str, list] = {}
             n_docs = self.manifest["doc_count"]
@@ -237,9 +248,7 @@ class Index:
                 pstart = off
                 off += plen
                 xoff, off = read_varint(raw, off, end, rel)
-                n_links, off = read_varint(raw, off, end, rel)
-                if n_links > MAX_LINKS:
-                    raise _fail(rel, f"{t}: {n_links} associations, at most {MAX_LINKS} expected")
+                n_links, off = _links_count(raw, off, end, rel, f"{t}: associations")
                 links = []
                 for _a in range(n_links):
                     other, off = read_text(raw, off, end, rel, "association")
@@ -247,7 +256,12 @@ class Index:
                     if not 1 <= pct <= 100:
                         raise _fail(rel, f"{t}: association strength {pct} outside 1..100")
                     links.append((other, pct))
-                out[t] = [t, i, dfs, pstart, pstart + plen, xoff, links]
+                n_kb, off = _links_count(raw, off, end, rel, f"{t}: thesaurus terms")
+                kb_terms = []
+                for _s in range(n_kb):
+                    other, off = read_text(raw, off, end, rel, "thesaurus term")
+                    kb_terms.append(other)
+                out[t] = [t, i, dfs, pstart, pstart + plen, xoff, links, kb_terms]
             if off != end:
                 raise _fail(rel, "bytes left after the last term")
             self._blocks[i] = out
@@ -295,16 +309,22 @@ class Index:
     def _block_of(self, key: bytes) -> int:
         return bisect.bisect_right(self.starts, key) - 1
 
-    def lookup(self, term: str) -> list | None:
+    def entry(self, term: str) -> list | None:
+        """A term's dictionary entry, also a word the KB lacks that only has thesaurus terms."""
         i = self._block_of(utf16_key(term))
         return self.block(i).get(term) if i >= 0 else None
+
+    def lookup(self, term: str) -> list | None:
+        """The dictionary entry of a term the KB has (one with postings)."""
+        e = self.entry(term)
+        return e if e is not None and any(e[2]) else None
 
     def with_prefix(self, prefix: str) -> list[list]:
         key = utf16_key(prefix)
         i = max(0, self._block_of(key))
         out = []
         while i < len(self.starts) and (self.starts[i] <= key or self.starts[i].startswith(key)):
-            out += [e for t, e in self.block(i).items() if t.startswith(prefix)]
+            out += [e for t, e in self.block(i).items() if t.startswith(prefix) and any(e[2])]
             i += 1
         return out
 
@@ -414,7 +434,8 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
     by_term = {c.term: c for c in clauses}
     synonyms = m.get("synonyms", {}) if r["synonym"] else {}
     for c in clauses:
-        e = ix.lookup(c.term)
+        raw_entry = ix.entry(c.term)
+        e = raw_entry if raw_entry is not None and any(raw_entry[2]) else None
         c.own = e
         if e is not None:
             c.variants.append((c.term, r["code"] if is_code(c.term) else 1.0, e))
@@ -422,6 +443,12 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
             se = ix.lookup(other)
             if se is not None:
                 c.variants.append((other, r["synonym"], se))
+        if raw_entry is not None and r["thesaurus"]:  # a word the KB lacks or hardly uses, in its words
+            have = {v[0] for v in c.variants}
+            for other in raw_entry[7]:
+                te = ix.lookup(other)
+                if te is not None and other not in have:
+                    c.variants.append((other, r["thesaurus"], te))
         if e is not None and r["assoc"]:  # mined associations: a softer expansion than synonyms
             have = {v[0] for v in c.variants}
             for other, pct in e[6]:
@@ -437,14 +464,14 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
         c.expanded = not c.variants
         c.variants += [(e[0], r["prefix"], e) for e in more[: r["prefix_max"]]]
     for w in dict.fromkeys(raw):
-        c = by_term.get(stem(w)) if _ALPHA.match(w) else None
-        if c is None or c.variants or len(w) < 4:
+        fc = by_term.get(stem(w)) if _ALPHA.match(w) else None
+        if fc is None or fc.variants or len(w) < 4:
             continue
         fixes = _corrections(ix, w)[: r["fuzzy_max"]]
-        c.variants += [(t, r["fuzzy"] if dist == 1 else r["fuzzy"] * r["fuzzy"], e) for dist, _, t, e, _ in fixes]
-        c.expanded = bool(fixes)
+        fc.variants += [(t, r["fuzzy"] if dist == 1 else r["fuzzy"] * r["fuzzy"], e) for dist, _, t, e, _ in fixes]
+        fc.expanded = bool(fixes)
         if fixes:
-            c.word, c.correction = w, fixes[0][4]
+            fc.word, fc.correction = w, fixes[0][4]
     # Not words the KB lacks: a word still being typed and too short to complete ("scanner d"),
     # which would empty the results at every new word, and a framing cue the KB never says
     # ("how" in a KB without it: the cue has set the kind already).
@@ -485,15 +512,16 @@ def _corrections(ix: Index, word: str) -> list[tuple[int, int, str, list, str]]:
             if e is None:
                 continue
             row = (d, -_df(e), t, e, cand)
-            if t not in best or row[:2] < best[t][:2] or (row[:2] == best[t][:2] and utf16_key(cand) < utf16_key(best[t][4])):
+            old = best.get(t)
+            if old is None or row[:2] < old[:2] or (row[:2] == old[:2] and utf16_key(cand) < utf16_key(old[4])):
                 best[t] = row
     return sorted(best.values(), key=lambda r: (r[0], r[1], utf16_key(r[2])))
 
 
 def _phrase_docs(ix: Index, phrase: list[tuple[str, int]]) -> set[int]:
     """Documents where the phrase's terms occur at the same relative positions in one field."""
-    entries = [ix.lookup(t) for t, _ in phrase]
-    if any(e is None for e in entries):
+    entries = [e for e in (ix.lookup(t) for t, _ in phrase) if e is not None]
+    if len(entries) < len(phrase):
         return set()
     pos = [ix.positions(e) for e in entries]
     found: set[int] = set()
@@ -504,7 +532,7 @@ def _phrase_docs(ix: Index, phrase: list[tuple[str, int]]) -> set[int]:
             docs &= set(p[f])
         for d in docs:
             starts = {x - (phrase[0][1] - base) for x in pos[0][f][d]}
-            for (t, off), p in zip(phrase[1:], pos[1:]):
+            for (_t, off), p in zip(phrase[1:], pos[1:]):
                 starts &= {x - (off - base) for x in p[f][d]}
             if starts:
                 found.add(d)
@@ -657,7 +685,8 @@ def facet_docs(ix: Index, name: str, values: list[str]) -> list[int]:
     return out
 
 
-def search(site_dir: str | Path, query: str, limit: int = 10, filters: dict[str, list[str]] | None = None) -> list[dict]:
+def search(site_dir: str | Path, query: str, limit: int = 10,
+           filters: dict[str, list[str]] | None = None) -> list[dict]:
     """Best-first [{id, title, url, score}] for `query` over a built site's index."""
     ix = Index(site_dir)
     res = run(ix, query, limit, filters)

@@ -21,13 +21,13 @@ from typing import Sequence
 
 from whoosh.util.numeric import byte_to_length  # a constant table; see README "Scoring"
 
-from . import associations
+from . import associations, thesaurus
 from .analysis import ANALYZER_ID, FRAMING, STOP_WORDS, analyze
 from .documents import FIELDS, KIND_CODES, SearchDoc
 from .inverted import Inverted
 
 FORMAT = "kb-search-index"
-VERSION = 3
+VERSION = 4
 INDEX_DIR = "assets/search/index"
 BLOCK_BYTES = 4096  # postings per term block at least (grows with the KB: at most ~MAX_BLOCKS blocks)
 MAX_BLOCKS = 1500
@@ -56,6 +56,9 @@ class Ranking:
     fuzzy_max: int = 4  # corrections tried for an unknown word
     synonym: float = 0.5  # weight of a synonym (synonyms.txt)
     assoc: float = 0.4  # weight of a mined association (associations.py), times its strength
+    # weight of a KB term standing for a word the KB lacks (thesaurus.py); 0 = off. Off by default:
+    # on the real corpus's held-out questions it cost more than it gave (README "Thesaurus").
+    thesaurus: float = 0.0
     code: float = 3.0  # weight of an error/version code typed in full ("e0586", "5.1.10")
     # Precision (README "Precision"): a question whose information (idf of its words) lies more
     # than this share in words the KB lacks gets no results ...
@@ -69,7 +72,7 @@ class Ranking:
     def as_json(self) -> dict:
         return {"weights": [self.weights.get(f, 0.0) for f in FIELDS], "B": self.B, "K1": self.K1,
                 "coord": self.coord, "fuzzy": self.fuzzy, "prefix": self.prefix,
-                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym, "assoc": self.assoc,
+                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym, "assoc": self.assoc, "thesaurus": self.thesaurus,
                 "code": self.code, "min_cover": self.min_cover, "max_unknown": self.max_unknown, "weak_df": self.weak_df,
                 "fuzzy_common": self.fuzzy_common, "lift": self.lift}
 
@@ -110,9 +113,16 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
     # Term blocks: the dictionary entries of a run of terms (UTF-16 order: the order JavaScript
     # compares strings in) with their postings, so one request answers "which documents have
     # this term". Positions (phrases only) in x/<block>.bin.
-    vocab = sorted({t for per in inv.terms.values() for t in per}, key=utf16_key)
-    # Mined associations travel with their term's dictionary entry: no request of their own.
+    dfmax: dict[str, int] = {}
+    for per in inv.terms.values():
+        for t, postings in per.items():
+            dfmax[t] = max(dfmax.get(t, 0), len(postings.docs))
+    # Mined associations travel with their term's dictionary entry: no request of their own. A
+    # word the KB lacks that the thesaurus maps to KB terms gets an entry of its own, without
+    # postings, where it sorts: a query looks it up with the very request any word takes.
     links = associations.mine(docs) if ranking.assoc else {}
+    stands_for = thesaurus.for_kb(dfmax, inv.doc_count) if ranking.thesaurus else {}
+    vocab = sorted(dfmax.keys() | stands_for.keys(), key=utf16_key)
     total = sum(len(pl.docs) for per in inv.terms.values() for pl in per.values()) * 3
     target = max(BLOCK_BYTES, total // MAX_BLOCKS + 1)
     blocks: list[list] = []
@@ -145,7 +155,7 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
                 continue
             dfs.append(len(pl.docs))
             prev = 0
-            for d, tf, norm, poss in zip(pl.docs, pl.tfs, pl.norms, pl.positions):
+            for d, tf, norm in zip(pl.docs, pl.tfs, pl.norms):
                 delta = d - prev
                 if delta < 128 and tf < 128 and norm < 128:  # most are: this loop runs per posting
                     post += bytes((delta, tf, norm))
@@ -154,10 +164,7 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
                     varint(post, tf)
                     varint(post, norm)
                 prev = d
-                last = 0
-                for x in poss:
-                    varint(pos, x - last)
-                    last = x
+            pos += pl.positions  # already encoded, in postings order (inverted.Postings)
         raw = t.encode("utf-8")
         varint(body, len(raw))
         body += raw
@@ -173,6 +180,12 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
             varint(body, len(raw))
             body += raw
             varint(body, pct)
+        kb_terms = stands_for.get(t, ())
+        varint(body, len(kb_terms))
+        for other in kb_terms:
+            raw = other.encode("utf-8")
+            varint(body, len(raw))
+            body += raw
         count += 1
         if len(body) >= target:
             flush()
@@ -233,7 +246,7 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
     os.replace(tmp, final)
     shutil.rmtree(old, ignore_errors=True)
     sizes["total"] = sum(v for k, v in sizes.items() if k != "total")
-    return dict(sizes, terms_count=len(vocab), doc_count=inv.doc_count)
+    return dict(sizes, terms_count=len(dfmax), thesaurus_count=len(stands_for), doc_count=inv.doc_count)
 
 
 SYNONYMS = Path(__file__).with_name("synonyms.txt")

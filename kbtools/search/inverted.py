@@ -7,15 +7,20 @@ Whoosh's one-byte field-length code and positions). Does not own: how it is buil
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 
-@dataclass
+# Compact on purpose (arrays and bytes, not lists of ints): a 10,000-article KB has millions of
+# postings, and the indexing process holds all of them at once.
+@dataclass(slots=True)
 class Postings:
-    docs: list[int] = field(default_factory=list)  # ascending document numbers
-    tfs: list[int] = field(default_factory=list)  # term frequency in the field
-    norms: list[int] = field(default_factory=list)  # Whoosh's length byte of (doc, field)
-    positions: list[list[int]] = field(default_factory=list)
+    docs: array = field(default_factory=lambda: array("I"))  # ascending document numbers
+    tfs: array = field(default_factory=lambda: array("I"))  # term frequency in the field
+    norms: bytearray = field(default_factory=bytearray)  # Whoosh's length byte of (doc, field)
+    # The positions of every posting in order, as the positions file stores them: for each
+    # posting its tf positions, LEB128 deltas starting from 0 (export.py writes these bytes as they are).
+    positions: bytes = b""
 
 
 @dataclass

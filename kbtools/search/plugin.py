@@ -6,6 +6,7 @@ pages are read (`on_env`), indexing them in a child process while MkDocs renders
 (joined in `on_post_build`, before the `kb` plugin swaps the finished site in), the
 generated search page (`search/`), and adding the search script and style to every page. Does not own: analysis, Whoosh, the export format or
 the query engines (the other modules of this package), nor the article model (`kb`).
+The page's search script is the bundle (`bundle.py`) written after the index, in the same process.
 Replaces mkdocs-material's `search` plugin: list `kb-search`, not `search`, in mkdocs.yml.
 """
 
@@ -29,14 +30,14 @@ from kbcore import context as build_context
 from kbcore.preview import Job, Update
 from kbcore.problems import did_you_mean
 
-from . import whoosh_index
+from . import bundle, whoosh_index
 from .documents import FIELDS, SearchDoc, from_article
 from .export import Ranking, export
 
 log = logging.getLogger("mkdocs.plugins.kb-search")
 SEARCH_PAGE = "search/index.md"
 _RANKING_KEYS = {"B": float, "K1": float, "coord": float, "fuzzy": float, "prefix": float,
-                 "prefix_max": int, "fuzzy_max": int, "synonym": float, "assoc": float, "code": float,
+                 "prefix_max": int, "fuzzy_max": int, "synonym": float, "assoc": float, "thesaurus": float, "code": float,
                  "min_cover": float, "max_unknown": float, "weak_df": float, "fuzzy_common": float, "lift": float}
 
 
@@ -49,7 +50,7 @@ class SearchConfig(PluginConfig):
     # Field weights: how much a match in each field counts (BM25F boosts). 0 leaves a field out.
     weights = c.Type(dict, default={})
     # Scoring knobs (see kbtools/search/README.md): B, K1, coord, fuzzy, prefix, prefix_max, fuzzy_max,
-    # synonym, assoc, code, and the precision rules: max_unknown, min_cover, weak_df, fuzzy_common, lift.
+    # synonym, assoc, thesaurus, code, and the precision rules: max_unknown, min_cover, weak_df, fuzzy_common, lift.
     ranking = c.Type(dict, default={})
 
 
@@ -62,6 +63,7 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         self.command = "build"
         self.worker = None
         self.started = 0.0
+        self.indexed = 0
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -74,8 +76,8 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         if "search" in config.plugins or "material/search" in config.plugins:
             log.warning("kb-search replaces mkdocs-material's search plugin: remove `search` from plugins in mkdocs.yml")
         config.extra_css.append("assets/search/search.css")
-        config.extra_javascript.append(c.ExtraScriptValue("assets/search/ui.js"))
-        config.extra_javascript[-1].type = "module"
+        # The script (assets/search/search.js: the modules and the manifest, bundle.py) is in every
+        # page's head (theme main.html), so that its one request starts with the page's own files.
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -101,13 +103,17 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
             log.warning("kb-search: no published article to index; is the `kb` plugin listed in mkdocs.yml?")
         job = self._job(config.site_dir, ctx)
         self.started = time.monotonic()
-        if getattr(self, "command", "build") == "build" and "fork" in mp.get_all_start_methods():
-            fork = mp.get_context("fork")  # the child shares the collected documents, nothing is pickled
-            self.conn, child = fork.Pipe(duplex=False)
-            self.worker = fork.Process(target=_index_in_child, args=(job, child), daemon=True)
+        self.indexed = len(self.docs)
+        if getattr(self, "command", "build") == "build":
+            # A fresh process that gets only the documents (pickled), not a fork: a forked child
+            # would hold (and count) everything MkDocs has read by now, which it never uses.
+            ctx = mp.get_context("spawn")
+            self.conn, child = ctx.Pipe(duplex=False)
+            self.worker = ctx.Process(target=_index_in_child, args=(job, child), daemon=True)
             self.worker.start()
             child.close()
-        else:  # `mkdocs serve` (threads around) or no fork: index in this process, after the build
+            self.docs = []  # the child has its copy; this process renders pages meanwhile
+        else:  # `mkdocs serve` (threads around): index in this process, after the build
             self.worker, self.job = None, job
         return None
 
@@ -185,7 +191,7 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         if not ok:
             raise PluginError(f"kb-search: could not build the search index: {result}")
         log.info(
-            f"kb-search: indexed {len(self.docs)} pages, {result['terms_count']} terms, "
+            f"kb-search: indexed {self.indexed} pages, {result['terms_count']} terms, "
             f"{result['total'] / 1e6:.1f} MB in {time.monotonic() - self.started:.1f} s")
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -201,7 +207,9 @@ def _index(docs: list[SearchDoc], site_dir: str, ranking: Ranking, labels: dict)
     work = tempfile.mkdtemp(prefix="kb-search-")
     try:
         inv = whoosh_index.build(docs, work)
-        return True, export(inv, docs, site_dir, ranking, labels)
+        sizes = export(inv, docs, site_dir, ranking, labels)
+        sizes["bundle"] = bundle.write(site_dir)
+        return True, sizes
     except Exception as exc:  # reported by the parent as a PluginError
         return False, f"{type(exc).__name__}: {exc}"
     finally:

@@ -19,18 +19,20 @@ from whoosh.util.numeric import length_to_byte
 
 from .analysis import analyze
 from .documents import FIELDS, SearchDoc
+from .export import varint
 from .inverted import Inverted, Postings
 
 
 class _KbTokenizer(Tokenizer):
     """Feeds Whoosh the exact (term, position) stream of `analysis.analyze`; notes every raw
-    word it saw (the typo-tolerance word lists) and keeps each document's stream for the
-    positions (Whoosh stores term frequencies; pickling positions per posting costs more)."""
+    word it saw (the typo-tolerance word lists) and each term's positions, already encoded as
+    the positions file stores them (Whoosh stores term frequencies; pickling positions per
+    posting costs more, and lists of (term, position) pairs of a large KB do not fit in memory)."""
 
     def __init__(self, seen: set[str] | None = None, field: str = "", sink: dict | None = None):
         self.seen = seen
         self.field = field
-        self.sink = sink
+        self.sink = sink  # field -> term -> positions bytes (inverted.Postings.positions)
 
     def __getstate__(self) -> dict:
         # Whoosh pickles the schema (with its analyzers) into the index: not the collected data.
@@ -44,7 +46,7 @@ class _KbTokenizer(Tokenizer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pairs = list(analyze(value, self.seen if mode == "index" else None))
         if self.sink is not None and mode == "index":
-            self.sink[self.field].append(pairs)
+            _record_positions(self.sink[self.field], pairs)
         for text, pos in pairs:
             t.text = text
             t.boost = 1.0
@@ -54,8 +56,31 @@ class _KbTokenizer(Tokenizer):
             yield t
 
 
+def _record_positions(sink: dict[str, bytearray], pairs: list[tuple[str, int]]) -> None:
+    """Append one document's positions of each term to that term's bytes (documents come in order)."""
+    by_term: dict[str, list[int]] = {}
+    for text, pos in pairs:
+        at = by_term.get(text)
+        if at is None:
+            by_term[text] = [pos]
+        else:
+            at.append(pos)
+    for text, where in by_term.items():
+        out = sink.get(text)
+        if out is None:
+            out = sink[text] = bytearray()
+        last = 0
+        for x in where:
+            varint(out, x - last)
+            last = x
+
+
 # The Whoosh index is a build artifact read once, right away: compressing its blocks is wasted CPU.
 _CODEC = W3Codec(compression=0)
+# Postings Whoosh keeps in memory before it sorts a run of them to disk. Its estimate is about half
+# of what the Python objects really take, and a 10,000-article KB has millions of postings: with
+# 1 GB the whole pool stayed in memory (the indexer peaked at 1.8 GB).
+_POOL_MB = 64
 
 
 def _schema(seen: set[str] | None = None, sink: dict | None = None) -> fields.Schema:
@@ -69,9 +94,9 @@ def build(docs: Iterable[SearchDoc], directory: str | Path) -> Inverted:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
-    sink: dict[str, list] = {f: [] for f in FIELDS}
+    sink: dict[str, dict[str, bytearray]] = {f: {} for f in FIELDS}
     ix = index.create_in(str(directory), _schema(seen, sink))
-    writer = ix.writer(procs=1, limitmb=1024, codec=_CODEC)
+    writer = ix.writer(procs=1, limitmb=_POOL_MB, codec=_CODEC)
     for doc in docs:
         writer.add_document(kb_id=doc.id, **doc.fields())
     writer.commit(optimize=False)
@@ -81,44 +106,32 @@ def build(docs: Iterable[SearchDoc], directory: str | Path) -> Inverted:
     return inv
 
 
-def read(directory: str | Path, sink: dict) -> Inverted:
+def read(directory: str | Path, sink: dict[str, dict[str, bytearray]]) -> Inverted:
     """The whole index as plain data: Whoosh's terms, term frequencies and length bytes,
-    with the positions of the token streams recorded while Whoosh indexed them."""
+    with the positions recorded while Whoosh indexed the very same token streams."""
     ix = index.open_dir(str(directory))
     with ix.reader() as reader:
         n = reader.doc_count_all()
         doc_ids = [reader.stored_fields(i)["kb_id"] for i in range(n)]
         totals = {f: reader.field_length(f) for f in FIELDS}
-        norms = {f: [length_to_byte(reader.doc_field_length(i, f, 0)) for i in range(n)] for f in FIELDS}
         terms: dict[str, dict[str, Postings]] = {}
         for f in FIELDS:
             per: dict[str, Postings] = {}
-            fnorms = norms[f]
-            fpos: dict[str, dict[int, list[int]]] = {}
-            streams, sink[f] = sink[f], []  # dropped field by field: a 10,000-article build is big
-            for doc, pairs in enumerate(streams):
-                for text, where in pairs:
-                    at = fpos.get(text)
-                    if at is None:
-                        fpos[text] = {doc: [where]}
-                    elif doc in at:
-                        at[doc].append(where)
-                    else:
-                        at[doc] = [where]
-            del streams
+            fnorms = bytes(length_to_byte(reader.doc_field_length(i, f, 0)) for i in range(n))
+            fpos = sink[f]
             for btext in reader.lexicon(f):
+                text = btext.decode("utf-8")
                 m = reader.postings(f, btext)
-                p = Postings()
-                tpos = fpos[btext.decode("utf-8")]
+                p = Postings(positions=bytes(fpos.pop(text)))  # each term's bytes freed as it is read
                 while m.is_active():
                     d = m.id()
                     p.docs.append(d)
                     p.tfs.append(int(m.weight()))
                     p.norms.append(fnorms[d])
-                    p.positions.append(tpos[d])
                     m.next()
-                per[btext.decode("utf-8")] = p
+                per[text] = p
             terms[f] = per
+            sink[f] = {}
     ix.close()
     return Inverted(doc_count=n, field_totals=totals, terms=terms, doc_ids=doc_ids)
 

@@ -5,7 +5,6 @@ replace pages. One build of a small KB full of traps; Chromium visits every page
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,9 @@ FOLDER = "<svg onload=__xss(2)> & co"  # a folder name: no '/' allowed, everythi
 INDEX_TITLE = "<script>__xss(3)</script> Index"
 SUBTITLE = '"><img src=x onerror=__xss(4)>'
 DESCRIPTION = "</title><script>__xss(5)</script>"
+# A folder without index.md: its name becomes its title (sidebar, breadcrumbs, its generated
+# page). The title is made with '-' and '_' as spaces, capitalized: hence `kbxss`, lower case.
+BARE_FOLDER = "<img src=x onerror=kbxss(6)> tools & co"
 
 
 def _article(title: str, extra: str = "", body: str = "Text.") -> str:
@@ -41,8 +43,13 @@ def hostile(tmp_path_factory):
     for i in range(12):  # more than one listing page: the paginated heading is a sink too
         (folder / f"a{i:02d}.md").write_text(_article(f"Article {i} {SCRIPT}", f"subtitle: {SUBTITLE!r}\ndescription: {DESCRIPTION!r}\n"))
     (folder / "a00.md").write_text(_article(f"Article 0 {SCRIPT}", f"subtitle: {SUBTITLE!r}\naliases: [old/a0]\n"))
+    (docs / BARE_FOLDER).mkdir()
+    (docs / BARE_FOLDER / "tool.md").write_text(_article("A tool"))
     os.symlink(outside / "secret.txt", docs / "environ.txt")
     os.symlink(outside, docs / "linked-folder", target_is_directory=True)
+    # The build machine's own files, as in the finding (the environment held a CI token).
+    os.symlink("/proc/self/environ", docs / "machine-env.txt")
+    os.symlink("/etc/passwd", docs / "passwd.md")
     return root, cfg
 
 
@@ -53,6 +60,8 @@ def test_links_out_of_docs_fail_the_build_and_publish_nothing(hostile):
     assert res.returncode != 0 and "Traceback" not in out
     assert "environ.txt:1: KB214 is a symbolic link to " in out
     assert "linked-folder:1: KB214 is a symbolic link to " in out
+    assert "machine-env.txt:1: KB214 is a symbolic link to '/proc/self/environ'" in out
+    assert "passwd.md:1: KB214 is a symbolic link to '/etc/passwd'" in out
     assert not (root / "site").exists()
 
 
@@ -64,6 +73,7 @@ def test_kb_lint_reports_the_links_and_does_not_follow_them(hostile, capsys):
     out = capsys.readouterr().out
     assert rc == 1
     assert "environ.txt:1: KB214" in out and "linked-folder:1: KB214" in out
+    assert "machine-env.txt:1: KB214" in out and "passwd.md:1: KB214" in out and "root:" not in out
     assert "Leaked page" not in out and "leak.md" not in out
 
 
@@ -72,6 +82,8 @@ def built(hostile):
     root, cfg = hostile
     (root / "docs" / "environ.txt").unlink()
     (root / "docs" / "linked-folder").unlink()
+    (root / "docs" / "machine-env.txt").unlink()
+    (root / "docs" / "passwd.md").unlink()
     res = build(cfg)
     assert res.returncode == 0, res.stdout + res.stderr
     site = root / "site"
@@ -88,7 +100,7 @@ def test_no_page_runs_what_a_writer_supplied(built, browser):
     assert any("kb-page-2" in p for p in pages), "the section should be paginated"
     assert any(p.startswith("old/a0") for p in pages), "the alias should have a redirect page"
     ctx = browser.new_context()
-    ctx.add_init_script("window.__runs = []; window.__xss = (n) => window.__runs.push(n);")
+    ctx.add_init_script("window.__runs = []; window.__xss = window.kbxss = (n) => window.__runs.push(n);")
     page = ctx.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -111,6 +123,20 @@ def test_hostile_text_is_shown_as_text(built):
     assert "Article 1 &lt;img src=x onerror=__xss(1)&gt;" in article
     assert "<script>__xss" not in article and "<img src=x onerror" not in article
     assert "&#34;&gt;&lt;img src=x onerror=__xss(4)&gt;" in article or "&quot;&gt;&lt;img src=x onerror=__xss(4)&gt;" in article
+
+
+def test_a_folder_name_is_text_in_the_sidebar_the_breadcrumbs_and_its_page(built):
+    site, _ = built
+    shown = "&lt;img src=x onerror=kbxss(6)&gt; tools &amp; co"
+    landing = (site / BARE_FOLDER / "index.html").read_text()
+    article = (site / BARE_FOLDER / "tool" / "index.html").read_text()
+    assert f"<h1>{shown}</h1>" in landing
+    crumbs = article.split('<nav class="kb-breadcrumbs"', 1)[1].split("</nav>", 1)[0]
+    assert f">{shown}</a></li>" in crumbs
+    for page in (landing, article):
+        sidebar = page.split('class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+        assert shown in sidebar
+        assert "<img src=x onerror=kbxss" not in page
 
 
 @pytest.mark.parametrize("aliases, code, message", [
@@ -163,3 +189,38 @@ def test_an_alias_bomb_in_front_matter_is_one_problem(tmp_path, capsys):
     assert main(["lint", str(docs)]) == 1
     out = capsys.readouterr().out
     assert out.count("KB102 ") == 1 and "anchors and aliases" in out
+
+
+@pytest.mark.parametrize("alias, message", [
+    ("guide/logo.png", "would need a folder 'guide/logo.png/' where there is the file docs/guide/logo.png"),
+    ("guide/logo.png/old", "would need a folder 'guide/logo.png/' where there is the file docs/guide/logo.png"),
+    ("sitemap.xml", "would need a folder 'sitemap.xml/' where there is a file the site generates"),
+    ("404.html/old", "would need a folder '404.html/' where there is a file the site generates"),
+    ("guide", "would replace the page of the folder docs/guide/"),
+    ("guide/kb-page-2/", "would replace a file the site generates ('guide/kb-page-2/index.html')"),
+])
+def test_an_alias_cannot_collide_with_a_file_or_a_generated_page(tmp_path, monkeypatch, capsys, alias, message):
+    """Before, a redirect that needed a folder where a file is ended the build in a traceback
+    (FileExistsError, NotADirectoryError), and one onto a folder's page was silently dropped."""
+    from kbtools.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    guide = tmp_path / "docs" / "guide"
+    guide.mkdir(parents=True)
+    (guide / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (guide / "self.md").write_text(_article("Self", f"aliases: [{alias!r}]\n", "![Logo](logo.png)"))
+    assert main(["lint", "docs"]) == 1
+    assert f"docs/guide/self.md:4: KB216 aliases: '{alias}' {message}\n" in capsys.readouterr().out
+
+
+def test_the_build_stops_on_an_alias_that_needs_a_folder_where_a_file_is(tmp_path):
+    cfg = make_project(tmp_path, include_shipped=False)
+    guide = tmp_path / "docs" / "guide"
+    guide.mkdir()
+    (guide / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (guide / "self.md").write_text(_article("Self", "aliases: [guide/logo.png]\n", "![Logo](logo.png)"))
+    res = build(cfg)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0 and "Traceback" not in out and "Error: [Errno" not in out
+    assert "guide/self.md:4: KB216 aliases: 'guide/logo.png' would need a folder 'guide/logo.png/'" in out
+    assert not (tmp_path / "site").exists()

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from kbtools.cli import main
-from kbcore.problems import Problem
 from testkit.project import REPO
 from testkit.paths import CORPUS
 

@@ -140,7 +140,9 @@ def test_long_sections_are_paginated(tmp_path):
     assert build(cfg).returncode == 0
     site = tmp_path / "site" / "kb" / "big"
     first, second, third = (site / "index.html").read_text(), (site / "kb-page-2" / "index.html").read_text(), (site / "kb-page-3" / "index.html").read_text()
-    links = lambda h: re.findall(r'<li><a href="(?:\.\./)?(a\d+)/">', h)
+    def links(h: str) -> list[str]:
+        return re.findall(r'<li><a href="(?:\.\./)?(a\d+)/">', h)
+
     assert links(first) == [f"a{i:04d}" for i in range(20)]
     assert links(second) == [f"a{i:04d}" for i in range(20, 40)]
     assert links(third) == [f"a{i:04d}" for i in range(40, 45)]
@@ -194,7 +196,7 @@ def test_broken_products_in_the_policy_are_reported_at_their_line(tmp_path):
     cfg = make_project(tmp_path)
     policy = tmp_path / "docs" / "_data" / "support-policy.yml"
     text = policy.read_text()
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if '{version: "7.2"' in l)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if '{version: "7.2"' in t)
     policy.write_text(text.replace('{version: "7.2"', '{versoin: "7.2"', 1))
     res = build(cfg)
     out = res.stdout + res.stderr

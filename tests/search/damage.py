@@ -71,7 +71,7 @@ def _block(root: Path, i: int, payload: bytes) -> None:
     _manifest(root, lambda m: m["blocks"][i].__setitem__(1, len(raw)))
 
 
-def _entry(term: str, dfs: list[int], postings: bytes, links: bytes = b"") -> bytes:
+def _entry(term: str, dfs: list[int], postings: bytes, links: bytes = b"", kb_terms: bytes = b"") -> bytes:
     out = bytearray()
     raw = term.encode()
     varint(out, len(raw))
@@ -82,15 +82,17 @@ def _entry(term: str, dfs: list[int], postings: bytes, links: bytes = b"") -> by
     out += postings
     varint(out, 0)  # positions offset
     out += links or b"\x00"  # no associations
+    out += kb_terms or b"\x00"  # no thesaurus terms
     return bytes(out)
 
 
-def _one_term_block(root: Path, t: Target, postings: list[int], dfs: list[int] | None = None, links: bytes = b"") -> None:
+def _one_term_block(root: Path, t: Target, postings: list[int], dfs: list[int] | None = None, links: bytes = b"",
+                    kb_terms: bytes = b"") -> None:
     term = t.query.split()[0].lower()
     n_fields = len(json.loads((root / "manifest.json").read_text())["fields"])
     body = bytearray()
     varint(body, 1)
-    body += _entry(term, dfs or [len(postings) // 3] + [0] * (n_fields - 1), bytes(postings), links)
+    body += _entry(term, dfs or [len(postings) // 3] + [0] * (n_fields - 1), bytes(postings), links, kb_terms)
     _block(root, t.block, bytes(body))
 
 
@@ -135,6 +137,9 @@ CASES: dict[str, tuple[Callable[[Path, Target], None], str]] = {
     "association-strength-out-of-range": (lambda r, t: _one_term_block(r, t, [0, 1, 1], links=b"\x01\x03abc\xc8\x01"), "query"),
     "association-huge-count": (lambda r, t: _one_term_block(r, t, [0, 1, 1], links=b"\xff\xff\x03"), "query"),
     "association-runs-past-the-end": (lambda r, t: _one_term_block(r, t, [0, 1, 1], links=b"\x01\x7fabc"), "query"),
+    "thesaurus-huge-count": (lambda r, t: _one_term_block(r, t, [0, 1, 1], kb_terms=b"\xff\xff\x03"), "query"),
+    "thesaurus-runs-past-the-end": (lambda r, t: _one_term_block(r, t, [0, 1, 1], kb_terms=b"\x01\x7fabc"), "query"),
+    "thesaurus-term-not-utf8": (lambda r, t: _one_term_block(r, t, [0, 1, 1], kb_terms=b"\x01\x02\xff\xfe"), "query"),
     "meta-garbage": (lambda r, t: (r / t.meta).write_text("{{{"), "query"),
     "meta-wrong-shape": (lambda r, t: (r / t.meta).write_text('[["only one"]]'), "query"),
     "meta-missing": (lambda r, t: (r / t.meta).unlink(), "query"),

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from kbtools.search import search
+from kbtools.search import bundle, search
 from kbtools.search.engine import Index, run
 
 pytestmark = pytest.mark.browser
@@ -68,6 +68,34 @@ def test_header_box_shows_results_as_you_type_with_prefix_matching(page, serve, 
     assert box_ids(page)[:3] == [h["id"] for h in search(shipped_site, "keyboard shortc", limit=3)]
     assert box_ids(page)[0] == "keyboard-shortcuts"
     assert page.is_visible("#kb-search-popup")
+
+
+def search_files(requests, base):
+    """What the page fetched of the search: paths under assets/search/ (the style sheet aside)."""
+    return [u[len(base):].split("?")[0] for u in requests
+            if u.startswith(base + "assets/search/") and not u.endswith(".css")]
+
+
+def test_search_code_and_manifest_come_in_one_request_on_every_page(page, serve, shipped_site):
+    """Cold start: one module holds the code and the manifest (no import chain, no manifest
+    fetch); a query then needs only term blocks and meta files before its titles are drawn."""
+    base = serve(shipped_site)
+    page.goto(base + "troubleshooting/export/email-export-550-5-1-10/", wait_until="networkidle")
+    assert search_files(page.kb_log.requests, base) == ["assets/search/search.js"]
+    type_in_box(page, "scanner not detected")
+    fetched = search_files(page.kb_log.requests, base)
+    assert fetched[0] == "assets/search/search.js" and fetched.count("assets/search/search.js") == 1
+    assert all(f.startswith(("assets/search/index/b/", "assets/search/index/m/", "assets/search/index/d/"))
+               for f in fetched[1:]), fetched
+    assert box_ids(page)[:3] == [h["id"] for h in search(shipped_site, "scanner not detected", limit=3)]
+
+    before = len(page.kb_log.requests)
+    page.goto(base + "search/?q=scanner%20not%20detected%20driver", wait_until="networkidle")
+    page_ids(page, "scanner not detected driver")
+    later = [f for f in search_files(page.kb_log.requests[before:], base) if f != "assets/search/search.js"]
+    assert later and all(f.startswith(("assets/search/index/b/", "assets/search/index/m/", "assets/search/index/d/",
+                                       "assets/search/index/f/")) for f in later), later
+    assert page.kb_log.console == [] and page.kb_log.errors == []
 
 
 def test_typo_tolerance_and_did_you_mean(page, serve, shipped_site):
@@ -173,6 +201,7 @@ def test_an_index_in_an_unknown_format_shows_a_message_and_the_article_list(page
     shutil.copytree(shipped_site, site)
     mf = site / "assets/search/index/manifest.json"
     mf.write_text(json.dumps(dict(json.loads(mf.read_text()), version=99)))
+    bundle.write(site)  # the page reads the manifest from its bundle
     base = serve(site)
     page.goto(base + "search/?q=scanner", wait_until="networkidle")
     status = page.locator("[data-kb-status]")

@@ -1,8 +1,10 @@
-"""On the real corpus: questions the KB cannot answer get no results (>= 90 %), and relevance
-on the judged sets stays at the floors measured with the precision gate by unknown information
-and the mined associations (commit time: unanswerable 93 %, customer MRR 0.481, corpus 0.900),
-minus 0.02. Measured with `bench/relevance.py --kb corpus [--queries bench/queries/customer.jsonl
---unanswerable]`."""
+"""On the real corpus: questions the KB cannot answer get no results (>= 90 %, the issue's goal),
+and relevance on the judged sets stays at the floors measured with the precision gate by unknown
+information and the mined associations (commit time: customer MRR 0.481, corpus 0.900), minus
+0.02. Unanswerable: 93 % with the default ranking; 86 % with the WordNet thesaurus turned on (a
+word the KB lacks that the thesaurus maps to KB terms is no longer unknown to the gate: "lawn
+mower won't start after winter"), which is why it is off by default. Measured with
+`bench/relevance.py --kb corpus [--queries bench/queries/customer.jsonl --unanswerable]`."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ import sys
 
 import pytest
 
-from testkit.paths import REPO
 from kbtools.search import search
+from testkit.paths import REPO
 
 pytestmark = pytest.mark.corpus
 _spec = importlib.util.spec_from_file_location("relevance", REPO / "bench" / "relevance.py")
@@ -29,7 +31,7 @@ def ranked(site, queries):
 def test_unanswerable_questions_get_no_results_and_relevance_holds(corpus_site):
     nones = rel.load_queries(rel.UNANSWERABLE)
     assert len(nones) >= 30
-    assert rel.no_answer_rate(ranked(corpus_site, nones)) >= 0.9
+    assert rel.no_answer_rate(ranked(corpus_site, nones)) >= 0.90
     for name, floor in FLOORS.items():
         qs = rel.load_queries(rel.QUERY_SETS[name])
         assert rel.score(qs, ranked(corpus_site, qs))["all"]["mrr"] >= floor, name

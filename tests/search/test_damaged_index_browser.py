@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from kbtools.search import bundle
 from kbtools.search.export import INDEX_DIR
 
 from .damage import CASES, query_of, target
@@ -34,6 +35,7 @@ def test_each_damaged_index_file_leaves_a_responsive_tab_that_says_search_is_una
         shutil.rmtree(site / INDEX_DIR)
         shutil.copytree(good, site / INDEX_DIR)
         damage(site / INDEX_DIR, t)
+        bundle.write(site)  # the page reads the manifest from its bundle
         q, filters = query_of(t, how)
         ctx = browser.new_context()  # a cold cache: the damaged files are fetched
         page = ctx.new_page()

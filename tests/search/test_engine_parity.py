@@ -14,6 +14,7 @@ from kbtools.search.engine import Index, run
 from kbtools.search.export import INDEX_DIR
 
 from .test_associations import weather_site  # noqa: F401 (a fixture)
+from .test_thesaurus import th_site  # noqa: F401 (a fixture)
 from .test_engine import HOSTILE
 
 HERE = Path(__file__).parent
@@ -56,3 +57,10 @@ def test_both_engines_expand_with_the_mined_associations_alike(weather_site):
     cases = [{"q": "forecast "}, {"q": "forecast"}, {"q": "weather forecast "}, {"q": "forcast "}, {"q": "forecast calendar "},
              {"q": "forecast zzqxv "}, {"q": "forecast", "limit": 1}]
     assert _compare(weather_site, cases) == 6
+
+
+def test_both_engines_take_the_thesaurus_alike(th_site):
+    cases = [{"q": "vanished "}, {"q": "weather bar vanished "}, {"q": "mend damaged data file "}, {"q": "mend"},
+             {"q": "vani"}, {"q": "picture too big "}, {"q": "mend photo zzqxv "}, {"q": "sourdough bread recipe "},
+             {"q": "vanished", "limit": 1}]
+    assert _compare(th_site, cases) == 6  # nothing for "vani", "mend photo zzqxv", "sourdough bread recipe"

@@ -51,7 +51,7 @@ class Desk:
 
     def reset(self) -> None:
         # Per POST: "ok", "fail" (503), "hang" (answers after the client gave up, stored
-        # anyway), "slow" (answers within the timeout), "slow-fail", "redirect" (302),
+        # anyway), "slow" (answers within the timeout), "slow-fail", "redirect" (302; "redirect-303": 303),
         # "refuse" (422 with errors), "conflict" (409).
         self.plan: list[str] = []
         self.posts: list[dict] = []
@@ -69,8 +69,8 @@ class Desk:
             time.sleep(0.7)
         if what in ("fail", "slow-fail"):
             return 503, {"errors": [{"path": "$", "message": "try later"}]}, {}
-        if what == "redirect":
-            return 302, {}, {"Location": "/elsewhere/"}
+        if what.startswith("redirect"):  # "redirect" is a 302; "redirect-303" says which
+            return int(what.partition("-")[2] or 302), {}, {"Location": "/elsewhere/"}
         if what == "refuse":
             return (
                 422,

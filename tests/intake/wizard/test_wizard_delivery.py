@@ -83,9 +83,11 @@ def test_failure_is_said_plainly_payload_kept_retry_once(desk_wizard):
     assert len(desk.posts) >= 5
 
 
-def test_a_redirect_is_a_failure_never_sent(desk_wizard):
+@pytest.mark.parametrize("code", [301, 302, 303, 307])
+def test_a_redirect_is_a_failure_never_sent(desk_wizard, code):
+    """301/302/303 used to turn the POST into a bodiless GET the wizard took for "sent"."""
     drv, desk = desk_wizard
-    desk.plan[:] = ["redirect"]
+    desk.plan[:] = [f"redirect-{code}"]
     drv.run(FLOWS["P1"])
     drv.page.wait_for_selector("text=We could not send your request", timeout=15000)
     assert "redirect" in drv.page.inner_text(".kb-wz-status")

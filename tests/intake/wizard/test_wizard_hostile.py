@@ -187,3 +187,27 @@ def test_hostile_text_in_every_text_field(
     assert accepted > 0 and refused > 0  # both paths were exercised
     assert page_errors(wizard.page) == []
     assert len(HOSTILE) >= 30
+
+
+def test_long_emoji_text_is_cut_between_characters_and_the_payload_verifies(wizard, verify_payload, page_errors):
+    """Before, text cut at 200 UTF-16 units could split an emoji (or carry a line break) into a
+    one-line field, and the project's own schema refused the payload after "Request sent". A
+    200-character summary of emoji, and a KB search of 300 with a line separator, now make a
+    payload that verifies, each one-line text whole characters on one line."""
+    plan = FLOWS["P1"] | {"summary": "ab" + "👩‍💻" * 66}  # 2 + 66 x 3 = 200 characters
+    wizard.run(plan, until="kb")
+    query = "Scanner\u2028not detected " + "👩‍💻" * 100
+    wizard.page.fill("#kb-wz-q", query)
+    wizard.page.keyboard.press("Enter")
+    wizard.page.wait_for_function("() => JSON.parse(localStorage.getItem('kb.request.draft')).state.kb.queries[1]")
+    wizard.run(plan)
+    assert wizard.step() == "sent"
+    payload = wizard.payload()
+    assert payload["problem"]["summary"] == plan["summary"]
+    cut = payload["kb_attempt"]["queries"][-1]
+    assert cut.startswith("Scanner not detected 👩‍💻") and cut.endswith("👩‍💻")
+    assert len(cut) <= 200 and (len(cut) - len("Scanner not detected ")) % 3 == 0  # whole emoji only
+    assert wizard.page.evaluate("(s) => s.isWellFormed()", cut)
+    res = verify_payload(payload, wizard.site)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert page_errors(wizard.page) == []

@@ -19,11 +19,11 @@ function remember(id, helpful) {
   } catch { /* storage off: fine */ }
 }
 
-for (const box of document.querySelectorAll("[data-kb-feedback]")) {
+for (const box of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-kb-feedback]"))) {
   const id = box.dataset.articleId;
   const endpoint = box.dataset.endpoint || "";
   const thanks = box.querySelector(".kb-feedback__thanks");
-  const buttons = box.querySelectorAll("button[data-helpful]");
+  const buttons = /** @type {NodeListOf<HTMLButtonElement>} */ (box.querySelectorAll("button[data-helpful]"));
   const done = (helpful) => {
     for (const b of buttons) { b.disabled = true; b.setAttribute("aria-pressed", String(b.dataset.helpful === (helpful ? "yes" : "no"))); }
     thanks.textContent = helpful ? "Thanks for your feedback." : "Thanks. Tell us more with a support request if this didn't solve it.";

@@ -7,8 +7,8 @@
 import { ANALYZER_ID, analyze, frame, normalize, stem, words } from "./analysis.js";
 
 export const FORMAT = "kb-search-index";
-export const VERSION = 3;
-const MAX_LINKS = 64;  // associations per dictionary entry (engine.py)
+export const VERSION = 4;
+const MAX_LINKS = 64;  // associations (and thesaurus terms) per dictionary entry (engine.py)
 const PREFIX_MIN = 3;  // letters of the word being typed before it is completed
 const MAX_DOCS = 10000000;
 const BLOCK_MAGIC = "KBSB", POSITIONS_MAGIC = "KBSX";
@@ -125,7 +125,7 @@ export function checkManifest(m, rel = "manifest.json") {
   need(Array.isArray(m.length_table) && m.length_table.length === 256 && m.length_table.every((x) => isNum(x, 0, 1e12)), "length_table must be 256 numbers");
   const r = m.ranking;
   need(r && Array.isArray(r.weights) && r.weights.length === m.fields.length && r.weights.every((x) => isNum(x, 0, 1e6)), "ranking.weights must have one number per field");
-  for (const [k, hi] of [["B", 1], ["K1", 100], ["coord", 16], ["fuzzy", 1e3], ["prefix", 1e3], ["synonym", 1e3], ["assoc", 1e3], ["code", 1e3],
+  for (const [k, hi] of [["B", 1], ["K1", 100], ["coord", 16], ["fuzzy", 1e3], ["prefix", 1e3], ["synonym", 1e3], ["assoc", 1e3], ["thesaurus", 1e3], ["code", 1e3],
     ["min_cover", 1], ["max_unknown", 1], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
   for (const k of ["prefix_max", "fuzzy_max"]) need(isNum(r[k], 0, 1000, true), `ranking.${k} out of range`);
   need(isStrs(m.stop_words), "stop_words must be texts");
@@ -152,6 +152,7 @@ export const isCode = (term) => CODE.test(term);
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const dfOf = (e) => e[2].reduce((s, x) => s + x, 0);
 const dfMax = (e) => Math.max(...e[2]);
+const hasPostings = (e) => e[2].some((df) => df > 0);
 
 /** The best `limit` of `docs` as [[doc, score]], by score then document number: the first
  * `limit` of a full sort (the order is total), without sorting every matching document. */
@@ -169,9 +170,10 @@ export function topK(docs, score, limit) {
 }
 
 /** Browser loader: fetch relative to the index folder; a body larger than `cap` bytes is
- * not read to its end (a huge file must not stall the page).
+ * not read to its end (a huge file must not stall the page). Exported for a page that already
+ * has the manifest (ui.js: the one embedded in its bundle).
  * @param {string|URL} base */
-function httpLoader(base) {
+export function httpLoader(base) {
   const get = async (rel, cap) => {
     const res = await fetch(new URL(rel, base));
     if (!res.ok) throw new Error(`search index: ${rel}: HTTP ${res.status}`);
@@ -219,7 +221,8 @@ export class Index {
     return this.cache.get(key);
   }
 
-  /** Term -> [term, block, dfs, postings start, postings end, positions offset, buffer, [[associated term, percent]]]. */
+  /** Term -> [term, block, dfs, postings start, postings end, positions offset, buffer, [[associated term, percent]],
+   * [KB terms it stands for]]. A term without postings is a word the KB lacks that the thesaurus maps to KB terms. */
   block(i) {
     return this._once(`b${i}`, async () => {
       const rel = `b/${i}.bin`, m = this.manifest;
@@ -245,7 +248,7 @@ export class Index {
         [xoff, off] = readVarint(buf, off, end, rel);
         let count;
         [count, off] = readVarint(buf, off, end, rel);
-        if (count > MAX_LINKS) throw damaged(rel, `${t}: ${count} associations, at most ${MAX_LINKS} expected`);
+        if (count > MAX_LINKS) throw damaged(rel, `${t}: associations: ${count}, at most ${MAX_LINKS} expected`);
         const links = [];
         for (let a = 0; a < count; a++) {
           let pct, other;
@@ -254,7 +257,16 @@ export class Index {
           if (pct < 1 || pct > 100) throw damaged(rel, `${t}: association strength ${pct} outside 1..100`);
           links.push([other, pct]);
         }
-        out.set(t, [t, i, dfs, pstart, pstart + plen, xoff, buf, links]);
+        let nKb;
+        [nKb, off] = readVarint(buf, off, end, rel);
+        if (nKb > MAX_LINKS) throw damaged(rel, `${t}: thesaurus terms: ${nKb}, at most ${MAX_LINKS} expected`);
+        const kbTerms = [];
+        for (let a = 0; a < nKb; a++) {
+          let other;
+          [other, off] = readText(buf, off, end, rel, "thesaurus term");
+          kbTerms.push(other);
+        }
+        out.set(t, [t, i, dfs, pstart, pstart + plen, xoff, buf, links, kbTerms]);
       }
       if (off !== end) throw damaged(rel, "bytes left after the last term");
       return out;
@@ -303,16 +315,38 @@ export class Index {
     return lo - 1;
   }
 
-  async lookup(term) {
+  /** A term's dictionary entry, also a word the KB lacks that only has thesaurus terms. */
+  async entry(term) {
     const i = this._blockOf(term);
     return i >= 0 ? (await this.block(i)).get(term) || null : null;
+  }
+
+  /** The dictionary entry of a term the KB has (one with postings). */
+  async lookup(term) {
+    const e = await this.entry(term);
+    return e && hasPostings(e) ? e : null;
+  }
+
+  /** Starts fetching, all at once, the blocks of `terms` and of the completions of `prefix`:
+   * the manifest alone says which, so parse() finds them fetched or in flight instead of asking
+   * for its words' blocks, then their synonyms', then the completions' one stage after another
+   * (a round trip each on a cold page). Loading only: what parse() computes is unchanged.
+   * @param {string[]} terms @param {string} prefix */
+  prefetch(terms, prefix) {
+    const want = new Set();
+    for (const t of terms) { const i = this._blockOf(t); if (i >= 0) want.add(i); }
+    if (prefix) {
+      for (let i = Math.max(0, this._blockOf(prefix)); i < this.starts.length
+        && (this.starts[i] <= prefix || this.starts[i].startsWith(prefix)); i++) want.add(i);
+    }
+    for (const i of want) this.block(i).catch(() => {});  // a failure surfaces where parse() awaits it
   }
 
   async withPrefix(prefix) {
     let i = Math.max(0, this._blockOf(prefix));
     const out = [];
     while (i < this.starts.length && (this.starts[i] <= prefix || this.starts[i].startsWith(prefix))) {
-      for (const [t, e] of await this.block(i)) if (t.startsWith(prefix)) out.push(e);
+      for (const [t, e] of await this.block(i)) if (t.startsWith(prefix) && hasPostings(e)) out.push(e);
       i += 1;
     }
     return out;
@@ -406,27 +440,35 @@ export class Index {
       }
     }
     const synonyms = (r.synonym && m.synonyms) || {};
+    const raw = words(plain);
+    const typing = raw.length && ENDS_IN_WORD.test(normalize(query)) ? raw[raw.length - 1] : "";
+    const completes = typing && ALPHA.test(typing) && typing.length >= PREFIX_MIN && byTerm.has(stem(typing));
+    this.prefetch(clauses.flatMap((c) => [c.term, ...(Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : [])]),
+      completes ? typing : "");
     // Synonyms come from the manifest: looked up while the query's own terms are. A term's mined
-    // associations (a softer expansion than synonyms, engine.py) are looked up as soon as its own
-    // block is in, so they add at most one round of fetches.
+    // associations (a softer expansion than synonyms, engine.py), or for a word the KB lacks the
+    // KB terms the thesaurus gives it, are looked up as soon as its own block is in, so they add
+    // at most one round of fetches.
     const synP = Promise.all(clauses.map((c) =>
       Promise.all((Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : []).map(async (o) => [o, await this.lookup(o)]))));
     const own = await Promise.all(clauses.map(async (c) => {
-      const e = await this.lookup(c.term);
-      return [e, e && r.assoc ? await Promise.all(e[7].map(async ([o, pct]) => [o, pct, await this.lookup(o)])) : []];
+      const raw = await this.entry(c.term);
+      const e = raw && hasPostings(raw) ? raw : null;
+      const links = e && r.assoc ? await Promise.all(e[7].map(async ([o, pct]) => [o, pct, await this.lookup(o)])) : [];
+      const kb = raw && r.thesaurus ? await Promise.all(raw[8].map(async (o) => [o, await this.lookup(o)])) : [];
+      return [e, links, kb];
     }));
     const synEntries = await synP;
-    const entries = own.map(([e]) => e), linkEntries = own.map(([, l]) => l);
     clauses.forEach((c, i) => {
-      c.own = entries[i];
-      if (entries[i]) c.variants.push([c.term, isCode(c.term) ? r.code : 1.0, entries[i]]);
-      for (const [o, e] of synEntries[i]) if (e) c.variants.push([o, r.synonym, e]);
+      const [e, links, kb] = own[i];
+      c.own = e;
+      if (e) c.variants.push([c.term, isCode(c.term) ? r.code : 1.0, e]);
+      for (const [o, se] of synEntries[i]) if (se) c.variants.push([o, r.synonym, se]);
       const have = new Set(c.variants.map((v) => v[0]));
-      for (const [o, pct, e] of linkEntries[i]) if (e && !have.has(o)) c.variants.push([o, r.assoc * (pct / 100), e]);
+      for (const [o, te] of kb) if (te && !have.has(o)) { c.variants.push([o, r.thesaurus, te]); have.add(o); }
+      for (const [o, pct, ae] of links) if (ae && !have.has(o)) c.variants.push([o, r.assoc * (pct / 100), ae]);
     });
-    const raw = words(plain);
-    const typing = raw.length && ENDS_IN_WORD.test(normalize(query)) ? raw[raw.length - 1] : "";
-    if (typing && ALPHA.test(typing) && typing.length >= PREFIX_MIN && byTerm.has(stem(typing))) {
+    if (completes) {
       const c = byTerm.get(stem(typing));
       const have = new Set(c.variants.map((v) => v[0]));
       const more = (await this.withPrefix(typing)).filter((e) => !have.has(e[0]))

@@ -2,7 +2,8 @@
 // Everything shown that came from a query or an article is set with textContent: no HTML
 // is ever parsed from data. Stale results are dropped: each search takes a ticket and only
 // the latest ticket may render.
-import { openIndex, IndexFormatError } from "./engine.js";
+import { openIndex, IndexFormatError, httpLoader } from "./engine.js";
+import { MANIFEST_TEXT } from "./embedded.js";
 
 const POPUP_LIMIT = 8;
 const PAGE_SIZE = 10;
@@ -11,9 +12,18 @@ const indexes = new Map();
 /** @type {Record<string, string>} */
 const TYPE_LABELS = {};
 
+// The manifest the build embedded in this code (bundle.py) is that of the index next to it.
+const EMBEDDED_FOR = new URL("index/", import.meta.url).href;
+
+/** A loader for `url` that answers manifest.json from the embedded text, the rest over HTTP. */
+function embeddedLoader(url, text) {
+  const http = httpLoader(url);
+  return { text: (rel, cap) => (rel === "manifest.json" ? Promise.resolve(text) : http.text(rel, cap)), bytes: http.bytes };
+}
+
 function indexAt(url) {
   if (!indexes.has(url)) {
-    const p = openIndex(url);
+    const p = openIndex(url, url === EMBEDDED_FOR && MANIFEST_TEXT !== null ? embeddedLoader(url, MANIFEST_TEXT) : undefined);
     p.then((ix) => { for (const [value, text] of ix.manifest.facets.type || []) TYPE_LABELS[value] = text; },
       () => indexes.delete(url));
     indexes.set(url, p);
@@ -216,18 +226,42 @@ function initPage(page) {
       return;
     }
     let res, ix, counts;
-    try {
-      ix = await indexAt(indexUrl.href);
-      res = await ix.search(q, { limit: shown, filters, snippets: false });
-    } catch (err) {
+    const fail = (err) => {  // a damaged or missing index: say so, with the way to the articles
       if (mine !== ticket) return;
       results.replaceChildren();
       formatProblem(status, err, root);
+    };
+    try {
+      ix = await indexAt(indexUrl.href);
+      const head = takeEarly(indexUrl.href, q, shown, filters);
+      if (head) {  // the page's first query: its first results as soon as their titles are in
+        const part = await head.catch(() => null);
+        if (mine !== ticket) return;
+        if (part) show(part, q, false);
+      }
+      res = await ix.search(q, { limit: shown, filters, snippets: false });
+    } catch (err) {
+      fail(err);
       return;
     }
     if (mine !== ticket) return;
+    show(res, q, true);
+    try {
+      [counts] = await Promise.all([ix.facetCounts(res.matches, filters), addSnippets(ix, res, results, root, () => mine === ticket)]);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    if (mine !== ticket) return;
+    showCounts(counts);
+    page.dataset.kbQuery = q;
+    page.dispatchEvent(new CustomEvent("kb-search:results", { bubbles: true, detail: { query: q, count: res.hits.length } }));
+  }
+
+  /** Draws results (`complete`: all of this page, with "Show more" when there are more). */
+  function show(res, q, complete) {
     results.replaceChildren(...res.hits.map((h) => renderHit(h, root)));
-    if (res.total > res.hits.length) {
+    if (complete && res.total > res.hits.length) {
       const more = el("button", { type: "button", class: "md-button kb-searchpage__more" }, "Show more results");
       more.addEventListener("click", () => { shown += PAGE_SIZE; run(); });
       results.append(el("li", { class: "kb-searchpage__more-item" }, more));
@@ -240,18 +274,6 @@ function initPage(page) {
       p.set("q", res.didYouMean);
       suggest.replaceChildren("Did you mean ", el("a", { href: `?${p}`, "data-kb-did-you-mean": true }, res.didYouMean), "?");
     }
-    try {
-      [counts] = await Promise.all([ix.facetCounts(res.matches, filters), addSnippets(ix, res, results, root, () => mine === ticket)]);
-    } catch (err) {
-      if (mine !== ticket) return;
-      results.replaceChildren();
-      formatProblem(status, err, root);
-      return;
-    }
-    if (mine !== ticket) return;
-    showCounts(counts);
-    page.dataset.kbQuery = q;
-    page.dispatchEvent(new CustomEvent("kb-search:results", { bubbles: true, detail: { query: q, count: res.hits.length } }));
   }
 
   /** Each filter option says how many results of the current query it keeps. */
@@ -297,11 +319,44 @@ function initPage(page) {
   return input;
 }
 
-const pageEl = document.querySelector("[data-kb-search-page]");
-const pageInput = pageEl ? initPage(pageEl) : null;
-const boxes = [...document.querySelectorAll("[data-kb-search-box]")].map(initBox);
-document.addEventListener("keydown", (e) => {
-  if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-  const target = pageInput || boxes[0];
-  if (target) { e.preventDefault(); target.focus(); target.select(); }
-});
+function init() {
+  const pageEl = document.querySelector("[data-kb-search-page]");
+  const pageInput = pageEl ? initPage(pageEl) : null;
+  const boxes = [...document.querySelectorAll("[data-kb-search-box]")].map(initBox);
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+    const target = pageInput || boxes[0];
+    if (target) { e.preventDefault(); target.focus(); target.select(); }
+  });
+}
+
+// Cold start: this module is loaded `async` from the page's head, so it may run before the page
+// is parsed. On the search page (search/ at the site root, next to assets/) the query in its URL
+// starts loading its term blocks and results now, alongside the page's own files; the page's
+// first search, once the page is there, finds them loaded (the index caches every file).
+// The page's first results are drawn in two steps: the first FIRST_PAINT, whose title files a
+// browser fetches at once (6 connections per host on HTTP/1.1), then the rest of the page.
+const FIRST_PAINT = 6;
+/** @type {{key: string, result: Promise<any>} | null} */
+let early = null;
+const urlQuery = new URLSearchParams(location.search).get("q");
+if (urlQuery && urlQuery.trim() && location.pathname === new URL("../../search/", import.meta.url).pathname) {
+  const filters = {};
+  for (const [name] of FACETS) {
+    const value = new URLSearchParams(location.search).get(name);
+    if (value) filters[name] = [value];
+  }
+  const result = indexAt(EMBEDDED_FOR).then((ix) => ix.search(urlQuery, { limit: FIRST_PAINT, filters, snippets: false }));
+  result.catch(() => {});  // the page's own search reports any problem
+  early = { key: JSON.stringify([EMBEDDED_FOR, urlQuery, PAGE_SIZE, filters]), result };
+}
+
+/** The first results of the search the page started early (above) if it is this one, once. */
+function takeEarly(url, q, limit, filters) {
+  if (!early || early.key !== JSON.stringify([url, q, limit, filters])) return null;
+  const { result } = early;
+  early = null;  // later searches (typing, filters) run as usual
+  return result;
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init, { once: true });
+else init();
