@@ -757,7 +757,7 @@ export class Index {
 }
 
 /** Open the index at `base` (a URL of the index folder, ending in "/").
- * @param {string|URL} base @param {{text:Function, bytes:Function}} [loader] */
+ * @param {string|URL} base @param {{text:(r:string, cap?:number)=>Promise<string>, bytes:(r:string, cap?:number)=>Promise<Uint8Array>}} [loader] */
 export async function openIndex(base, loader) {
   loader = loader || httpLoader(base);
   let manifest;

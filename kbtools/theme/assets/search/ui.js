@@ -52,6 +52,7 @@ function hitHref(hit, root) {
   return u.href;
 }
 
+/** @param {any} hit @param {string|URL} root @param {{ id?: string }} [options] */
 function renderHit(hit, root, { id } = {}) {
   const snippet = el("p", { class: "kb-result__snippet" });
   fillSnippet(snippet, hit);
