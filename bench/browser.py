@@ -26,19 +26,41 @@ from pathlib import Path
 from urllib.parse import quote, urlparse
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 # How to drive each engine's page. `page`: the URL (relative to the site) that shows results for
 # {q} with no interaction; `result`: a result element; `link`: the result's link (for ranking);
 # `input`: the box to type into for keystroke latency; `results`: the container that changes.
 ENGINE_UI = {
-    "ours": {"page": "search/?q={q}", "result": "[data-kb-result]", "link": "[data-kb-result]",
-             "input": "[data-kb-search-page] input[type=search]", "results": "[data-kb-results]"},
-    "material": {"page": "?q={q}", "result": ".md-search-result__item", "link": ".md-search-result__item > .md-search-result__link",
-                 "input": ".md-search__input", "results": ".md-search-result"},
-    "pagefind": {"page": "pagefind-search/?q={q}", "result": "[data-bench-result]", "link": "[data-bench-result]",
-                 "input": "#pf-q", "results": "#pf-results"},
+    "ours": {
+        "page": "search/?q={q}",
+        "result": "[data-kb-result]",
+        "link": "[data-kb-result]",
+        "input": "[data-kb-search-page] input[type=search]",
+        "results": "[data-kb-results]",
+    },
+    "material": {
+        "page": "?q={q}",
+        "result": ".md-search-result__item",
+        "link": ".md-search-result__item > .md-search-result__link",
+        "input": ".md-search__input",
+        "results": ".md-search-result",
+    },
+    "pagefind": {
+        "page": "pagefind-search/?q={q}",
+        "result": "[data-bench-result]",
+        "link": "[data-bench-result]",
+        "input": "#pf-q",
+        "results": "#pf-results",
+    },
 }
 
 PAGEFIND_UI = """
@@ -110,8 +132,11 @@ class _Host(_Quiet):
         path = self.translate_path(self.path)
         if os.path.isdir(path):
             path = os.path.join(path, "index.html")
-        if (not path.endswith(GZIP_TYPES) or "gzip" not in self.headers.get("Accept-Encoding", "")
-                or not os.path.isfile(path)):
+        if (
+            not path.endswith(GZIP_TYPES)
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not os.path.isfile(path)
+        ):
             return super().send_head()
         if os.path.isdir(self.translate_path(self.path)) and not self.path.split("?")[0].endswith("/"):
             return super().send_head()  # the directory redirect
@@ -211,8 +236,9 @@ def first_results(browser, base: str, engine: str, q: str, timeout_s: float = 18
         result = {"ms": ms, "ok": True}
     except Exception as exc:  # noqa: BLE001 - report, do not crash the whole run
         result = {"ms": None, "ok": False, "error": str(exc).splitlines()[0]}
-    result.update(bytes=sum(f[1] for f in fetched), gz_bytes=sum(f[2] for f in fetched),
-                  requests=len(fetched), foreign=foreign)
+    result.update(
+        bytes=sum(f[1] for f in fetched), gz_bytes=sum(f[2] for f in fetched), requests=len(fetched), foreign=foreign
+    )
     ctx.close()
     return result
 
@@ -230,8 +256,16 @@ _KEYSTROKE_JS = """
 """
 
 
-def keystroke_latency(browser, base: str, engine: str, first_q: str, typed: str,
-                      quiet_ms: float = 250, max_wait_ms: float = 5000, timeout_s: float = 180) -> dict:
+def keystroke_latency(
+    browser,
+    base: str,
+    engine: str,
+    first_q: str,
+    typed: str,
+    quiet_ms: float = 250,
+    max_wait_ms: float = 5000,
+    timeout_s: float = 180,
+) -> dict:
     """Show results for first_q, then type `typed` one key at a time; per key, the time from the
     key press to the last change of the results it caused (the results settle: no change for
     quiet_ms). The next key is pressed only then, so a slow engine's late update is not credited
@@ -252,22 +286,29 @@ def keystroke_latency(browser, base: str, engine: str, first_q: str, typed: str,
         for ch in typed:
             page.keyboard.type(ch)
             # From the key's keydown (page time): wait for the first change after it, then for quiet.
-            t0, last = page.evaluate(f"""async ([quiet, maxWait]) => {{
+            t0, last = page.evaluate(
+                """async ([quiet, maxWait]) => {
                 const sleep = ms => new Promise(r => setTimeout(r, ms));
                 const t0 = window.__kbKey;
-                for (;;) {{
+                for (;;) {
                   await sleep(10);
                   const now = performance.now(), after = window.__kbMut.filter(t => t > t0);
-                  if (!after.length) {{ if (now - t0 > maxWait) return [t0, null]; continue; }}
+                  if (!after.length) { if (now - t0 > maxWait) return [t0, null]; continue; }
                   const end = after[after.length - 1];
                   if (now - end >= quiet) return [t0, end];
-                }}
-            }}""", [quiet_ms, max_wait_ms])
+                }
+            }""",
+                [quiet_ms, max_wait_ms],
+            )
             if last is not None:
                 lat.append(last - t0)
-        out = {"ok": True, "keys": len(typed), "updated": len(lat),
-               "median_ms": statistics.median(lat) if lat else None,
-               "p90_ms": sorted(lat)[max(0, int(len(lat) * 0.9) - 1)] if lat else None}
+        out = {
+            "ok": True,
+            "keys": len(typed),
+            "updated": len(lat),
+            "median_ms": statistics.median(lat) if lat else None,
+            "p90_ms": sorted(lat)[max(0, int(len(lat) * 0.9) - 1)] if lat else None,
+        }
     except Exception as exc:  # noqa: BLE001
         out = {"ok": False, "error": str(exc).splitlines()[0]}
     ctx.close()
@@ -284,8 +325,9 @@ def url_id(url: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1] or "home"
 
 
-def rank_material(browser, base: str, queries: list[str], timeout_s: float = 600,
-                  per_query_s: float = 120) -> list[list[str]]:
+def rank_material(
+    browser, base: str, queries: list[str], timeout_s: float = 600, per_query_s: float = 120
+) -> list[list[str]]:
     """Run mkdocs-material's own search (lunr in its web worker) for each query; top-10 ids.
 
     A query with no answer within per_query_s counts as finding nothing."""
@@ -296,22 +338,28 @@ def rank_material(browser, base: str, queries: list[str], timeout_s: float = 600
     # Wait until the worker has built the index and answered the warm-up query.
     page.wait_for_function(
         f"(() => {{ const m = document.querySelector({meta!r}); return m && /match|No /.test(m.textContent); }})()",
-        timeout=timeout_s * 1000, polling=100)
+        timeout=timeout_s * 1000,
+        polling=100,
+    )
     box = page.locator(".md-search__input")
     placeholder = None
     out = []
     for q in queries:
         box.fill("")
         box.press("End")
-        page.wait_for_function(f"!/match|No /.test(document.querySelector({meta!r}).textContent)", polling=20,
-                               timeout=timeout_s * 1000)
+        page.wait_for_function(
+            f"!/match|No /.test(document.querySelector({meta!r}).textContent)", polling=20, timeout=timeout_s * 1000
+        )
         placeholder = placeholder or page.locator(meta).text_content()
         box.fill(q)
         box.press("End")
         try:
             # lunr over a large index can take long on a long query: wait, but not forever.
-            page.wait_for_function(f"document.querySelector({meta!r}).textContent !== {placeholder!r}",
-                                   polling=20, timeout=per_query_s * 1000)
+            page.wait_for_function(
+                f"document.querySelector({meta!r}).textContent !== {placeholder!r}",
+                polling=20,
+                timeout=per_query_s * 1000,
+            )
         except Exception:  # noqa: BLE001 - no answer in time counts as no result
             out.append([])
             continue

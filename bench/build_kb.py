@@ -16,8 +16,8 @@ import argparse
 import gzip
 import os
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +29,9 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
 from proctree import TreeMemory  # noqa: E402
-from testkit.project import make_project  # noqa: E402
+
 from testkit.paths import CORPUS  # noqa: E402
+from testkit.project import make_project  # noqa: E402
 
 WORK = Path(os.environ.get("KB_BENCH_WORK", REPO / "bench" / "out"))  # gitignored
 ENGINES = ("ours", "material", "pagefind")
@@ -63,8 +64,9 @@ class Build:
     index_files: int = 0
 
 
-def run_measured(cmd: list[str], timeout: float = 3600
-                 ) -> tuple[float, float, float, subprocess.CompletedProcess, TreeMemory]:
+def run_measured(
+    cmd: list[str], timeout: float = 3600
+) -> tuple[float, float, float, subprocess.CompletedProcess, TreeMemory]:
     """Run cmd; return (wall seconds, CPU seconds, peak RSS in MB, result, memory of its process tree).
 
     CPU time (user + system) is reported beside wall time because this machine is shared:
@@ -126,6 +128,7 @@ def plugins_for(engine: str) -> list:
 
 def have_ours() -> bool:
     from importlib.metadata import entry_points
+
     return any(ep.name == "kb-search" for ep in entry_points(group="mkdocs.plugins"))
 
 
@@ -167,6 +170,7 @@ def kb_sources(kb: str) -> tuple[dict[str, Path], bool]:
     stamp = out / ".generated"
     if not (stamp.exists() and stamp.read_text() == str(n)):
         import generate_kb
+
         generate_kb.generate(n, out)
         stamp.write_text(str(n))
     return {"generated": out}, True
@@ -184,8 +188,7 @@ def build(kb: str, engine: str, work: Path = WORK) -> Build:
     extra = {"plugins": plugins_for(engine)}
     if engine == "material":
         extra["hooks"] = [str(_material_header_hook(dest))]
-    cfg = make_project(dest, categories, include_shipped=shipped,
-                       extra_config=yaml.safe_dump(extra, sort_keys=False))
+    cfg = make_project(dest, categories, include_shipped=shipped, extra_config=yaml.safe_dump(extra, sort_keys=False))
     site = dest / "site"
     if site.exists():
         subprocess.run(["rm", "-rf", str(site)], check=True)  # a clean build every time
@@ -200,8 +203,9 @@ def build(kb: str, engine: str, work: Path = WORK) -> Build:
         return b
     if engine == "pagefind":
         # Index the article content only (Pagefind's documented setup), not every page's nav.
-        wall, cpu, peak, res, _ = run_measured([sys.executable, "-m", "pagefind", "--site", str(site),
-                                             "--root-selector", "article", "--quiet"])
+        wall, cpu, peak, res, _ = run_measured(
+            [sys.executable, "-m", "pagefind", "--site", str(site), "--root-selector", "article", "--quiet"]
+        )
         b.steps["pagefind"] = wall
         b.wall_s += wall
         b.cpu_s += cpu
@@ -210,6 +214,7 @@ def build(kb: str, engine: str, work: Path = WORK) -> Build:
             b.ok, b.error = False, (res.stderr or res.stdout)[-2000:]
             return b
         from browser import install_pagefind_page
+
         install_pagefind_page(site)
     measure_site(b)
     save(b)
@@ -247,7 +252,7 @@ def measure_site(b: Build) -> None:
                 b.pages += 1
                 if size / 1024 > b.largest_page_kb:
                     b.largest_page_kb, b.largest_page = size / 1024, str(p.relative_to(b.site))
-    b.site_mb = total / 2 ** 20
+    b.site_mb = total / 2**20
     for rel in INDEX_PATHS.get(b.engine, []):
         root = b.site / rel
         files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
@@ -269,8 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     global WORK
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kbs", default="shipped,corpus,1000,10000")
-    ap.add_argument("--engine", default="ours" if have_ours() else "none",
-                    choices=ENGINES + ("none",))
+    ap.add_argument("--engine", default="ours" if have_ours() else "none", choices=ENGINES + ("none",))
     ap.add_argument("--work", type=Path, default=WORK)
     ap.add_argument("--reuse", action="store_true", help="print the saved numbers of earlier builds where present")
     a = ap.parse_args(argv)
@@ -284,16 +288,52 @@ def main(argv: list[str] | None = None) -> int:
             b = build(kb, a.engine, WORK)
         if not b.ok:
             print(f"  FAILED: {b.error}", file=sys.stderr)
-        rows.append([kb, b.articles, f"{b.wall_s:.1f}", f"{b.cpu_s:.1f}", f"{b.peak_mb:.0f}",
-                     f"{b.parent_peak_mb:.0f}", f"{b.child_peak_mb:.0f}", f"{b.tree_rss_mb:.0f}",
-                     f"{b.tree_pss_mb:.0f}", b.pages,
-                     f"{b.site_mb:.1f}", f"{b.largest_page_kb:.1f}", b.largest_page[:60], "ok" if b.ok else "FAILED"])
-        print(f"  {b.wall_s:.1f} s wall, {b.cpu_s:.1f} s CPU, {b.peak_mb:.0f} MB peak (mkdocs {b.parent_peak_mb:.0f}, "
-              f"indexer {b.child_peak_mb:.0f}, tree RSS {b.tree_rss_mb:.0f}, PSS {b.tree_pss_mb:.0f})", file=sys.stderr, flush=True)
+        rows.append(
+            [
+                kb,
+                b.articles,
+                f"{b.wall_s:.1f}",
+                f"{b.cpu_s:.1f}",
+                f"{b.peak_mb:.0f}",
+                f"{b.parent_peak_mb:.0f}",
+                f"{b.child_peak_mb:.0f}",
+                f"{b.tree_rss_mb:.0f}",
+                f"{b.tree_pss_mb:.0f}",
+                b.pages,
+                f"{b.site_mb:.1f}",
+                f"{b.largest_page_kb:.1f}",
+                b.largest_page[:60],
+                "ok" if b.ok else "FAILED",
+            ]
+        )
+        print(
+            f"  {b.wall_s:.1f} s wall, {b.cpu_s:.1f} s CPU, {b.peak_mb:.0f} MB peak (mkdocs {b.parent_peak_mb:.0f}, "
+            f"indexer {b.child_peak_mb:.0f}, tree RSS {b.tree_rss_mb:.0f}, PSS {b.tree_pss_mb:.0f})",
+            file=sys.stderr,
+            flush=True,
+        )
     print(f"Clean builds, search engine: {a.engine}")
-    print(fmt_table(rows, ["KB", "articles", "wall s", "CPU s", "peak MB", "mkdocs MB", "indexer MB",
-                           "tree RSS MB", "tree PSS MB", "HTML pages", "site MB",
-                           "largest page KB", "largest page", "result"]))
+    print(
+        fmt_table(
+            rows,
+            [
+                "KB",
+                "articles",
+                "wall s",
+                "CPU s",
+                "peak MB",
+                "mkdocs MB",
+                "indexer MB",
+                "tree RSS MB",
+                "tree PSS MB",
+                "HTML pages",
+                "site MB",
+                "largest page KB",
+                "largest page",
+                "result",
+            ],
+        )
+    )
     return 0 if all(r[-1] == "ok" for r in rows) else 1
 
 

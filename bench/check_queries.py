@@ -37,11 +37,13 @@ CORPUS = Path(os.environ.get("KB_CORPUS", REPO.parent / "shared" / "corpus" / "o
 DISTINCTIVE_DF = 0.01  # in at most 1 % of the articles: words that nearly name one article
 MAX_TITLE_SHARE = 0.5  # at most this share of a question's content words may come from the title
 # What a customer reads on the screen and types as it is: product and platform names.
-EXEMPT = frozenset("""
+EXEMPT = frozenset(
+    """
 outlook excel word powerpoint teams onedrive sharepoint exchange access visio project onenote skype lync
 office microsoft windows mac macos iphone ipad android ios viva publisher intune azure entra yammer 365
 m365 o365 owa online server app apps desktop web mobile phone email mail sway planner infopath powerpivot
-""".split())
+""".split()
+)
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
 
 
@@ -65,8 +67,7 @@ def load_corpus(root: Path, recursive: bool = False) -> dict[str, tuple[set[str]
 
 def content(q: str) -> list[str]:
     """The words of a question that carry its meaning (not stop words, names or codes)."""
-    return [w for w in tokens(q)
-            if not (w in STOP_WORDS or w in EXEMPT or is_code(w) or w.isdigit() or len(w) < 3)]
+    return [w for w in tokens(q) if not (w in STOP_WORDS or w in EXEMPT or is_code(w) or w.isdigit() or len(w) < 3)]
 
 
 def distinctive(q: str, df: dict[str, int], n: int) -> list[str]:
@@ -110,8 +111,12 @@ def check(queries: list[dict], corpus: dict, unanswerable: bool) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("files", nargs="*", type=Path,
-                    default=[BENCH / "queries" / "customer.jsonl", BENCH / "queries" / "unanswerable.jsonl"])
+    ap.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        default=[BENCH / "queries" / "customer.jsonl", BENCH / "queries" / "unanswerable.jsonl"],
+    )
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     a = ap.parse_args(argv)
     if not a.corpus.is_dir():

@@ -52,10 +52,20 @@ import build_kb  # noqa: E402
 # answers. None has a typo: a correction needs the word lists first (one more round trip, see the
 # README of kbtools/search); `--queries` runs others.
 QUERIES = {
-    "corpus": ["outlook freezes when sending email", "0x800CCC80", "shared mailbox",
-               "recover an unsaved word document", "excel formula shows as text"],
-    "generated": ["isis driver skips the last page", "error E0586", "license server",
-                  "scanner is not detected after update", "export connector loses index values"],
+    "corpus": [
+        "outlook freezes when sending email",
+        "0x800CCC80",
+        "shared mailbox",
+        "recover an unsaved word document",
+        "excel formula shows as text",
+    ],
+    "generated": [
+        "isis driver skips the last page",
+        "error E0586",
+        "license server",
+        "scanner is not detected after update",
+        "export connector loses index values",
+    ],
 }
 LATENCY_MS = 40
 MBIT_S = 10
@@ -65,8 +75,11 @@ RESULT = {"ours": "[data-kb-result]", "pagefind": "[data-bench-result]"}
 
 # Our search assets in a page (anything under assets/search/ but its style sheet, which is part
 # of the theme's look and stays in every variant).
-_OUR_TAGS = re.compile(r'<script\b[^>]*assets/search/[^>]*>\s*</script>|<link\b[^>]*assets/search/(?![^>]*\.css)[^>]*>'
-                       r'|<script\b[^>]*data-kb-search[^>]*>.*?</script>', re.DOTALL)
+_OUR_TAGS = re.compile(
+    r"<script\b[^>]*assets/search/[^>]*>\s*</script>|<link\b[^>]*assets/search/(?![^>]*\.css)[^>]*>"
+    r"|<script\b[^>]*data-kb-search[^>]*>.*?</script>",
+    re.DOTALL,
+)
 
 PAGEFIND_HEAD = """
 <script type="module" async>
@@ -81,7 +94,8 @@ const q = new URLSearchParams(location.search).get("q");
 // Started at once, like ours (which fetches its results' titles before the page is parsed):
 // the search and the data (fragments) of its first five results.
 const early = q ? pagefind.search(q).then((s) => ({ ...s, data: s.results.slice(0, 5).map((r) => r.data()) })) : null;
-if (document.readyState === "loading") await new Promise((r) => document.addEventListener("DOMContentLoaded", r, { once: true }));
+if (document.readyState === "loading")
+  await new Promise((r) => document.addEventListener("DOMContentLoaded", r, { once: true }));
 const input = document.getElementById("kb-searchpage-input");
 const list = document.querySelector("[data-kb-results]");
 const status = document.querySelector("[data-kb-status]");
@@ -116,8 +130,7 @@ def write_variants(site: Path) -> None:
     left = [t for t in re.findall(r"<(?:script|link)\b[^>]*>", bare) if "assets/search/" in t and ".css" not in t]
     if left:
         raise SystemExit(f"coldstart: could not strip our search assets from search/index.html: {left}")
-    for name, page in (("none", bare),
-                       ("pagefind", bare.replace("</head>", PAGEFIND_HEAD + "</head>", 1))):
+    for name, page in (("none", bare), ("pagefind", bare.replace("</head>", PAGEFIND_HEAD + "</head>", 1))):
         out = site / f"coldstart-{name}" / "index.html"
         out.parent.mkdir(exist_ok=True)
         out.write_text(page, encoding="utf-8")
@@ -134,8 +147,9 @@ def prepare(kb: str, work: Path, reuse: bool) -> Path:
     site = b.site
     if not (site / "pagefind" / "pagefind-entry.json").exists():
         print(f"[{kb}] indexing the same site with Pagefind ...", file=sys.stderr, flush=True)
-        subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--root-selector", "article",
-                        "--quiet"], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(site), "--root-selector", "article", "--quiet"], check=True
+        )
     write_variants(site)
     return site
 
@@ -144,7 +158,9 @@ _FIRST_JS = """
 (sel) => {
   window.__kbFirst = null;
   const check = () => {
-    if (window.__kbFirst === null && sel && document.querySelector(sel)) { window.__kbFirst = performance.now(); obs.disconnect(); }
+    if (window.__kbFirst === null && sel && document.querySelector(sel)) {
+      window.__kbFirst = performance.now(); obs.disconnect();
+    }
   };
   const obs = new MutationObserver(check);
   const start = () => { obs.observe(document.documentElement, {childList: true, subtree: true}); check(); };
@@ -214,8 +230,10 @@ def visit(browser, base: str, kb: str, variant: str, q: str, rnd: int, timeout_s
     cdp = ctx.new_cdp_session(page)
     cdp.send("Network.enable")
     rate = MBIT_S * 1_000_000 / 8
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": LATENCY_MS,
-                                                  "downloadThroughput": rate, "uploadThroughput": rate})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": LATENCY_MS, "downloadThroughput": rate, "uploadThroughput": rate},
+    )
     page.add_init_script(f"({_FIRST_JS})({json.dumps(RESULT.get(variant, ''))})")
     try:
         page.goto(base + PAGES[variant] + "?q=" + quote(q), wait_until="load", timeout=timeout_s * 1000)
@@ -225,14 +243,18 @@ def visit(browser, base: str, kb: str, variant: str, q: str, rnd: int, timeout_s
             page.wait_for_function("window.__kbFirst !== null", timeout=timeout_s * 1000, polling=20)
             v.ms = page.evaluate("window.__kbFirst")
         page.wait_for_timeout(300)  # let requests in flight at that moment land
-        reqs = [{"id": str(i), "url": u, "sent": a, "done": b if b > 0 else None, "bytes": int(n)}
-                for i, (u, a, b, n) in enumerate(page.evaluate(_TIMING_JS))]
+        reqs = [
+            {"id": str(i), "url": u, "sent": a, "done": b if b > 0 else None, "bytes": int(n)}
+            for i, (u, a, b, n) in enumerate(page.evaluate(_TIMING_JS))
+        ]
     except Exception as exc:  # noqa: BLE001 - one failed visit is reported, not fatal
         v.error = str(exc).splitlines()[0][:200]
         reqs = []
     if v.ms is not None:
-        v.log = [[urlparse(r["url"]).path, round(r["sent"], 1), r["done"] and round(r["done"], 1), r["bytes"]]
-                 for r in sorted(reqs, key=lambda r: r["sent"])]
+        v.log = [
+            [urlparse(r["url"]).path, round(r["sent"], 1), r["done"] and round(r["done"], 1), r["bytes"]]
+            for r in sorted(reqs, key=lambda r: r["sent"])
+        ]
         # What the first result needed: the requests that had arrived when it was drawn.
         needed = [r for r in reqs if r["done"] is not None and r["done"] <= v.ms]
         v.bytes = sum(r["bytes"] for r in needed)
@@ -249,13 +271,20 @@ def run(browser, kb: str, site: Path, queries: list[str], rounds: int) -> list[V
     with B.serve(site, host_like=True) as base:
         for rnd in range(rounds):
             for i, q in enumerate(queries):
-                order = VARIANTS[(rnd + i) % 3:] + VARIANTS[:(rnd + i) % 3]  # no variant always first
+                order = VARIANTS[(rnd + i) % 3 :] + VARIANTS[: (rnd + i) % 3]  # no variant always first
                 for variant in order:
                     v = visit(browser, base, kb, variant, q, rnd)
                     visits.append(v)
-                    print(f"[{kb}] round {rnd + 1} {variant:8} {q[:40]:40} "
-                          + (f"{v.ms:7.0f} ms {v.search_bytes / 1024:6.1f} kB {v.round_trips} trips"
-                             if v.ms is not None else f"FAILED {v.error}"), file=sys.stderr, flush=True)
+                    print(
+                        f"[{kb}] round {rnd + 1} {variant:8} {q[:40]:40} "
+                        + (
+                            f"{v.ms:7.0f} ms {v.search_bytes / 1024:6.1f} kB {v.round_trips} trips"
+                            if v.ms is not None
+                            else f"FAILED {v.error}"
+                        ),
+                        file=sys.stderr,
+                        flush=True,
+                    )
     return visits
 
 
@@ -267,13 +296,16 @@ def summarize(visits: list[Visit]) -> dict[str, dict]:
         mine = [v for v in visits if v.variant == variant and v.ms is not None]
         if not mine:
             continue
-        row = {"visits": len(mine), "failed": sum(1 for v in visits if v.variant == variant and v.ms is None),
-               "ms": statistics.median(v.ms for v in mine),
-               "bytes": statistics.median(v.bytes for v in mine),
-               "search_bytes": statistics.median(v.search_bytes for v in mine),
-               "search_requests": statistics.median(v.search_requests for v in mine),
-               "round_trips_max": max(v.round_trips for v in mine),
-               "round_trips_median": statistics.median(v.round_trips for v in mine)}
+        row = {
+            "visits": len(mine),
+            "failed": sum(1 for v in visits if v.variant == variant and v.ms is None),
+            "ms": statistics.median(v.ms for v in mine),
+            "bytes": statistics.median(v.bytes for v in mine),
+            "search_bytes": statistics.median(v.search_bytes for v in mine),
+            "search_requests": statistics.median(v.search_requests for v in mine),
+            "round_trips_max": max(v.round_trips for v in mine),
+            "round_trips_median": statistics.median(v.round_trips for v in mine),
+        }
         diffs = [v.ms - base[(v.query, v.round)] for v in mine if (v.query, v.round) in base]
         if variant != "none" and diffs:
             row["search_ms"] = statistics.median(diffs)
@@ -288,17 +320,48 @@ def table(results: dict[str, dict]) -> str:
             r = s.get(variant)
             if not r:
                 continue
-            rows.append([kb, variant, f"{r['search_ms']:.0f}" if "search_ms" in r else "", f"{r['ms']:.0f}",
-                         f"{r['search_bytes'] / 1024:.1f}", f"{r['bytes'] / 1024:.1f}",
-                         f"{r['search_requests']:.0f}" if variant != "none" else "",
-                         f"{r['round_trips_median']:.0f} ({r['round_trips_max']})" if variant != "none" else "",
-                         f"{r['visits']}" + (f" ({r['failed']} failed)" if r["failed"] else "")])
+            rows.append(
+                [
+                    kb,
+                    variant,
+                    f"{r['search_ms']:.0f}" if "search_ms" in r else "",
+                    f"{r['ms']:.0f}",
+                    f"{r['search_bytes'] / 1024:.1f}",
+                    f"{r['bytes'] / 1024:.1f}",
+                    f"{r['search_requests']:.0f}" if variant != "none" else "",
+                    f"{r['round_trips_median']:.0f} ({r['round_trips_max']})" if variant != "none" else "",
+                    f"{r['visits']}" + (f" ({r['failed']} failed)" if r["failed"] else ""),
+                ]
+            )
         o, p = s.get("ours"), s.get("pagefind")
         if o and p and o.get("search_ms") and p.get("search_ms"):
-            rows.append([kb, "ours / pagefind", f"{o['search_ms'] / p['search_ms']:.2f}", f"{o['ms'] / p['ms']:.2f}",
-                         f"{o['search_bytes'] / p['search_bytes']:.2f}", f"{o['bytes'] / p['bytes']:.2f}", "", "", ""])
-    return build_kb.fmt_table(rows, ["KB", "engine", "search ms (first result - bare page)", "first result ms",
-                                     "search kB", "page kB", "search requests", "round trips median (max)", "visits"])
+            rows.append(
+                [
+                    kb,
+                    "ours / pagefind",
+                    f"{o['search_ms'] / p['search_ms']:.2f}",
+                    f"{o['ms'] / p['ms']:.2f}",
+                    f"{o['search_bytes'] / p['search_bytes']:.2f}",
+                    f"{o['bytes'] / p['bytes']:.2f}",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    return build_kb.fmt_table(
+        rows,
+        [
+            "KB",
+            "engine",
+            "search ms (first result - bare page)",
+            "first result ms",
+            "search kB",
+            "page kB",
+            "search requests",
+            "round trips median (max)",
+            "visits",
+        ],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,14 +384,18 @@ def main(argv: list[str] | None = None) -> int:
             every += [asdict(v) for v in visits]
             results[kb] = summarize(visits)
         chromium = browser.version
-    print(f"\nCold start, {LATENCY_MS} ms latency and {MBIT_S} Mbit/s each way (CDP network emulation), cold cache, "
-          f"{a.rounds} rounds x {len(queries)} queries, Chromium {chromium}, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(
+        f"\nCold start, {LATENCY_MS} ms latency and {MBIT_S} Mbit/s each way (CDP network emulation), cold cache, "
+        f"{a.rounds} rounds x {len(queries)} queries, Chromium {chromium}, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
     print(table(results))
-    print("search ms: median over visits of (first result drawn - DOMContentLoaded of the same page without a search "
-          "script, same query and round); search kB: bytes on the wire of the engine's own requests that had arrived "
-          "when the first result was drawn; page kB: all requests that had; round trips: dependent search requests "
-          "after the HTML. Medians over the visits of each engine.")
+    print(
+        "search ms: median over visits of (first result drawn - DOMContentLoaded of the same page without a search "
+        "script, same query and round); search kB: bytes on the wire of the engine's own requests that had arrived "
+        "when the first result was drawn; page kB: all requests that had; round trips: dependent search requests "
+        "after the HTML. Medians over the visits of each engine."
+    )
     if a.json:
         a.json.write_text(json.dumps({"summary": results, "visits": every}, indent=1))
     return 0

@@ -61,8 +61,10 @@ def vendor_answers(policy: dict[str, Any]) -> list[dict[str, str]]:
 def payloads(n: int, policy: dict[str, Any]) -> list[dict[str, Any]]:
     variants = vendor_answers(policy)
     at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return [build(policy, variants[i % len(variants)], at, id=str(uuid.uuid4()),
-                  problem={"summary": f"Load request {i}"}) for i in range(n)]
+    return [
+        build(policy, variants[i % len(variants)], at, id=str(uuid.uuid4()), problem={"summary": f"Load request {i}"})
+        for i in range(n)
+    ]
 
 
 # ----- a desk process ----------------------------------------------------------------------------------
@@ -81,10 +83,22 @@ class DeskProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> DeskProcess:
-        cmd = [str(Path(sys.executable).parent / "kb"), "desk", "serve", "--db", self.db_url, "--port", str(self.port),
-               "--policy", str(self.policy_file), *self.args]
+        cmd = [
+            str(Path(sys.executable).parent / "kb"),
+            "desk",
+            "serve",
+            "--db",
+            self.db_url,
+            "--port",
+            str(self.port),
+            "--policy",
+            str(self.policy_file),
+            *self.args,
+        ]
         with open(self.log if self.log else os.devnull, "ab") as out:  # the child keeps its own copy
-            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **self.env}, cwd=REPO)
+            self.proc = subprocess.Popen(
+                cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **self.env}, cwd=REPO
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -140,14 +154,26 @@ class PgCluster:
             os.chmod(self.root, 0o700)
         try:
             self._run("initdb", "-D", str(self.data), "-U", "desk", "--auth=trust", "-E", "UTF8", "--no-instructions")
-            self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60",
-                      "-o", f"-h 127.0.0.1 -p {self.port} -k {self.root} -c max_connections=200"
-                      + ("" if fsync else " -F"), "start")
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.root / "log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                f"-h 127.0.0.1 -p {self.port} -k {self.root} -c max_connections=200" + ("" if fsync else " -F"),
+                "start",
+            )
         except (subprocess.CalledProcessError, OSError) as exc:
             log = (self.root / "log").read_text(errors="replace")[-1500:] if (self.root / "log").exists() else ""
             self.close()
             out = getattr(exc, "stderr", b"") or b""
-            raise PgUnavailable(f"cannot start PostgreSQL: {exc}\n{out.decode(errors='replace')[-1500:]}\n{log}") from exc
+            raise PgUnavailable(
+                f"cannot start PostgreSQL: {exc}\n{out.decode(errors='replace')[-1500:]}\n{log}"
+            ) from exc
 
     def _run(self, tool: str, *args: str) -> None:
         subprocess.run([*self.as_user, str(self.bin / tool), *args], check=True, capture_output=True, timeout=120)
@@ -161,8 +187,12 @@ class PgCluster:
 
     def close(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            subprocess.run([*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
-                           capture_output=True, timeout=60, check=False)
+            subprocess.run(
+                [*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -170,14 +200,20 @@ class PgCluster:
 @dataclass
 class Result:
     id: str
-    status: int                 # the final status (0: never answered before the deadline)
-    latency: float              # seconds of the attempt that got the final answer
+    status: int  # the final status (0: never answered before the deadline)
+    latency: float  # seconds of the attempt that got the final answer
     attempts: int
     body: dict[str, Any] | None
 
 
-def post_all(url: str, items: list[dict[str, Any]], clients: int, deadline_s: float = 120,
-             retry_pause: float = 0.2, timeout: float = 10) -> list[Result]:
+def post_all(
+    url: str,
+    items: list[dict[str, Any]],
+    clients: int,
+    deadline_s: float = 120,
+    retry_pause: float = 0.2,
+    timeout: float = 10,
+) -> list[Result]:
     """Each client takes the next payload and POSTs it until a 2xx (same id, same body) or a 4xx."""
     todo: queue.Queue[dict[str, Any]] = queue.Queue()
     for p in items:
@@ -199,8 +235,11 @@ def post_all(url: str, items: list[dict[str, Any]], clients: int, deadline_s: fl
                     attempts += 1
                     t0 = time.perf_counter()
                     try:
-                        res = http.post("/api/requests", content=body,
-                                        headers={"Content-Type": "application/json", "Idempotency-Key": p["id"]})
+                        res = http.post(
+                            "/api/requests",
+                            content=body,
+                            headers={"Content-Type": "application/json", "Idempotency-Key": p["id"]},
+                        )
                     except httpx.HTTPError:
                         time.sleep(retry_pause)
                         continue
@@ -223,8 +262,14 @@ def post_all(url: str, items: list[dict[str, Any]], clients: int, deadline_s: fl
 
 def export(db_url: str) -> list[dict[str, Any]]:
     """`kb desk export` as a person runs it; the parsed lines."""
-    out = subprocess.run([str(Path(sys.executable).parent / "kb"), "desk", "export", "--db", db_url, "--format", "jsonl"],
-                         capture_output=True, text=True, timeout=300, cwd=REPO, check=False)
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "kb"), "desk", "export", "--db", db_url, "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        check=False,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"kb desk export failed: {out.stderr}")
     return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]

@@ -45,9 +45,15 @@ def run(kind: str, n: int, clients: int, work: Path, policy: dict) -> dict:
     ids = Counter(line["id"] for line in exported)
     lat = [r.latency * 1000 for r in results if r.status in (200, 201)]
     return {
-        "db": kind, "n": n, "clients": clients, "rps": len(lat) / wall, "p50": desk_harness.percentile(lat, 50),
-        "p99": desk_harness.percentile(lat, 99), "statuses": dict(Counter(r.status for r in results)),
-        "lost": len({p["id"] for p in items} - set(ids)), "twice": sum(1 for v in ids.values() if v > 1),
+        "db": kind,
+        "n": n,
+        "clients": clients,
+        "rps": len(lat) / wall,
+        "p50": desk_harness.percentile(lat, 50),
+        "p99": desk_harness.percentile(lat, 99),
+        "statuses": dict(Counter(r.status for r in results)),
+        "lost": len({p["id"] for p in items} - set(ids)),
+        "twice": sum(1 for v in ids.values() if v > 1),
     }
 
 
@@ -59,12 +65,17 @@ def main() -> None:
     args = ap.parse_args()
     policy = intake.compiled_policy()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    print(f"{'database':<11} {'payloads':>8} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'lost':>5} {'twice':>5}  statuses")
+    print(
+        f"{'database':<11} {'payloads':>8} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'lost':>5} {'twice':>5}  statuses"  # noqa: E501
+    )
     with tempfile.TemporaryDirectory(prefix="kb-desk-bench-") as tmp:
         for kind in kinds:
             r = run(kind, args.n, args.clients, Path(tmp), policy)
-            print(f"{r['db']:<11} {r['n']:>8} {r['clients']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} {r['p99']:>7.1f} "
-                  f"{r['lost']:>5} {r['twice']:>5}  {r['statuses']}", flush=True)
+            print(
+                f"{r['db']:<11} {r['n']:>8} {r['clients']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} {r['p99']:>7.1f} "
+                f"{r['lost']:>5} {r['twice']:>5}  {r['statuses']}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,10 @@ def main(n: int) -> None:
         start, t0 = instant("2026-02-09T08:00:00-08:00"), time.perf_counter()
         refs = []
         for i in range(n):
-            at = start + dt.timedelta(minutes=i * 28 * 24 * 60 // n)   # spread over four weeks
-            body = receive(store, settings, policy, at, variants[i % len(variants)], problem={"summary": f"Request {i}"})
+            at = start + dt.timedelta(minutes=i * 28 * 24 * 60 // n)  # spread over four weeks
+            body = receive(
+                store, settings, policy, at, variants[i % len(variants)], problem={"summary": f"Request {i}"}
+            )
             refs.append(body["reference"])
         for i in range(n):
             store.add_vote(f"article-{i % 300}", i % 3 == 0, "2026-03-01T12:00:00Z", True)
@@ -56,8 +58,12 @@ def main(n: int) -> None:
             csrf = form.split('name="csrf" value="')[1].split('"')[0]
             c.post("/desk/sign-in", data={"csrf": csrf, "name": STAFF[0], "password": STAFF[1]})
             print(f"{'page':<28} {'first ms':>10} {'then, median ms':>16}")
-            for name, path in (("queue (500 rows)", "/desk/?status=all"), ("a request", f"/desk/requests/{refs[n // 2]}"),
-                               ("reports", "/desk/reports"), ("one plot", "/desk/reports/votes.svg")):
+            for name, path in (
+                ("queue (500 rows)", "/desk/?status=all"),
+                ("a request", f"/desk/requests/{refs[n // 2]}"),
+                ("reports", "/desk/reports"),
+                ("one plot", "/desk/reports/votes.svg"),
+            ):
                 times = []
                 for _ in range(5):
                     t = time.perf_counter()

@@ -38,48 +38,144 @@ POLICY = REPO / "docs" / "_data" / "support-policy.yml"
 # --- vocabulary -------------------------------------------------------------------------
 
 COMPONENTS = [
-    "scanner driver", "batch queue", "OCR engine", "export connector", "license server",
-    "capture client", "index field", "barcode reader", "document separator", "web viewer",
-    "mail importer", "watch folder", "classification model", "validation rule", "release script",
-    "database connection", "job scheduler", "TWAIN source", "ISIS driver", "PDF converter",
-    "image cleanup", "zonal extraction", "lookup table", "user directory", "audit log",
-    "REST API", "SharePoint connector", "FTP export", "hot folder", "form template",
-    "signature detector", "handwriting recognition", "page counter", "workstation agent",
-    "proxy setting", "certificate store", "backup task", "retention policy", "notification email",
-    "dashboard widget", "report designer", "service account", "upgrade wizard", "installer",
+    "scanner driver",
+    "batch queue",
+    "OCR engine",
+    "export connector",
+    "license server",
+    "capture client",
+    "index field",
+    "barcode reader",
+    "document separator",
+    "web viewer",
+    "mail importer",
+    "watch folder",
+    "classification model",
+    "validation rule",
+    "release script",
+    "database connection",
+    "job scheduler",
+    "TWAIN source",
+    "ISIS driver",
+    "PDF converter",
+    "image cleanup",
+    "zonal extraction",
+    "lookup table",
+    "user directory",
+    "audit log",
+    "REST API",
+    "SharePoint connector",
+    "FTP export",
+    "hot folder",
+    "form template",
+    "signature detector",
+    "handwriting recognition",
+    "page counter",
+    "workstation agent",
+    "proxy setting",
+    "certificate store",
+    "backup task",
+    "retention policy",
+    "notification email",
+    "dashboard widget",
+    "report designer",
+    "service account",
+    "upgrade wizard",
+    "installer",
 ]
 ACTIONS = [
-    ("configure", "configuring"), ("install", "installing"), ("upgrade", "upgrading"),
-    ("reset", "resetting"), ("migrate", "migrating"), ("export", "exporting"),
-    ("import", "importing"), ("rename", "renaming"), ("back up", "backing up"),
-    ("restore", "restoring"), ("enable", "enabling"), ("disable", "disabling"),
-    ("schedule", "scheduling"), ("troubleshoot", "troubleshooting"), ("register", "registering"),
-    ("activate", "activating"), ("uninstall", "uninstalling"), ("move", "moving"),
-    ("share", "sharing"), ("encrypt", "encrypting"), ("update", "updating"), ("test", "testing"),
+    ("configure", "configuring"),
+    ("install", "installing"),
+    ("upgrade", "upgrading"),
+    ("reset", "resetting"),
+    ("migrate", "migrating"),
+    ("export", "exporting"),
+    ("import", "importing"),
+    ("rename", "renaming"),
+    ("back up", "backing up"),
+    ("restore", "restoring"),
+    ("enable", "enabling"),
+    ("disable", "disabling"),
+    ("schedule", "scheduling"),
+    ("troubleshoot", "troubleshooting"),
+    ("register", "registering"),
+    ("activate", "activating"),
+    ("uninstall", "uninstalling"),
+    ("move", "moving"),
+    ("share", "sharing"),
+    ("encrypt", "encrypting"),
+    ("update", "updating"),
+    ("test", "testing"),
 ]
 SYMPTOMS = [
-    "stops responding", "crashes on startup", "runs very slowly", "shows a blank window",
-    "rejects valid documents", "duplicates pages", "skips the last page", "loses index values",
-    "cannot connect to the server", "times out", "reports the license as expired",
-    "produces empty PDF files", "hangs at 99 percent", "fails silently", "logs an access denied error",
-    "uses all available memory", "keeps asking for a password", "prints garbled characters",
-    "misreads dates", "rotates pages upside down", "does not start", "freezes during export",
+    "stops responding",
+    "crashes on startup",
+    "runs very slowly",
+    "shows a blank window",
+    "rejects valid documents",
+    "duplicates pages",
+    "skips the last page",
+    "loses index values",
+    "cannot connect to the server",
+    "times out",
+    "reports the license as expired",
+    "produces empty PDF files",
+    "hangs at 99 percent",
+    "fails silently",
+    "logs an access denied error",
+    "uses all available memory",
+    "keeps asking for a password",
+    "prints garbled characters",
+    "misreads dates",
+    "rotates pages upside down",
+    "does not start",
+    "freezes during export",
 ]
 CAUSES = [
-    "a stale cache file", "an expired certificate", "a permissions change on the share",
-    "a mismatched driver version", "an antivirus product locking the folder", "a full temp folder",
-    "a wrong regional date format", "a firewall rule blocking the port", "a corrupted profile",
-    "a missing runtime component", "a time difference between the servers", "an unsupported codec",
-    "a renamed service account", "an interrupted upgrade", "a lookup table with duplicate keys",
+    "a stale cache file",
+    "an expired certificate",
+    "a permissions change on the share",
+    "a mismatched driver version",
+    "an antivirus product locking the folder",
+    "a full temp folder",
+    "a wrong regional date format",
+    "a firewall rule blocking the port",
+    "a corrupted profile",
+    "a missing runtime component",
+    "a time difference between the servers",
+    "an unsupported codec",
+    "a renamed service account",
+    "an interrupted upgrade",
+    "a lookup table with duplicate keys",
 ]
 OBJECTS = [
-    "a batch", "the workstation", "the license", "a document type", "an export profile",
-    "the server", "a user account", "the index database", "the capture profile", "a watch folder",
-    "the OCR settings", "a release destination", "the audit log", "a page template",
+    "a batch",
+    "the workstation",
+    "the license",
+    "a document type",
+    "an export profile",
+    "the server",
+    "a user account",
+    "the index database",
+    "the capture profile",
+    "a watch folder",
+    "the OCR settings",
+    "a release destination",
+    "the audit log",
+    "a page template",
 ]
 SETTINGS = [
-    "MaxBatchSize", "OcrLanguage", "ExportTimeout", "RetryCount", "ImageDpi", "QueuePollInterval",
-    "LicenseServerPort", "EnableCompression", "TempFolder", "LogLevel", "BarcodeSymbology",
+    "MaxBatchSize",
+    "OcrLanguage",
+    "ExportTimeout",
+    "RetryCount",
+    "ImageDpi",
+    "QueuePollInterval",
+    "LicenseServerPort",
+    "EnableCompression",
+    "TempFolder",
+    "LogLevel",
+    "BarcodeSymbology",
 ]
 FILLER = [
     "This usually happens after a change to the environment rather than to the product itself.",
@@ -101,21 +197,68 @@ FILLER = [
     "Network drives mapped with a letter are not visible to services; use the full UNC path.",
     "If the log is empty, raise the log level to Debug and reproduce the problem.",
 ]
-TAGS = ["scanning", "ocr", "export", "licensing", "installation", "performance", "security",
-        "integration", "email", "upgrade", "networking", "indexing", "barcodes", "pdf", "api"]
-CATEGORY_NAMES = ["Capture", "Extraction", "Administration", "Integrations", "Installation",
-                  "Licensing", "Troubleshooting", "Workflows", "Security", "Reporting"]
-SECTION_NAMES = ["Getting started", "Configuration", "Errors", "Performance", "Upgrades",
-                 "Connectors", "Accounts", "Maintenance", "Best practices", "Known issues"]
-TYPES = ["solution", "solution", "solution", "how-to", "how-to", "faq", "documentation", "tip",
-         "technique", "release-notes"]
+TAGS = [
+    "scanning",
+    "ocr",
+    "export",
+    "licensing",
+    "installation",
+    "performance",
+    "security",
+    "integration",
+    "email",
+    "upgrade",
+    "networking",
+    "indexing",
+    "barcodes",
+    "pdf",
+    "api",
+]
+CATEGORY_NAMES = [
+    "Capture",
+    "Extraction",
+    "Administration",
+    "Integrations",
+    "Installation",
+    "Licensing",
+    "Troubleshooting",
+    "Workflows",
+    "Security",
+    "Reporting",
+]
+SECTION_NAMES = [
+    "Getting started",
+    "Configuration",
+    "Errors",
+    "Performance",
+    "Upgrades",
+    "Connectors",
+    "Accounts",
+    "Maintenance",
+    "Best practices",
+    "Known issues",
+]
+TYPES = [
+    "solution",
+    "solution",
+    "solution",
+    "how-to",
+    "how-to",
+    "faq",
+    "documentation",
+    "tip",
+    "technique",
+    "release-notes",
+]
 
 
 def load_products(policy: Path = POLICY) -> list[tuple[str, str, list[str]]]:
     """(id, name, versions) for every product in the support policy data."""
     data = yaml.safe_load(policy.read_text(encoding="utf-8"))
-    return [(p["id"], p.get("name", p["id"]).replace(" (sample)", ""),
-             [str(v["version"]) for v in p.get("versions", [])]) for p in data["products"]]
+    return [
+        (p["id"], p.get("name", p["id"]).replace(" (sample)", ""), [str(v["version"]) for v in p.get("versions", [])])
+        for p in data["products"]
+    ]
 
 
 def slug(text: str) -> str:
@@ -125,6 +268,7 @@ def slug(text: str) -> str:
 @dataclass
 class Plan:
     """What article i is about: enough to write it and to judge a query about it."""
+
     index: int
     path: str  # relative to OUT
     id: str
@@ -149,8 +293,9 @@ def folder_of(i: int, section_size: int, per_category: int) -> tuple[str, str]:
     return cat, sec
 
 
-def plan_article(seed: int, i: int, section_size: int, per_category: int,
-                 products: list[tuple[str, str, list[str]]]) -> Plan:
+def plan_article(
+    seed: int, i: int, section_size: int, per_category: int, products: list[tuple[str, str, list[str]]]
+) -> Plan:
     rng = random.Random(f"{seed}:{i}")
     kind = rng.choice(TYPES)
     product = products[rng.randrange(len(products))]
@@ -159,11 +304,13 @@ def plan_article(seed: int, i: int, section_size: int, per_category: int,
     code = _code(rng)
     pname = product[1]
     if kind == "solution":
-        title = rng.choice([
-            f"{comp.capitalize()} {symptom} in {pname}",
-            f"Error {code} when {action[1]} {rng.choice(OBJECTS)}",
-            f"{pname} {comp} {symptom} after {action[1]} {rng.choice(OBJECTS)}",
-        ])
+        title = rng.choice(
+            [
+                f"{comp.capitalize()} {symptom} in {pname}",
+                f"Error {code} when {action[1]} {rng.choice(OBJECTS)}",
+                f"{pname} {comp} {symptom} after {action[1]} {rng.choice(OBJECTS)}",
+            ]
+        )
     elif kind == "how-to":
         title = f"How to {action[0]} the {comp} in {pname}"
     elif kind == "faq":
@@ -179,14 +326,28 @@ def plan_article(seed: int, i: int, section_size: int, per_category: int,
     cat, sec = folder_of(i, section_size, per_category)
     aid = f"{slug(title)[:80].strip('-')}-{i + 1}"
     links = sorted({rng.randrange(i) for _ in range(rng.choice((0, 1, 2, 3)))}) if i else []
-    return Plan(i, f"{cat}/{sec}/{aid}.md", aid, title, kind, product, comp, action, symptom,
-                cause, code, rng.choice(SETTINGS), rng.randint(250, 1200), links)
+    return Plan(
+        i,
+        f"{cat}/{sec}/{aid}.md",
+        aid,
+        title,
+        kind,
+        product,
+        comp,
+        action,
+        symptom,
+        cause,
+        code,
+        rng.choice(SETTINGS),
+        rng.randint(250, 1200),
+        links,
+    )
 
 
 def _code(rng: random.Random) -> str:
     form = rng.randrange(4)
     if form == 0:
-        return f"0x8{rng.randrange(16 ** 7):07X}"
+        return f"0x8{rng.randrange(16**7):07X}"
     if form == 1:
         return f"E{rng.randrange(10000):04d}"
     if form == 2:
@@ -196,16 +357,18 @@ def _code(rng: random.Random) -> str:
 
 def _sentence(rng: random.Random, p: Plan) -> str:
     pn = p.product[1]
-    return rng.choice([
-        f"The {p.component} {p.symptom} when users {rng.choice(ACTIONS)[0]} {rng.choice(OBJECTS)}.",
-        f"In {pn}, the {rng.choice(COMPONENTS)} reads the {p.setting} value from the configuration file.",
-        f"This can be caused by {rng.choice(CAUSES)}.",
-        f"Before {rng.choice(ACTIONS)[1]} {rng.choice(OBJECTS)}, make sure the {rng.choice(COMPONENTS)} is idle.",
-        f"The {rng.choice(COMPONENTS)} writes a warning to the log when {rng.choice(OBJECTS)} {rng.choice(SYMPTOMS)}.",
-        rng.choice(FILLER),
-        rng.choice(FILLER),
-        f"Set {p.setting} to {rng.randrange(1, 500)} if the {p.component} {rng.choice(SYMPTOMS)}.",
-    ])
+    return rng.choice(
+        [
+            f"The {p.component} {p.symptom} when users {rng.choice(ACTIONS)[0]} {rng.choice(OBJECTS)}.",
+            f"In {pn}, the {rng.choice(COMPONENTS)} reads the {p.setting} value from the configuration file.",
+            f"This can be caused by {rng.choice(CAUSES)}.",
+            f"Before {rng.choice(ACTIONS)[1]} {rng.choice(OBJECTS)}, make sure the {rng.choice(COMPONENTS)} is idle.",
+            f"The {rng.choice(COMPONENTS)} writes a warning to the log when {rng.choice(OBJECTS)} {rng.choice(SYMPTOMS)}.",  # noqa: E501
+            rng.choice(FILLER),
+            rng.choice(FILLER),
+            f"Set {p.setting} to {rng.randrange(1, 500)} if the {p.component} {rng.choice(SYMPTOMS)}.",
+        ]
+    )
 
 
 def _paragraph(rng: random.Random, p: Plan, n: int) -> str:
@@ -222,10 +385,8 @@ def render(p: Plan, plans: list[Plan] | None, seed: int) -> str:
         "solution": f"Fixes a problem where the {p.component} {p.symptom} in {pname}.",
         "how-to": f"Step-by-step instructions to {p.action[0]} the {p.component}.",
     }.get(p.type, f"What you need to know about the {p.component} in {pname}.")
-    fm = {"title": p.title, "type": p.type, "description": desc, "products": [pid],
-          "versions": vers, "tags": tags}
-    out = ["---", yaml.safe_dump(fm, sort_keys=False, allow_unicode=True).strip(), "---", "",
-           f"# {p.title}", ""]
+    fm = {"title": p.title, "type": p.type, "description": desc, "products": [pid], "versions": vers, "tags": tags}
+    out = ["---", yaml.safe_dump(fm, sort_keys=False, allow_unicode=True).strip(), "---", "", f"# {p.title}", ""]
     out.append(_paragraph(rng, p, 3))
     out.append("")
     if p.type == "solution":
@@ -233,9 +394,11 @@ def render(p: Plan, plans: list[Plan] | None, seed: int) -> str:
     elif p.type == "how-to":
         sections = ["Before you begin", "Steps", "Verify the change", "Related tasks"]
     elif p.type == "faq":
-        sections = [f"Why does the {p.component} {rng.choice(SYMPTOMS)}?",
-                    f"Can I {rng.choice(ACTIONS)[0]} {rng.choice(OBJECTS)} while a batch runs?",
-                    f"Where is the {p.setting} setting?"]
+        sections = [
+            f"Why does the {p.component} {rng.choice(SYMPTOMS)}?",
+            f"Can I {rng.choice(ACTIONS)[0]} {rng.choice(OBJECTS)} while a batch runs?",
+            f"Where is the {p.setting} setting?",
+        ]
     elif p.type == "release-notes":
         sections = ["New features", "Fixed issues", "Known issues"]
     else:
@@ -245,17 +408,26 @@ def render(p: Plan, plans: list[Plan] | None, seed: int) -> str:
     for h in sections:
         out += [f"## {h}", ""]
         if h == "Symptoms":
-            out += [f"When you {p.action[0]} {rng.choice(OBJECTS)}, the {p.component} {p.symptom}. "
-                    "You receive the following error message:", "",
-                    f"> Error {p.code}: The {p.component} could not complete the operation.", ""]
+            out += [
+                f"When you {p.action[0]} {rng.choice(OBJECTS)}, the {p.component} {p.symptom}. "
+                "You receive the following error message:",
+                "",
+                f"> Error {p.code}: The {p.component} could not complete the operation.",
+                "",
+            ]
         elif h == "Cause":
             out += [f"This problem occurs because of {p.cause}.", ""]
         elif h in ("Resolution", "Steps", "Fixed issues", "Settings"):
             steps = [f"{n}. {_sentence(rng, p)}" for n in range(1, rng.randint(4, 8))]
             out += steps + [""]
             if rng.random() < 0.5:
-                out += ["```powershell", f"Set-PsiSetting -Name {p.setting} -Value {rng.randrange(1, 900)}",
-                        f"Restart-Service -Name Psi{slug(p.component).replace('-', '').title()}", "```", ""]
+                out += [
+                    "```powershell",
+                    f"Set-PsiSetting -Name {p.setting} -Value {rng.randrange(1, 900)}",
+                    f"Restart-Service -Name Psi{slug(p.component).replace('-', '').title()}",
+                    "```",
+                    "",
+                ]
         elif h in ("Known issues", "Limits", "More information"):
             out += [f"- {_sentence(rng, p)}" for _ in range(rng.randint(2, 5))] + [""]
         if p.links and h == sections[-1] and plans is not None:
@@ -275,8 +447,9 @@ def render(p: Plan, plans: list[Plan] | None, seed: int) -> str:
     return "\n".join(out)
 
 
-def generate(n: int, out: Path, seed: int = 1, section_size: int = 50,
-             per_category: int = 10, clean: bool = True) -> list[Plan]:
+def generate(
+    n: int, out: Path, seed: int = 1, section_size: int = 50, per_category: int = 10, clean: bool = True
+) -> list[Plan]:
     products = load_products()
     plans = [plan_article(seed, i, section_size, per_category, products) for i in range(n)]
     if clean and out.exists():
@@ -317,20 +490,25 @@ def judged_queries(plans: list[Plan], seed: int, count: int = 60) -> list[dict]:
     for p in rng.sample(sols, min(15, len(sols))):
         out.append({"q": f"error {p.code}", "kind": "error", "relevant": by_code[p.code]})
     for p in rng.sample(sols, min(15, len(sols))):
-        out.append({"q": f"my {p.component} {p.symptom}", "kind": "symptom",
-                    "relevant": by_sym[(p.component, p.symptom)]})
+        out.append(
+            {"q": f"my {p.component} {p.symptom}", "kind": "symptom", "relevant": by_sym[(p.component, p.symptom)]}
+        )
     for p in rng.sample(hows, min(15, len(hows))):
-        out.append({"q": f"how do i {p.action[0]} {p.component}", "kind": "howto",
-                    "relevant": by_how[(p.component, p.action[0])]})
+        out.append(
+            {
+                "q": f"how do i {p.action[0]} {p.component}",
+                "kind": "howto",
+                "relevant": by_how[(p.component, p.action[0])],
+            }
+        )
     for p in rng.sample(sols, min(15, len(sols))):
         words = p.component.split()
         w = max(words, key=len)
         if len(w) >= 5:
             k = rng.randrange(1, len(w) - 1)
-            w2 = w[:k] + w[k + 1] + w[k] + w[k + 2:]  # swap two letters
+            w2 = w[:k] + w[k + 1] + w[k] + w[k + 2 :]  # swap two letters
             comp = p.component.replace(w, w2)
-            out.append({"q": f"{comp} {p.symptom}", "kind": "typo",
-                        "relevant": by_sym[(p.component, p.symptom)]})
+            out.append({"q": f"{comp} {p.symptom}", "kind": "typo", "relevant": by_sym[(p.component, p.symptom)]})
     return out
 
 
@@ -350,8 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         with a.queries.open("w", encoding="utf-8") as fh:
             for q in judged_queries(plans, a.seed):
                 fh.write(json.dumps(q) + "\n")
-    print(f"generated {len(plans)} articles in {a.out} in {time.perf_counter() - t0:.1f} s",
-          file=sys.stderr)
+    print(f"generated {len(plans)} articles in {a.out} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return 0
 
 

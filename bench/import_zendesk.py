@@ -43,8 +43,10 @@ def corpus_bodies() -> list[tuple[str, str]]:
     for path in sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []:
         text = path.read_text(encoding="utf-8", errors="replace")
         body = text.split("---", 2)[2] if text.startswith("---") else text
-        title = next((ln.split(":", 1)[1].strip().strip("'\"") for ln in text.splitlines()[:20]
-                      if ln.startswith("title:")), path.stem.replace("-", " "))
+        title = next(
+            (ln.split(":", 1)[1].strip().strip("'\"") for ln in text.splitlines()[:20] if ln.startswith("title:")),
+            path.stem.replace("-", " "),
+        )
         out.append((title, md.reset().convert(body)))
     if not out:
         out = [(f"Synthetic article {i}", f"<h2>Symptoms</h2><p>Error {i} appears.</p>" * 20) for i in range(500)]
@@ -77,17 +79,25 @@ def write(root: Path, n: int) -> Path:
 def run(export: Path, to: Path) -> dict[str, float | int | str]:
     with tempfile.TemporaryFile("w+") as log:  # a file, not a pipe: a full pipe would stall the child
         t0 = time.perf_counter()
-        proc = subprocess.Popen([str(KB), "import", "zendesk", str(export), "--to", str(to)],
-                                stdout=log, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            [str(KB), "import", "zendesk", str(export), "--to", str(to)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         log.seek(0)
         out = log.read()
     files = next((ln.strip() for ln in out.splitlines() if ln.strip().startswith("files")), "")
     problems = next((ln.strip() for ln in out.splitlines() if "error(s)," in ln), "")
-    return {"wall_s": round(wall, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-            "peak_mb": round(usage.ru_maxrss / 1024), "rc": os.waitstatus_to_exitcode(status),
-            "files": f"{files}; {problems.split(';')[0]}"}
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_mb": round(usage.ru_maxrss / 1024),
+        "rc": os.waitstatus_to_exitcode(status),
+        "files": f"{files}; {problems.split(';')[0]}",
+    }
 
 
 def main() -> None:
@@ -100,8 +110,10 @@ def main() -> None:
     t0 = time.perf_counter()
     write(export, args.articles)
     size = sum(p.stat().st_size for p in export.rglob("*") if p.is_file())
-    print(f"export: {args.articles} articles, {size / 1e6:.1f} MB, written in {time.perf_counter() - t0:.1f} s "
-          f"({'real corpus' if CORPUS.is_dir() else 'synthetic'} bodies)")
+    print(
+        f"export: {args.articles} articles, {size / 1e6:.1f} MB, written in {time.perf_counter() - t0:.1f} s "
+        f"({'real corpus' if CORPUS.is_dir() else 'synthetic'} bodies)"
+    )
     rows = [("first import", run(export, to)), ("again, nothing changed", run(export, to))]
     for page in sorted(export.glob("articles*.json")):  # 5% of the articles change in Zendesk
         data = json.loads(page.read_text())

@@ -1,6 +1,6 @@
 """Throughput of the two policy engines on the same random vectors (prints a table).
 
-    .venv/bin/python bench/intake_engine.py [N]
+.venv/bin/python bench/intake_engine.py [N]
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "intake"))
 
-import intake  # noqa: E402
 import policy_vectors  # noqa: E402
+
+import intake  # noqa: E402
 from intake import compiler, engine  # noqa: E402
 
 JS = """
@@ -46,8 +47,12 @@ def main() -> None:
         p.write_bytes(compiler.to_bytes(policy))
         vf.write_text("\n".join(json.dumps(v) for v in vecs))
         js.write_text(JS)
-        out = subprocess.run(["node", str(js), str(REPO / "intake" / "assets" / "engine.js"), str(p), str(vf)],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["node", str(js), str(REPO / "intake" / "assets" / "engine.js"), str(p), str(vf)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     size = len(compiler.to_bytes(policy))
     print(f"{'measure':40} value")
     print(f"{'check + compile the policy (s)':40} {compile_s:.2f}")

@@ -23,9 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from testkit.project import make_project  # noqa: E402
-
 from testkit.paths import CORPUS as DEFAULT_CORPUS  # noqa: E402
+from testkit.project import make_project  # noqa: E402
 
 
 def lint_once(args: list[str], cwd: Path) -> tuple[float, float, float, int, Counter, str]:
@@ -33,7 +32,9 @@ def lint_once(args: list[str], cwd: Path) -> tuple[float, float, float, int, Cou
     kb = Path(sys.executable).parent / "kb"
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
-        proc = subprocess.Popen([str(kb), "lint", "--format", "json", "--orphans", *args], cwd=cwd, stdout=out, stderr=err)
+        proc = subprocess.Popen(
+            [str(kb), "lint", "--format", "json", "--orphans", *args], cwd=cwd, stdout=out, stderr=err
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.monotonic() - start
         out.seek(0)
@@ -41,7 +42,14 @@ def lint_once(args: list[str], cwd: Path) -> tuple[float, float, float, int, Cou
         problems = json.loads(out.read() or b"[]")
         summary = err.read().decode().strip().splitlines()[-1:] or [""]
     cpu = usage.ru_utime + usage.ru_stime  # less sensitive than wall time to a busy machine
-    return wall, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), Counter(p["code"] for p in problems), summary[0]
+    return (
+        wall,
+        cpu,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+        Counter(p["code"] for p in problems),
+        summary[0],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,8 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     for size in [int(s) for s in opts.sizes.split(",") if s.strip()]:
         gen = work / f"gen{size}"
         if not gen.is_dir():
-            subprocess.run([sys.executable, str(REPO / "bench" / "generate_kb.py"), "--articles", str(size), "--out", str(gen)],
-                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, str(REPO / "bench" / "generate_kb.py"), "--articles", str(size), "--out", str(gen)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         proj = work / f"with-gen{size}"
         make_project(proj, {"generated": gen})
         runs.append((f"shipped + generated {size:,}", ["-f", str(proj / "mkdocs.yml")], REPO))
@@ -72,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, args, cwd in runs:
         wall, cpu, rss, rc, codes, summary = lint_once(args, cwd)
         print(f"{name:<30} {wall:>7.2f} {cpu:>6.2f} {rss:>9.0f} {rc:>4}  {summary}")
-        print(f"{'':<30} {'':>7} {'':>6} {'':>9} {'':>4}  " + (", ".join(f"{c} {n}" for c, n in sorted(codes.items())) or "none"))
+        print(
+            f"{'':<30} {'':>7} {'':>6} {'':>9} {'':>4}  "
+            + (", ".join(f"{c} {n}" for c, n in sorted(codes.items())) or "none")
+        )
     return 0
 
 

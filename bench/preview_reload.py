@@ -32,10 +32,10 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
-from build_kb import WORK, _material_header_hook, fmt_table, kb_sources, plugins_for
+from build_kb import WORK, _material_header_hook, fmt_table, kb_sources, plugins_for  # noqa: E402
 
-from testkit.project import make_project
-from testkit.serve import Serve
+from testkit.project import make_project  # noqa: E402
+from testkit.serve import Serve  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -64,9 +64,7 @@ def project(kb: str, engine: str, work: Path) -> tuple[Path, Path]:
         include_shipped=shipped,
         extra_config=yaml.safe_dump(extra, sort_keys=False),
     )
-    articles = sorted(
-        p for p in (dest / "docs" / "generated").rglob("*.md") if p.name != "index.md"
-    )
+    articles = sorted(p for p in (dest / "docs" / "generated").rglob("*.md") if p.name != "index.md")
     article = articles[len(articles) // 2]
     data = article.read_bytes()  # a file of its own: make_project hard-links the generated KB
     article.unlink()

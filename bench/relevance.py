@@ -38,10 +38,13 @@ KINDS = ("symptom", "error", "howto", "typo", "synonym", "short")
 SPLITS = ("dev", "heldout")
 ALL_ENGINES = ("ours", "whoosh", "material", "pagefind")
 PREV = {"src": None, "site": None}  # the earlier engine to compare with (--prev-src, --prev-site)
-QUERY_SETS = {"corpus": BENCH / "queries" / "corpus.jsonl", "shipped": BENCH / "queries" / "shipped.jsonl",
-              "customer": BENCH / "queries" / "customer.jsonl",
-              "1000": BENCH / "queries" / "generated-1000.jsonl",
-              "10000": BENCH / "queries" / "generated-10000.jsonl"}
+QUERY_SETS = {
+    "corpus": BENCH / "queries" / "corpus.jsonl",
+    "shipped": BENCH / "queries" / "shipped.jsonl",
+    "customer": BENCH / "queries" / "customer.jsonl",
+    "1000": BENCH / "queries" / "generated-1000.jsonl",
+    "10000": BENCH / "queries" / "generated-10000.jsonl",
+}
 
 
 UNANSWERABLE = BENCH / "queries" / "unanswerable.jsonl"
@@ -92,11 +95,15 @@ def score(queries: list[dict], ranked: list[list[str]]) -> dict[str, dict]:
         pair = (reciprocal_rank(r, q["relevant"]), success_at(r, q["relevant"]))
         groups["all"].append(pair)
         groups.setdefault(q["kind"], []).append(pair)
-    return {k: {"mrr": sum(p[0] for p in v) / len(v), "s3": sum(p[1] for p in v) / len(v), "n": len(v)}
-            for k, v in groups.items() if v}
+    return {
+        k: {"mrr": sum(p[0] for p in v) / len(v), "s3": sum(p[1] for p in v) / len(v), "n": len(v)}
+        for k, v in groups.items()
+        if v
+    }
 
 
 # --- engines -----------------------------------------------------------------------------
+
 
 def rank_ours(site: Path, queries: list[str]) -> list[list[str]]:
     try:
@@ -108,8 +115,11 @@ def rank_ours(site: Path, queries: list[str]) -> list[list[str]]:
         if search is not None:
             hits = search(site, q, limit=10)
         else:
-            res = subprocess.run([str(REPO / ".venv" / "bin" / "kb"), "search", "--json", q, "--site", str(site),
-                                  "--limit", "10"], capture_output=True, text=True)
+            res = subprocess.run(
+                [str(REPO / ".venv" / "bin" / "kb"), "search", "--json", q, "--site", str(site), "--limit", "10"],
+                capture_output=True,
+                text=True,
+            )
             if res.returncode != 0:
                 raise RuntimeError(f"kb search failed: {res.stderr.strip()}")
             hits = json.loads(res.stdout)
@@ -129,8 +139,15 @@ def rank_prev(src: Path, site: Path, queries: list[str]) -> list[list[str]]:
     import os
 
     env = dict(os.environ, PYTHONPATH=str(src))
-    res = subprocess.run([sys.executable, "-c", _PREV_RANK, str(site)], input=json.dumps(queries),
-                         capture_output=True, text=True, env=env, cwd=str(src), check=False)
+    res = subprocess.run(
+        [sys.executable, "-c", _PREV_RANK, str(site)],
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(src),
+        check=False,
+    )
     if res.returncode != 0:
         raise RuntimeError(f"previous engine failed: {res.stderr.strip()[-500:]}")
     return json.loads(res.stdout)
@@ -176,11 +193,10 @@ def plain_text(markdown: str) -> str:
 
 def whoosh_baseline(kb: str, work: Path):
     """Open (building once) the untuned Whoosh index for a KB; return a ranking function."""
+    from build_kb import kb_sources
     from whoosh import index
     from whoosh.fields import ID, TEXT, Schema
     from whoosh.qparser import MultifieldParser, OrGroup
-
-    from build_kb import kb_sources
 
     where = work / f"whoosh-baseline-v2-{kb}"
     if not (where / ".complete").exists():
@@ -208,8 +224,9 @@ def whoosh_baseline(kb: str, work: Path):
     return rank
 
 
-def run_engines(kb: str, queries: list[dict], engines: list[str], work: Path,
-                browser=None) -> dict[str, list[list[str]] | str]:
+def run_engines(
+    kb: str, queries: list[dict], engines: list[str], work: Path, browser=None
+) -> dict[str, list[list[str]] | str]:
     """{engine: top-10 id lists, or a string saying why it could not run}."""
     texts = [q["q"] for q in queries]
     results: dict[str, list[list[str]] | str] = {}
@@ -258,7 +275,9 @@ def table(queries: list[dict], results: dict) -> str:
     from build_kb import fmt_table
 
     kinds = [k for k in KINDS if any(q["kind"] == k for q in queries)]
-    header = ["engine"] + [f"{k} (n={sum(q['kind'] == k for q in queries)})" for k in kinds] + [f"ALL (n={len(queries)})"]
+    header = (
+        ["engine"] + [f"{k} (n={sum(q['kind'] == k for q in queries)})" for k in kinds] + [f"ALL (n={len(queries)})"]
+    )
     rows = []
     for engine, ranked in results.items():
         if isinstance(ranked, str):
@@ -276,8 +295,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kb", default="corpus", help="corpus, shipped, 1000, 10000")
     ap.add_argument("--queries", type=Path)
     ap.add_argument("--split", choices=SPLITS, help="only the dev or the held-out half of a split set")
-    ap.add_argument("--unanswerable", action="store_true",
-                    help="also run the unanswerable questions (of --split) and print the no-result rate")
+    ap.add_argument(
+        "--unanswerable",
+        action="store_true",
+        help="also run the unanswerable questions (of --split) and print the no-result rate",
+    )
     ap.add_argument("--engines", default=",".join(ALL_ENGINES))
     ap.add_argument("--work", type=Path, default=build_kb.WORK)
     ap.add_argument("--show-misses", action="store_true", help="print queries an engine missed in its top 3")
@@ -290,12 +312,12 @@ def main(argv: list[str] | None = None) -> int:
     queries = load_queries(a.queries or QUERY_SETS[a.kb], a.split)
     nones = load_queries(UNANSWERABLE, a.split) if a.unanswerable else []
     results = run_engines(a.kb, queries + nones, a.engines.split(","), a.work)
-    answered = {e: r if isinstance(r, str) else r[:len(queries)] for e, r in results.items()}
+    answered = {e: r if isinstance(r, str) else r[: len(queries)] for e, r in results.items()}
     print(f"Relevance on {a.kb} ({len(queries)} judged queries{', ' + a.split if a.split else ''})")
     print(table(queries, answered))
     for engine, ranked in results.items():
         if nones and not isinstance(ranked, str):
-            rate = no_answer_rate(ranked[len(queries):])
+            rate = no_answer_rate(ranked[len(queries) :])
             print(f"  no result for {rate:.0%} of {len(nones)} unanswerable questions: {engine}")
     results = answered
     if a.show_misses:

@@ -40,12 +40,18 @@ import relevance  # noqa: E402
 
 # Queries used for the browser timings (first results, then typing), per kind of KB.
 PROBES = {
-    "corpus": {"first": ["outlook freezes when sending email", "0x800CCC80", "shared mailbox"],
-               "typed": ("outlook", " keeps crashing when i send mail")},
-    "generated": {"first": ["isis driver skips the last page", "error E0586", "license server"],
-                  "typed": ("scanner", " driver skips the last page again")},
-    "shipped": {"first": ["scanner not detected", "support policy", "release notes"],
-                "typed": ("scanner", " is not detected after update")},
+    "corpus": {
+        "first": ["outlook freezes when sending email", "0x800CCC80", "shared mailbox"],
+        "typed": ("outlook", " keeps crashing when i send mail"),
+    },
+    "generated": {
+        "first": ["isis driver skips the last page", "error E0586", "license server"],
+        "typed": ("scanner", " driver skips the last page again"),
+    },
+    "shipped": {
+        "first": ["scanner not detected", "support policy", "release notes"],
+        "typed": ("scanner", " is not detected after update"),
+    },
 }
 
 
@@ -60,9 +66,14 @@ def machine() -> str:
         pass
     ram = ""
     try:
-        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")))
-        ram = f", {kb / 2 ** 20:.1f} GB RAM"
+        kb = int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            )
+        )
+        ram = f", {kb / 2**20:.1f} GB RAM"
     except (OSError, StopIteration, ValueError):
         pass
     return f"{cpu}, {os.cpu_count()} cores{ram}, {platform.system()} {platform.release()}"
@@ -74,13 +85,21 @@ def versions(chromium: str = "") -> str:
             return version(dist)
         except PackageNotFoundError:
             return "not installed"
-    parts = [f"python {platform.python_version()}", f"mkdocs {v('mkdocs')}", f"mkdocs-material {v('mkdocs-material')}",
-             f"whoosh-reloaded {v('whoosh-reloaded')}", f"pagefind {v('pagefind')}", f"playwright {v('playwright')}"]
+
+    parts = [
+        f"python {platform.python_version()}",
+        f"mkdocs {v('mkdocs')}",
+        f"mkdocs-material {v('mkdocs-material')}",
+        f"whoosh-reloaded {v('whoosh-reloaded')}",
+        f"pagefind {v('pagefind')}",
+        f"playwright {v('playwright')}",
+    ]
     if chromium:
         parts.append(f"chromium {chromium}")
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BENCH.parent,
-                                capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=BENCH.parent, capture_output=True, text=True
+        ).stdout.strip()
         parts.append(f"project commit {commit}")
     except OSError:
         pass
@@ -92,7 +111,7 @@ def probes_for(kb: str) -> dict:
 
 
 def mb(n: float) -> str:
-    return f"{n / 2 ** 20:.2f} MB" if n >= 2 ** 20 else f"{n / 1024:.0f} kB"
+    return f"{n / 2**20:.2f} MB" if n >= 2**20 else f"{n / 1024:.0f} kB"
 
 
 def browser_measures(browser, site: Path, kb: str, engine: str, keystrokes: bool) -> dict:
@@ -156,12 +175,30 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     print(f"[{kb}] building with {engine} ...", file=sys.stderr, flush=True)
                     b = build_kb.build(kb, engine, a.work)
-                    print(f"[{kb}] {engine}: {b.wall_s:.1f} s, {b.peak_mb:.0f} MB{'' if b.ok else ' FAILED'}",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"[{kb}] {engine}: {b.wall_s:.1f} s, {b.peak_mb:.0f} MB{'' if b.ok else ' FAILED'}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                 e = rep.setdefault(engine, {})
-                e["build"] = {k: getattr(b, k) for k in ("articles", "wall_s", "cpu_s", "peak_mb", "steps", "ok", "error", "pages",
-                                                       "site_mb", "largest_page_kb", "index_bytes", "index_gz_bytes",
-                                                       "index_files")}
+                e["build"] = {
+                    k: getattr(b, k)
+                    for k in (
+                        "articles",
+                        "wall_s",
+                        "cpu_s",
+                        "peak_mb",
+                        "steps",
+                        "ok",
+                        "error",
+                        "pages",
+                        "site_mb",
+                        "largest_page_kb",
+                        "index_bytes",
+                        "index_gz_bytes",
+                        "index_files",
+                    )
+                }
                 if not b.ok:
                     rows.append([kb, engine, "FAILED"] + [""] * 7)
                     continue
@@ -185,15 +222,27 @@ def main(argv: list[str] | None = None) -> int:
                 a.json.write_text(json.dumps(report, indent=1, default=str))
         report["versions"] = versions(chromium)
 
-    header = ["KB", "engine", "build wall (CPU)", "build peak", "index (gz)", "fetched for 1st results (gz, requests)",
-              "load -> 1st results", "keystroke -> results (median)", "MRR@10", "success@3"]
+    header = [
+        "KB",
+        "engine",
+        "build wall (CPU)",
+        "build peak",
+        "index (gz)",
+        "fetched for 1st results (gz, requests)",
+        "load -> 1st results",
+        "keystroke -> results (median)",
+        "MRR@10",
+        "success@3",
+    ]
     print()
     print(f"Machine: {report['machine']}")
     print(f"Versions: {report['versions']}")
     print(build_kb.fmt_table(rows, header))
-    print("index = what the engine adds to the site (ours: assets/search/, material: search/search_index.json, "
-          "pagefind: pagefind/); gz = gzip -6 of each file (Pagefind's are already compressed). "
-          "Browser numbers are medians over the probe queries, headless Chromium, cold cache, local HTTP server.")
+    print(
+        "index = what the engine adds to the site (ours: assets/search/, material: search/search_index.json, "
+        "pagefind: pagefind/); gz = gzip -6 of each file (Pagefind's are already compressed). "
+        "Browser numbers are medians over the probe queries, headless Chromium, cold cache, local HTTP server."
+    )
     for kb, rep in report["kbs"].items():
         for engine, e in rep.items():
             rel = e.get("relevance")
@@ -209,8 +258,11 @@ def _row(kb: str, engine: str, e: dict) -> list[str]:
     b, br, rel = e.get("build"), e.get("browser", {}), e.get("relevance")
     cells = [kb, engine]
     if b:
-        cells += [f"{b['wall_s']:.1f} s ({b.get('cpu_s', float('nan')):.1f} s)", f"{b['peak_mb']:.0f} MB",
-                  f"{mb(b['index_bytes'])} ({mb(b['index_gz_bytes'])})"]
+        cells += [
+            f"{b['wall_s']:.1f} s ({b.get('cpu_s', float('nan')):.1f} s)",
+            f"{b['peak_mb']:.0f} MB",
+            f"{mb(b['index_bytes'])} ({mb(b['index_gz_bytes'])})",
+        ]
     else:
         cells += ["", "", ""]
     if br.get("first_ms") is not None:
@@ -221,8 +273,11 @@ def _row(kb: str, engine: str, e: dict) -> list[str]:
     else:
         cells += ["", ""]
     k = br.get("keys")
-    cells.append(f"{k['median_ms']:.1f} ms ({k['updated']}/{k['keys']} keys)" if k and k.get("median_ms") is not None
-                 else (k.get("error", "no update")[:30] if k else ""))
+    cells.append(
+        f"{k['median_ms']:.1f} ms ({k['updated']}/{k['keys']} keys)"
+        if k and k.get("median_ms") is not None
+        else (k.get("error", "no update")[:30] if k else "")
+    )
     if isinstance(rel, dict):
         cells += [f"{rel['all']['mrr']:.2f}", f"{rel['all']['s3']:.2f}"]
     else:

@@ -50,9 +50,7 @@ def main(site: Path) -> None:
         srv.stop()
     files, published = gzipped(site / "assets" / "intake" / "wizard")
     _, written = gzipped(SOURCES)
-    print(
-        f"wizard JS+CSS, {files} files, gzip each: {published} bytes published, {written} bytes as written"
-    )
+    print(f"wizard JS+CSS, {files} files, gzip each: {published} bytes published, {written} bytes as written")
 
 
 if __name__ == "__main__":

@@ -35,15 +35,18 @@ from .storage import Store, now
 log = logging.getLogger("desk")
 
 
-def create_app(settings: Settings, store: Store | None = None, outbox: Outbox | None = None,
-               clock: Callable[[], dt.datetime] = now) -> Starlette:
+def create_app(
+    settings: Settings, store: Store | None = None, outbox: Outbox | None = None, clock: Callable[[], dt.datetime] = now
+) -> Starlette:
     """The ASGI app; the database must already be migrated (`desk.migrations.upgrade`).
 
     `clock` is the desk's "now" (receipt times, the queue's countdowns); tests pass their own.
     """
     store = store or Store(settings.db_url)
     receiver = Receiver(settings, store, load_policy(settings), load_articles(settings), clock)
-    worker = outbox if outbox is not None else (Outbox(settings, store, receiver.policy) if receiver.forward_to else None)
+    worker = (
+        outbox if outbox is not None else (Outbox(settings, store, receiver.policy) if receiver.forward_to else None)
+    )
     limiter = RateLimiter(settings.limits.rate, settings.limits.burst)
 
     async def body(request: Request) -> bytes:
@@ -55,8 +58,9 @@ def create_app(settings: Settings, store: Store | None = None, outbox: Outbox | 
 
     async def post_request(request: Request) -> Response:
         raw = await body(request)
-        answer = await run_in_threadpool(receiver.request, raw, request.headers.get("idempotency-key"),
-                                         request.headers.get("x-kb-honeypot"))
+        answer = await run_in_threadpool(
+            receiver.request, raw, request.headers.get("idempotency-key"), request.headers.get("x-kb-honeypot")
+        )
         if answer.status == 201 and worker is not None:
             worker.wake()
         return _json(answer)
@@ -99,8 +103,12 @@ def create_app(settings: Settings, store: Store | None = None, outbox: Outbox | 
         *staff_routes(store, receiver.policy, clock, settings.kb_export or settings.site_dir),
     ]
     handlers: dict[Any, Callable[..., Any]] = {Refused: _refused, HTTPException: _http_error, Exception: _crash}
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers,
-                    middleware=[Middleware(SiteCORS, origins=settings.site_origins)])
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers=handlers,
+        middleware=[Middleware(SiteCORS, origins=settings.site_origins)],
+    )
     app.state.receiver = receiver
     app.state.outbox = worker
     return app
@@ -123,11 +131,22 @@ async def _refused(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    text = {404: f"no such endpoint: {request.url.path[:100]}",
-            405: f"method {request.method} is not allowed here"}.get(exc.status_code, str(exc.detail))
+    text = {
+        404: f"no such endpoint: {request.url.path[:100]}",
+        405: f"method {request.method} is not allowed here",
+    }.get(exc.status_code, str(exc.detail))
     return _errors(exc.status_code, [("$", text)], dict(exc.headers or {}))
 
 
 async def _crash(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return _errors(500, [("$", "the desk had an internal error; send the same request again later (the desk never stores one id twice)")])
+    return _errors(
+        500,
+        [
+            (
+                "$",
+                "the desk had an internal error; send the same request again later "
+                "(the desk never stores one id twice)",
+            )
+        ],
+    )

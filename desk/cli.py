@@ -18,8 +18,14 @@ from kbcore.problems import KbError
 
 from . import config
 
-DB_OPT = click.option("--db", "db_url", default=config.DEFAULT_DB, show_default=True, envvar="KB_DESK_DB",
-                      help="sqlite:///FILE or postgresql://user:password@host/db (env KB_DESK_DB).")
+DB_OPT = click.option(
+    "--db",
+    "db_url",
+    default=config.DEFAULT_DB,
+    show_default=True,
+    envvar="KB_DESK_DB",
+    help="sqlite:///FILE or postgresql://user:password@host/db (env KB_DESK_DB).",
+)
 
 
 @click.group()
@@ -31,40 +37,102 @@ def desk() -> None:
 @DB_OPT
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--site-origin", "origins", multiple=True, envvar="KB_DESK_SITE_ORIGIN",
-              help="The site's origin allowed by CORS, e.g. https://help.example.com (repeatable).")
-@click.option("--forward", default="none", show_default=True, type=click.Choice(config.FORWARDERS),
-              envvar="KB_DESK_FORWARD", help="Where stored requests go; credentials from the environment.")
-@click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
-              help="Policy YAML or compiled policy JSON (default: the site's, else docs/_data/support-policy.yml).")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False),
-              help="A built site: its compiled policy and its article ids (to flag votes for unknown ids).")
-@click.option("--kb-export", type=click.Path(dir_okay=False),
-              help="The KB's article list (a built site's assets/kb/articles.json) for review dates, without --site.")
-@click.option("--rate-limit", default=config.Limits.rate, show_default=True, type=float,
-              help="Requests per minute per client address (0: no limit).")
-@click.option("--max-attempts", default=config.Retry.max_attempts, show_default=True, type=int,
-              help="Forwarding attempts before a request is dead-lettered.")
-@click.option("--retry-base", default=config.Retry.base_s, show_default=True, type=float,
-              help="Seconds before the first retry; doubles each time.")
-@click.option("--forward-timeout", default=config.Retry.timeout_s, show_default=True, type=float,
-              help="Seconds one forwarding attempt may take.")
-def serve(db_url: str, host: str, port: int, origins: tuple[str, ...], forward: str, policy_file: str | None,
-          site_dir: str | None, kb_export: str | None, rate_limit: float, max_attempts: int, retry_base: float,
-          forward_timeout: float) -> None:
+@click.option(
+    "--site-origin",
+    "origins",
+    multiple=True,
+    envvar="KB_DESK_SITE_ORIGIN",
+    help="The site's origin allowed by CORS, e.g. https://help.example.com (repeatable).",
+)
+@click.option(
+    "--forward",
+    default="none",
+    show_default=True,
+    type=click.Choice(config.FORWARDERS),
+    envvar="KB_DESK_FORWARD",
+    help="Where stored requests go; credentials from the environment.",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False),
+    help="Policy YAML or compiled policy JSON (default: the site's, else docs/_data/support-policy.yml).",
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False),
+    help="A built site: its compiled policy and its article ids (to flag votes for unknown ids).",
+)
+@click.option(
+    "--kb-export",
+    type=click.Path(dir_okay=False),
+    help="The KB's article list (a built site's assets/kb/articles.json) for review dates, without --site.",
+)
+@click.option(
+    "--rate-limit",
+    default=config.Limits.rate,
+    show_default=True,
+    type=float,
+    help="Requests per minute per client address (0: no limit).",
+)
+@click.option(
+    "--max-attempts",
+    default=config.Retry.max_attempts,
+    show_default=True,
+    type=int,
+    help="Forwarding attempts before a request is dead-lettered.",
+)
+@click.option(
+    "--retry-base",
+    default=config.Retry.base_s,
+    show_default=True,
+    type=float,
+    help="Seconds before the first retry; doubles each time.",
+)
+@click.option(
+    "--forward-timeout",
+    default=config.Retry.timeout_s,
+    show_default=True,
+    type=float,
+    help="Seconds one forwarding attempt may take.",
+)
+def serve(
+    db_url: str,
+    host: str,
+    port: int,
+    origins: tuple[str, ...],
+    forward: str,
+    policy_file: str | None,
+    site_dir: str | None,
+    kb_export: str | None,
+    rate_limit: float,
+    max_attempts: int,
+    retry_base: float,
+    forward_timeout: float,
+) -> None:
     """Migrate the database if needed and serve the desk's API with uvicorn."""
     import uvicorn
 
     from .app import create_app
 
-    settings = config.load(db_url, origins, forward, policy_file, site_dir,
-                           limits=config.Limits(rate=rate_limit),
-                           retry=config.Retry(max_attempts=max_attempts, base_s=retry_base, timeout_s=forward_timeout),
-                           kb_export=kb_export)
+    settings = config.load(
+        db_url,
+        origins,
+        forward,
+        policy_file,
+        site_dir,
+        limits=config.Limits(rate=rate_limit),
+        retry=config.Retry(max_attempts=max_attempts, base_s=retry_base, timeout_s=forward_timeout),
+        kb_export=kb_export,
+    )
     revision = _migrate(settings.db_url)
     app = create_app(settings)
-    click.echo(f"desk: database at revision {revision}; forwarding: {forward}; "
-               f"site origins: {', '.join(origins) or 'none (no browser may call)'}", err=True)
+    click.echo(
+        f"desk: database at revision {revision}; forwarding: {forward}; "
+        f"site origins: {', '.join(origins) or 'none (no browser may call)'}",
+        err=True,
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
 
 
@@ -79,9 +147,16 @@ def migrate(db_url: str) -> None:
 @desk.command()
 @DB_OPT
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("--what", type=click.Choice(["requests", "votes"]), default="requests", show_default=True,
-              help="requests: every stored request; votes: votes per article (what `kb lint --feedback` reads).")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of standard output.")
+@click.option(
+    "--what",
+    type=click.Choice(["requests", "votes"]),
+    default="requests",
+    show_default=True,
+    help="requests: every stored request; votes: votes per article (what `kb lint --feedback` reads).",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of standard output."
+)
 def export(db_url: str, fmt: str, what: str, out: str | None) -> None:
     """Every stored request, one JSON object a line: payload, desk classification, reference, events."""
     from .export import write_jsonl
@@ -98,15 +173,27 @@ def export(db_url: str, fmt: str, what: str, out: str | None) -> None:
 @desk.command()
 @DB_OPT
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="The folder to write (replaced whole).")
-@click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
-              help="Policy YAML or compiled policy JSON (default: the site's, else docs/_data/support-policy.yml).")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False),
-              help="A built site: its compiled policy and its article list (review dates).")
-@click.option("--kb-export", type=click.Path(dir_okay=False),
-              help="The KB's article list (a built site's assets/kb/articles.json) when there is no --site.")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False),
+    help="Policy YAML or compiled policy JSON (default: the site's, else docs/_data/support-policy.yml).",
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False),
+    help="A built site: its compiled policy and its article list (review dates).",
+)
+@click.option(
+    "--kb-export",
+    type=click.Path(dir_okay=False),
+    help="The KB's article list (a built site's assets/kb/articles.json) when there is no --site.",
+)
 @click.option("--at", "at_text", metavar="ISO-8601", help="Report as of this moment (default: now); with a UTC offset.")
-def report(db_url: str, out: str, policy_file: str | None, site_dir: str | None, kb_export: str | None,
-           at_text: str | None) -> None:
+def report(
+    db_url: str, out: str, policy_file: str | None, site_dir: str | None, kb_export: str | None, at_text: str | None
+) -> None:
     """Write the staff report as a static folder (index.html, SVG plots, desk.css) for writers."""
     import datetime as dt
 
@@ -117,8 +204,9 @@ def report(db_url: str, out: str, policy_file: str | None, site_dir: str | None,
     try:
         at = dt.datetime.fromisoformat(at_text).astimezone(dt.UTC) if at_text else now()
     except ValueError:
-        raise click.BadParameter(f"'{at_text}' is not an ISO 8601 time such as 2026-03-09T10:30:00-07:00",
-                                 param_hint="--at") from None
+        raise click.BadParameter(
+            f"'{at_text}' is not an ISO 8601 time such as 2026-03-09T10:30:00-07:00", param_hint="--at"
+        ) from None
     if at_text and dt.datetime.fromisoformat(at_text).tzinfo is None:
         raise click.BadParameter(f"'{at_text}' has no UTC offset (add one, e.g. -07:00 or Z)", param_hint="--at")
     settings = config.load(db_url, policy_file=policy_file, site_dir=site_dir, kb_export=kb_export)
@@ -139,7 +227,9 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @DB_OPT
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line) instead of asking.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (one line) instead of asking."
+)
 def user_add(name: str, db_url: str, password_stdin: bool) -> None:
     """Add a staff account NAME; the password is asked twice (or read from standard input)."""
     from .staff.accounts import Accounts, check_name, check_password
@@ -188,8 +278,10 @@ def _check_revision(url: str) -> None:
 
     at = _quiet(current, url)
     if at != head():
-        raise KbError(f"{_redact(url)} is at revision {at or 'none'}, not {head()}: "
-                      "is it a desk database? (run `kb desk migrate` on it first)")
+        raise KbError(
+            f"{_redact(url)} is at revision {at or 'none'}, not {head()}: "
+            "is it a desk database? (run `kb desk migrate` on it first)"
+        )
 
 
 def _migrate(url: str) -> str:
@@ -229,4 +321,3 @@ def _redact(url: str) -> str:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:
         return url.split("@")[-1]
-

@@ -20,39 +20,45 @@ DEFAULT_DB = "sqlite:///desk.sqlite3"
 
 # Credentials per forwarder: (environment variable, required?, what it is).
 CREDENTIALS: dict[str, list[tuple[str, bool, str]]] = {
-    "zendesk": [("KB_DESK_ZENDESK_URL", True, "https://<subdomain>.zendesk.com"),
-                ("KB_DESK_ZENDESK_EMAIL", True, "the agent's email for API-token auth"),
-                ("KB_DESK_ZENDESK_TOKEN", True, "a Zendesk API token")],
-    "jira": [("KB_DESK_JIRA_URL", True, "https://<site>.atlassian.net"),
-             ("KB_DESK_JIRA_EMAIL", True, "the account's email"),
-             ("KB_DESK_JIRA_TOKEN", True, "an Atlassian API token")],
-    "email": [("KB_DESK_SMTP_HOST", True, "the SMTP server"),
-              ("KB_DESK_SMTP_PORT", False, "default 25 (587 with STARTTLS)"),
-              ("KB_DESK_SMTP_SENDER", True, "the envelope sender (MAIL FROM)"),
-              ("KB_DESK_SMTP_USER", False, "login, if the server wants one"),
-              ("KB_DESK_SMTP_PASSWORD", False, "password for that login"),
-              ("KB_DESK_SMTP_STARTTLS", False, "1 to upgrade the connection with STARTTLS")],
+    "zendesk": [
+        ("KB_DESK_ZENDESK_URL", True, "https://<subdomain>.zendesk.com"),
+        ("KB_DESK_ZENDESK_EMAIL", True, "the agent's email for API-token auth"),
+        ("KB_DESK_ZENDESK_TOKEN", True, "a Zendesk API token"),
+    ],
+    "jira": [
+        ("KB_DESK_JIRA_URL", True, "https://<site>.atlassian.net"),
+        ("KB_DESK_JIRA_EMAIL", True, "the account's email"),
+        ("KB_DESK_JIRA_TOKEN", True, "an Atlassian API token"),
+    ],
+    "email": [
+        ("KB_DESK_SMTP_HOST", True, "the SMTP server"),
+        ("KB_DESK_SMTP_PORT", False, "default 25 (587 with STARTTLS)"),
+        ("KB_DESK_SMTP_SENDER", True, "the envelope sender (MAIL FROM)"),
+        ("KB_DESK_SMTP_USER", False, "login, if the server wants one"),
+        ("KB_DESK_SMTP_PASSWORD", False, "password for that login"),
+        ("KB_DESK_SMTP_STARTTLS", False, "1 to upgrade the connection with STARTTLS"),
+    ],
 }
 
 
 @dataclass(frozen=True)
 class Limits:
-    max_body: int = 1_000_000          # bytes of one request body
-    max_depth: int = 32                # JSON nesting (the payload schema needs 5)
-    rate: float = 60.0                 # requests per minute per client address (0: off)
-    burst: int = 20                    # requests a client may send at once before the rate applies
-    max_future_s: int = 300            # a created_at later than receipt + this is a difference
-    max_age_s: int = 7 * 86400         # a created_at older than receipt - this is a difference
+    max_body: int = 1_000_000  # bytes of one request body
+    max_depth: int = 32  # JSON nesting (the payload schema needs 5)
+    rate: float = 60.0  # requests per minute per client address (0: off)
+    burst: int = 20  # requests a client may send at once before the rate applies
+    max_future_s: int = 300  # a created_at later than receipt + this is a difference
+    max_age_s: int = 7 * 86400  # a created_at older than receipt - this is a difference
 
 
 @dataclass(frozen=True)
 class Retry:
-    max_attempts: int = 8              # then the outbox row is dead-lettered (visible to staff)
-    base_s: float = 30.0               # first retry after this, doubling each time
-    max_s: float = 3600.0              # never wait longer than this between attempts
-    timeout_s: float = 20.0            # one HTTP / SMTP attempt
-    workers: int = 4                   # forwards in flight at once
-    poll_s: float = 1.0                # how often the worker looks for due rows when idle
+    max_attempts: int = 8  # then the outbox row is dead-lettered (visible to staff)
+    base_s: float = 30.0  # first retry after this, doubling each time
+    max_s: float = 3600.0  # never wait longer than this between attempts
+    timeout_s: float = 20.0  # one HTTP / SMTP attempt
+    workers: int = 4  # forwards in flight at once
+    poll_s: float = 1.0  # how often the worker looks for due rows when idle
 
     @property
     def lease_s(self) -> float:
@@ -65,18 +71,25 @@ class Settings:
     db_url: str = DEFAULT_DB
     site_origins: tuple[str, ...] = ()
     forward: str = "none"
-    policy_file: Path | None = None    # policy YAML or compiled JSON; default: the project's
-    site_dir: Path | None = None       # a built site: compiled policy and the known article ids
-    kb_export: Path | None = None      # the KB's article list (review_by) when there is no --site
+    policy_file: Path | None = None  # policy YAML or compiled JSON; default: the project's
+    site_dir: Path | None = None  # a built site: compiled policy and the known article ids
+    kb_export: Path | None = None  # the KB's article list (review_by) when there is no --site
     limits: Limits = field(default_factory=Limits)
     retry: Retry = field(default_factory=Retry)
     credentials: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
-def load(db_url: str = DEFAULT_DB, site_origins: tuple[str, ...] | list[str] = (), forward: str = "none",
-         policy_file: str | Path | None = None, site_dir: str | Path | None = None,
-         limits: Limits | None = None, retry: Retry | None = None,
-         environ: Mapping[str, str] | None = None, kb_export: str | Path | None = None) -> Settings:
+def load(
+    db_url: str = DEFAULT_DB,
+    site_origins: tuple[str, ...] | list[str] = (),
+    forward: str = "none",
+    policy_file: str | Path | None = None,
+    site_dir: str | Path | None = None,
+    limits: Limits | None = None,
+    retry: Retry | None = None,
+    environ: Mapping[str, str] | None = None,
+    kb_export: str | Path | None = None,
+) -> Settings:
     """Validated settings; raises ConfigError listing every problem."""
     env = os.environ if environ is None else environ
     problems: list[str] = []
@@ -110,8 +123,17 @@ def load(db_url: str = DEFAULT_DB, site_origins: tuple[str, ...] | list[str] = (
     problems += _check_positive("retry", ret.__dict__, allow_zero=())
     if problems:
         raise ConfigError(problems)
-    return Settings(db_url=db_url, site_origins=tuple(site_origins), forward=forward, policy_file=policy,
-                    site_dir=site, kb_export=export, limits=lim, retry=ret, credentials=creds)
+    return Settings(
+        db_url=db_url,
+        site_origins=tuple(site_origins),
+        forward=forward,
+        policy_file=policy,
+        site_dir=site,
+        kb_export=export,
+        limits=lim,
+        retry=ret,
+        credentials=creds,
+    )
 
 
 def _check_db(url: str) -> list[str]:
@@ -126,8 +148,12 @@ def _check_db(url: str) -> list[str]:
 def _check_origin(origin: str) -> list[str]:
     parts = urlsplit(origin)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("",) or parts.query:
-        return [(f"--site-origin: '{origin}' is not an origin like https://help.example.com (scheme, host, "
-                "optional port; no path, no trailing slash)")]
+        return [
+            (
+                f"--site-origin: '{origin}' is not an origin like https://help.example.com (scheme, host, "
+                "optional port; no path, no trailing slash)"
+            )
+        ]
     return []
 
 
@@ -151,5 +177,5 @@ def normalize_db_url(url: str) -> str:
     """postgresql:// (what owners write) -> the psycopg 3 driver SQLAlchemy should use."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

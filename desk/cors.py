@@ -46,7 +46,9 @@ class SiteCORS:
         async def with_cors(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + [
-                    (b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin")]
+                    (b"access-control-allow-origin", origin.encode("latin-1")),
+                    (b"vary", b"Origin"),
+                ]
             await send(message)
 
         await self.app(scope, receive, with_cors)
@@ -66,15 +68,26 @@ class SiteCORS:
             body = json.dumps({"errors": [{"path": "$", "message": m} for m in problems]}).encode()
             await _respond(send, 403, body, [(b"content-type", b"application/json"), (b"vary", b"Origin")])
             return
-        await _respond(send, 204, b"", [
-            (b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin"),
-            (b"access-control-allow-methods", ", ".join(METHODS).encode()),
-            (b"access-control-allow-headers", ", ".join(HEADERS).encode()),
-            (b"access-control-max-age", MAX_AGE.encode()),
-        ])
+        await _respond(
+            send,
+            204,
+            b"",
+            [
+                (b"access-control-allow-origin", origin.encode("latin-1")),
+                (b"vary", b"Origin"),
+                (b"access-control-allow-methods", ", ".join(METHODS).encode()),
+                (b"access-control-allow-headers", ", ".join(HEADERS).encode()),
+                (b"access-control-max-age", MAX_AGE.encode()),
+            ],
+        )
 
 
 async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": headers + [(b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": headers + [(b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

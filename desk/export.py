@@ -24,32 +24,48 @@ from .storage import Store, utc, votes
 def line(item: dict[str, Any]) -> dict[str, Any]:
     r = item["request"]
     return {
-        "id": r["id"], "reference": r["reference"], "received_at": utc(r["received_at"]).isoformat(),  # type: ignore[union-attr]
-        "kind": r["kind"], "parent_id": r["parent_id"], "state": r["state"], "verified": bool(r["verified"]),
-        "differences": json.loads(r["differences"]), "classification": json.loads(r["classification"]),
-        "payload": json.loads(r["body"]), "events": item["events"], "outbox": item["outbox"],
+        "id": r["id"],
+        "reference": r["reference"],
+        "received_at": utc(r["received_at"]).isoformat(),  # type: ignore[union-attr]
+        "kind": r["kind"],
+        "parent_id": r["parent_id"],
+        "state": r["state"],
+        "verified": bool(r["verified"]),
+        "differences": json.loads(r["differences"]),
+        "classification": json.loads(r["classification"]),
+        "payload": json.loads(r["body"]),
+        "events": item["events"],
+        "outbox": item["outbox"],
         "acknowledged_at": utc(r["acknowledged_at"]).isoformat() if r["acknowledged_at"] else None,  # type: ignore[union-attr]
-        "acknowledged_by": r["acknowledged_by"], "met": r["met"],
+        "acknowledged_by": r["acknowledged_by"],
+        "met": r["met"],
     }
 
 
 def vote_lines(store: Store) -> Iterator[dict[str, Any]]:
     """Votes per article, most "not helpful" first."""
-    q = (sa.select(votes.c.article_id, sa.func.sum(sa.case((votes.c.helpful, 1), else_=0)),
-                   sa.func.sum(sa.case((votes.c.helpful, 0), else_=1)), sa.func.max(sa.cast(votes.c.article_known, sa.Integer)))
-         .group_by(votes.c.article_id))
+    q = sa.select(
+        votes.c.article_id,
+        sa.func.sum(sa.case((votes.c.helpful, 1), else_=0)),
+        sa.func.sum(sa.case((votes.c.helpful, 0), else_=1)),
+        sa.func.max(sa.cast(votes.c.article_known, sa.Integer)),
+    ).group_by(votes.c.article_id)
     with store.engine.connect() as conn:
         rows = conn.execute(q).all()
     for aid, helpful, not_helpful, known in sorted(rows, key=lambda r: (-int(r[2]), r[0])):
-        yield {"article_id": aid, "helpful": int(helpful), "not_helpful": int(not_helpful),
-               "known": None if known is None else bool(known)}
+        yield {
+            "article_id": aid,
+            "helpful": int(helpful),
+            "not_helpful": int(not_helpful),
+            "known": None if known is None else bool(known),
+        }
 
 
 def write_jsonl(url: str, out: TextIO, what: str = "requests") -> int:
     store = Store(url)
     n = 0
     try:
-        for item in (store.export() if what == "requests" else vote_lines(store)):
+        for item in store.export() if what == "requests" else vote_lines(store):
             out.write(json.dumps(line(item) if what == "requests" else item, ensure_ascii=False) + "\n")
             n += 1
     finally:

@@ -87,8 +87,11 @@ class RateLimiter:
             if tokens < 1:
                 wait = (1 - tokens) / self.rate
                 self._buckets[client] = (tokens, t)
-                raise Refused(429, [("$", f"too many requests from this address; try again in {wait:.0f} s")],
-                              {"Retry-After": str(max(1, round(wait)))})
+                raise Refused(
+                    429,
+                    [("$", f"too many requests from this address; try again in {wait:.0f} s")],
+                    {"Retry-After": str(max(1, round(wait)))},
+                )
             self._buckets[client] = (tokens - 1, t)
             if len(self._buckets) > self.max_clients:  # forget full buckets: they are the default
                 for key in [k for k, (n, _) in self._buckets.items() if n >= self.burst][: self.max_clients // 2]:

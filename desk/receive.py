@@ -48,8 +48,14 @@ class Answer:
 class Receiver:
     """The desk's logic over one store, one compiled policy and the known article ids."""
 
-    def __init__(self, settings: Settings, store: Store, policy: dict[str, Any], articles: set[str] | None,
-                 clock: Callable[[], dt.datetime] = now):
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        policy: dict[str, Any],
+        articles: set[str] | None,
+        clock: Callable[[], dt.datetime] = now,
+    ):
         self.settings = settings
         self.clock = clock  # the receipt time; tests and seeded screenshots pass their own
         self.store = store
@@ -74,7 +80,9 @@ class Receiver:
             raise Refused(422, [("$", f"expected a JSON object (a request payload), got {type(payload).__name__}")])
         if payload.get("id") != key:
             got = json.dumps(payload.get("id"))[:80]
-            raise Refused(422, [("$.id", f"does not match the Idempotency-Key header ({json.dumps(key)[:80]}); got {got}")])
+            raise Refused(
+                422, [("$.id", f"does not match the Idempotency-Key header ({json.dumps(key)[:80]}); got {got}")]
+            )
         bad_text = check_text(payload)
         if bad_text:
             raise Refused(422, bad_text)
@@ -92,8 +100,18 @@ class Receiver:
 
     def _replay(self, stored: dict[str, Any], digest: str) -> Answer:
         if stored["body_sha256"] != digest:
-            raise Refused(409, [("$.id", (f"request {stored['id']} was already received with a different body "
-                                 f"(reference {stored['reference']}); a new request needs a new id"))])
+            raise Refused(
+                409,
+                [
+                    (
+                        "$.id",
+                        (
+                            f"request {stored['id']} was already received with a different body "
+                            f"(reference {stored['reference']}); a new request needs a new id"
+                        ),
+                    )
+                ],
+            )
         return Answer(200, json.loads(stored["response"]))
 
     def _accept(self, payload: dict[str, Any], raw: bytes, digest: str) -> Answer:
@@ -104,8 +122,18 @@ class Receiver:
         except AnswersError as exc:
             raise Refused(422, exc.problems) from exc
         except CalendarRangeError as exc:
-            raise Refused(503, [("$", (f"the desk's policy calendar does not cover now ({exc}); "
-                                 "the owner must update the desk's policy. Try again later."))]) from exc
+            raise Refused(
+                503,
+                [
+                    (
+                        "$",
+                        (
+                            f"the desk's policy calendar does not cover now ({exc}); "
+                            "the owner must update the desk's policy. Try again later."
+                        ),
+                    )
+                ],
+            ) from exc
         # A listed partner's request is theirs. One whose partner is not listed is kept: the
         # customer asks PSIGEN who their partner is (no response clock; staff answer with the
         # partner's name), as intake/FORMATS.md says.
@@ -115,27 +143,49 @@ class Receiver:
         parent = self._parent(payload)
         reference = reference_for(payload["id"])
         response = {
-            "reference": reference, "id": payload["id"], "priority": desk["priority"],
-            "priority_label": desk["priority_label"], "response_hours": desk["response_hours"],
-            "respond_by": desk["respond_by"], "route": desk["route"], "eligibility": desk["eligibility"],
+            "reference": reference,
+            "id": payload["id"],
+            "priority": desk["priority"],
+            "priority_label": desk["priority_label"],
+            "response_hours": desk["response_hours"],
+            "respond_by": desk["respond_by"],
+            "route": desk["route"],
+            "eligibility": desk["eligibility"],
             "verified": not differences,
         }
         row = {
-            "id": payload["id"], "reference": reference, "schema_version": payload["schema_version"],
-            "kind": payload["kind"], "parent_id": parent, "received_at": received,
-            "created_at": payload["created_at"], "body": raw.decode("utf-8-sig"), "body_sha256": digest,
-            "policy_version": desk["policy_version"], "priority": desk["priority"],
-            "priority_label": desk["priority_label"], "response_hours": desk["response_hours"],
-            "respond_by": _instant(desk["respond_by"]), "respond_by_text": desk["respond_by"],
-            "route": desk["route"], "eligibility": desk["eligibility"],
-            "summary": payload["problem"]["summary"], "requester_email": payload["requester"]["email"],
+            "id": payload["id"],
+            "reference": reference,
+            "schema_version": payload["schema_version"],
+            "kind": payload["kind"],
+            "parent_id": parent,
+            "received_at": received,
+            "created_at": payload["created_at"],
+            "body": raw.decode("utf-8-sig"),
+            "body_sha256": digest,
+            "policy_version": desk["policy_version"],
+            "priority": desk["priority"],
+            "priority_label": desk["priority_label"],
+            "response_hours": desk["response_hours"],
+            "respond_by": _instant(desk["respond_by"]),
+            "respond_by_text": desk["respond_by"],
+            "route": desk["route"],
+            "eligibility": desk["eligibility"],
+            "summary": payload["problem"]["summary"],
+            "requester_email": payload["requester"]["email"],
             "classification": json.dumps(desk, ensure_ascii=False),
-            "differences": json.dumps(differences, ensure_ascii=False), "verified": not differences,
-            "state": "received", "response": json.dumps(response, ensure_ascii=False),
-            "product": payload["product"]["id"], "product_version": payload["product"]["version"],
+            "differences": json.dumps(differences, ensure_ascii=False),
+            "verified": not differences,
+            "state": "received",
+            "response": json.dumps(response, ensure_ascii=False),
+            "product": payload["product"]["id"],
+            "product_version": payload["product"]["version"],
         }
         new_events = [
-            ("received", {"created_at": payload["created_at"], "received_at": at, "schema_version": payload["schema_version"]}),
+            (
+                "received",
+                {"created_at": payload["created_at"], "received_at": at, "schema_version": payload["schema_version"]},
+            ),
             ("verified", {"verified": not differences, "differences": len(differences)}),
         ]
         link = ("escalated", {"by": payload["id"], "reason": payload["escalation"]["reason"]}) if parent else None
@@ -147,8 +197,18 @@ class Receiver:
             return self._replay(stored, digest)
         other = self.store.request_by_reference(reference)
         if other is not None:
-            raise Refused(409, [("$.id", (f"the reference {reference} of this id is already used by another request; "
-                                 "send the request again with a new id"))])
+            raise Refused(
+                409,
+                [
+                    (
+                        "$.id",
+                        (
+                            f"the reference {reference} of this id is already used by another request; "
+                            "send the request again with a new id"
+                        ),
+                    )
+                ],
+            )
         raise Refused(503, [("$", "the request could not be stored; try again")])
 
     def _accept_escalation(self, payload: dict[str, Any], raw: bytes, digest: str) -> Answer:
@@ -161,64 +221,118 @@ class Receiver:
         if parent is None and (ref := normalize_reference(said)):
             parent = self.store.request_by_reference(ref)
         if parent is None:
-            raise Refused(422, [("$.escalation.reference", (f"no request '{said[:80]}' at this desk: an escalation "
-                                                            "must name a request this desk received"))])
+            raise Refused(
+                422,
+                [
+                    (
+                        "$.escalation.reference",
+                        (
+                            f"no request '{said[:80]}' at this desk: an escalation "
+                            "must name a request this desk received"
+                        ),
+                    )
+                ],
+            )
         differences: list[dict[str, Any]] = []
         try:
-            differences = [{"field": d.field, "client": d.payload, "desk": d.expected, "basis": "at created_at"}
-                           for d in intake.verify(payload, self.policy)]
+            differences = [
+                {"field": d.field, "client": d.payload, "desk": d.expected, "basis": "at created_at"}
+                for d in intake.verify(payload, self.policy)
+            ]
         except PayloadError as exc:
             differences = [{"field": p, "client": None, "desk": m, "basis": "at created_at"} for p, m in exc.problems]
         reasons = {r["id"]: r["label"] for r in self.policy["escalation"]["reasons"]}
         reference = reference_for(payload["id"])
         response = {
-            "reference": reference, "id": payload["id"], "priority": parent["priority"],
-            "priority_label": parent["priority_label"], "response_hours": None, "respond_by": None,
-            "route": parent["route"], "eligibility": parent["eligibility"], "verified": not differences,
+            "reference": reference,
+            "id": payload["id"],
+            "priority": parent["priority"],
+            "priority_label": parent["priority_label"],
+            "response_hours": None,
+            "respond_by": None,
+            "route": parent["route"],
+            "eligibility": parent["eligibility"],
+            "verified": not differences,
         }
         summary = f"Escalation of {parent['reference']}: {reasons.get(esc['reason'], esc['reason'])}"
         row = {
-            "id": payload["id"], "reference": reference, "schema_version": 2, "kind": "escalation",
-            "parent_id": parent["id"], "received_at": received, "created_at": payload["created_at"],
-            "body": raw.decode("utf-8-sig"), "body_sha256": digest, "policy_version": self.policy["policy_version"],
-            "priority": parent["priority"], "priority_label": parent["priority_label"], "response_hours": None,
-            "respond_by": None, "respond_by_text": None, "route": parent["route"], "eligibility": parent["eligibility"],
-            "summary": summary[:200], "requester_email": payload["requester"]["email"],
-            "classification": json.dumps({"escalation_of": parent["reference"], "reason": esc["reason"],
-                                          "priority": parent["priority"]}, ensure_ascii=False),
-            "differences": json.dumps(differences, ensure_ascii=False), "verified": not differences,
-            "state": "received", "response": json.dumps(response, ensure_ascii=False),
-            "product": parent["product"], "product_version": parent["product_version"],
+            "id": payload["id"],
+            "reference": reference,
+            "schema_version": 2,
+            "kind": "escalation",
+            "parent_id": parent["id"],
+            "received_at": received,
+            "created_at": payload["created_at"],
+            "body": raw.decode("utf-8-sig"),
+            "body_sha256": digest,
+            "policy_version": self.policy["policy_version"],
+            "priority": parent["priority"],
+            "priority_label": parent["priority_label"],
+            "response_hours": None,
+            "respond_by": None,
+            "respond_by_text": None,
+            "route": parent["route"],
+            "eligibility": parent["eligibility"],
+            "summary": summary[:200],
+            "requester_email": payload["requester"]["email"],
+            "classification": json.dumps(
+                {"escalation_of": parent["reference"], "reason": esc["reason"], "priority": parent["priority"]},
+                ensure_ascii=False,
+            ),
+            "differences": json.dumps(differences, ensure_ascii=False),
+            "verified": not differences,
+            "state": "received",
+            "response": json.dumps(response, ensure_ascii=False),
+            "product": parent["product"],
+            "product_version": parent["product_version"],
         }
         at = received.isoformat(timespec="seconds")
-        new_events = [("received", {"created_at": payload["created_at"], "received_at": at, "schema_version": 2}),
-                      ("verified", {"verified": not differences, "differences": len(differences)})]
+        new_events = [
+            ("received", {"created_at": payload["created_at"], "received_at": at, "schema_version": 2}),
+            ("verified", {"verified": not differences, "differences": len(differences)}),
+        ]
         link = ("escalated", {"by": payload["id"], "reason": esc["reason"]})
         if self.store.insert_request(row, new_events, self.forward_to, link):
             return Answer(201, response)
         stored = self.store.request(payload["id"])
         if stored is not None:
             return self._replay(stored, digest)
-        raise Refused(409, [("$.id", (f"the reference {reference} of this id is already used by another request; "
-                                      "send the request again with a new id"))])
+        raise Refused(
+            409,
+            [
+                (
+                    "$.id",
+                    (
+                        f"the reference {reference} of this id is already used by another request; "
+                        "send the request again with a new id"
+                    ),
+                )
+            ],
+        )
 
     def _partner_message(self, route: str) -> str:
         partner = next((p for p in self.policy["partners"]["directory"] if p["id"] == route), None)
         if partner is None:
             return f"this request is routed to '{route}', not to this desk"
         how = " ".join(x for x in (partner.get("submission", ""), partner.get("email", "")) if x)
-        return (f"this request belongs to {partner['name']}, who gives you first-level support; "
-                f"this desk does not take it. {how}").strip()
+        return (
+            f"this request belongs to {partner['name']}, who gives you first-level support; "
+            f"this desk does not take it. {how}"
+        ).strip()
 
-    def _differences(self, payload: dict[str, Any], desk: dict[str, Any], received: dt.datetime) -> list[dict[str, Any]]:
+    def _differences(
+        self, payload: dict[str, Any], desk: dict[str, Any], received: dt.datetime
+    ) -> list[dict[str, Any]]:
         """Client vs desk: what the client claims at its own time, and what cannot depend on time."""
         out: list[dict[str, Any]] = []
         try:
             for d in intake.verify(payload, self.policy):
                 out.append({"field": d.field, "client": d.payload, "desk": d.expected, "basis": "at created_at"})
         except PayloadError as exc:
-            out += [{"field": "created_at", "client": payload["created_at"], "desk": m, "basis": "at created_at"}
-                    for _, m in exc.problems]
+            out += [
+                {"field": "created_at", "client": payload["created_at"], "desk": m, "basis": "at created_at"}
+                for _, m in exc.problems
+            ]
         client = payload["classification"]
         seen = {(d["field"], json.dumps(d["client"]), json.dumps(d["desk"])) for d in out}
         for k, v in desk.items():
@@ -229,10 +343,19 @@ class Receiver:
                 out.append({"field": key[0], "client": client.get(k), "desk": v, "basis": "at receipt"})
         created = _instant(payload["created_at"])
         lim = self.settings.limits
-        if created is not None and not (received - dt.timedelta(seconds=lim.max_age_s) <= created
-                                        <= received + dt.timedelta(seconds=lim.max_future_s)):
-            out.append({"field": "created_at", "client": payload["created_at"], "desk": received.isoformat(timespec="seconds"),
-                        "basis": f"allowed: {lim.max_age_s} s before to {lim.max_future_s} s after receipt"})
+        if created is not None and not (
+            received - dt.timedelta(seconds=lim.max_age_s)
+            <= created
+            <= received + dt.timedelta(seconds=lim.max_future_s)
+        ):
+            out.append(
+                {
+                    "field": "created_at",
+                    "client": payload["created_at"],
+                    "desk": received.isoformat(timespec="seconds"),
+                    "basis": f"allowed: {lim.max_age_s} s before to {lim.max_future_s} s after receipt",
+                }
+            )
         return out
 
     def _parent(self, payload: dict[str, Any]) -> str | None:
@@ -252,8 +375,16 @@ class Receiver:
         if row is None:
             raise Refused(404, [("$.reference", f"no request with reference '{reference[:40]}' at this desk")])
         # Only what the wizard needs to say "we know this request": no name, email or text.
-        return Answer(200, {"reference": row["reference"], "id": row["id"], "priority": row["priority"],
-                            "respond_by": row["respond_by_text"], "state": row["state"]})
+        return Answer(
+            200,
+            {
+                "reference": row["reference"],
+                "id": row["id"],
+                "priority": row["priority"],
+                "respond_by": row["respond_by_text"],
+                "state": row["state"],
+            },
+        )
 
     # ----- POST /api/feedback, POST /api/deflections --------------------------------------------------
     def feedback(self, raw: bytes) -> Answer:
@@ -275,8 +406,10 @@ class Receiver:
         except PayloadError as exc:
             raise Refused(400, exc.problems) from exc
         check_depth(value, self.settings.limits.max_depth)
-        errors = sorted(jsonschema.Draft202012Validator(_schema(schema_name)).iter_errors(value),
-                        key=lambda e: list(map(str, e.absolute_path)))
+        errors = sorted(
+            jsonschema.Draft202012Validator(_schema(schema_name)).iter_errors(value),
+            key=lambda e: list(map(str, e.absolute_path)),
+        )
         problems = [(payloads.json_path(e.absolute_path), _short(e.message)) for e in errors] + check_text(value)
         if problems:
             raise Refused(422, problems)
@@ -309,7 +442,9 @@ def _instant(text: str | None) -> dt.datetime | None:
 
 def load_policy(settings: Settings) -> dict[str, Any]:
     """--policy, else the --site's compiled policy, else the project's policy file."""
-    path = settings.policy_file or (settings.site_dir / "policy" / "compiled-policy.json" if settings.site_dir else None)
+    path = settings.policy_file or (
+        settings.site_dir / "policy" / "compiled-policy.json" if settings.site_dir else None
+    )
     try:
         return intake.compiled_policy(path)
     except KbError:

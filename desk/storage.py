@@ -26,60 +26,63 @@ metadata = sa.MetaData()
 TZ = sa.DateTime(timezone=True)
 
 requests = sa.Table(
-    "requests", metadata,
-    sa.Column("id", sa.String(64), primary_key=True),            # the payload id (= Idempotency-Key)
+    "requests",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # the payload id (= Idempotency-Key)
     sa.Column("reference", sa.String(9), nullable=False),
     sa.Column("schema_version", sa.Integer, nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("parent_id", sa.String(64), sa.ForeignKey("requests.id"), nullable=True),  # escalation of
     sa.Column("received_at", TZ, nullable=False),
-    sa.Column("created_at", sa.String(40), nullable=False),      # the client's claim, as sent
-    sa.Column("body", sa.Text, nullable=False),                  # the payload, verbatim
-    sa.Column("body_sha256", sa.String(64), nullable=False),     # of the canonical JSON: replay check
+    sa.Column("created_at", sa.String(40), nullable=False),  # the client's claim, as sent
+    sa.Column("body", sa.Text, nullable=False),  # the payload, verbatim
+    sa.Column("body_sha256", sa.String(64), nullable=False),  # of the canonical JSON: replay check
     sa.Column("policy_version", sa.String(50), nullable=False),
     sa.Column("priority", sa.String(10), nullable=False),
     sa.Column("priority_label", sa.String(200), nullable=False),
     sa.Column("response_hours", sa.Float, nullable=True),
-    sa.Column("respond_by", TZ, nullable=True),                  # the staff queue's order
+    sa.Column("respond_by", TZ, nullable=True),  # the staff queue's order
     sa.Column("respond_by_text", sa.String(40), nullable=True),  # as answered, with the policy's offset
     sa.Column("route", sa.String(100), nullable=False),
     sa.Column("eligibility", sa.String(30), nullable=False),
     sa.Column("summary", sa.String(200), nullable=False),
     sa.Column("requester_email", sa.String(254), nullable=False),
-    sa.Column("classification", sa.Text, nullable=False),        # JSON: the desk's, which wins
-    sa.Column("differences", sa.Text, nullable=False),           # JSON: client vs desk, for staff
+    sa.Column("classification", sa.Text, nullable=False),  # JSON: the desk's, which wins
+    sa.Column("differences", sa.Text, nullable=False),  # JSON: client vs desk, for staff
     sa.Column("verified", sa.Boolean, nullable=False),
     sa.Column("state", sa.String(30), nullable=False),
-    sa.Column("response", sa.Text, nullable=False),              # JSON answered with 201, replayed with 200
-    sa.Column("product", sa.String(100), nullable=True),         # from the payload (staff filters, reports)
+    sa.Column("response", sa.Text, nullable=False),  # JSON answered with 201, replayed with 200
+    sa.Column("product", sa.String(100), nullable=True),  # from the payload (staff filters, reports)
     sa.Column("product_version", sa.String(50), nullable=True),
-    sa.Column("acknowledged_at", TZ, nullable=True),             # the first response (staff "Acknowledged")
+    sa.Column("acknowledged_at", TZ, nullable=True),  # the first response (staff "Acknowledged")
     sa.Column("acknowledged_by", sa.String(100), nullable=True),
-    sa.Column("met", sa.Boolean, nullable=True),                 # acknowledged by respond_by? None: no clock
+    sa.Column("met", sa.Boolean, nullable=True),  # acknowledged by respond_by? None: no clock
     sa.UniqueConstraint("reference", name="uq_requests_reference"),
     sa.Index("ix_requests_queue", "state", "respond_by"),
 )
 
 events = sa.Table(
-    "events", metadata,
+    "events",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("request_id", sa.String(64), sa.ForeignKey("requests.id"), nullable=False),
     sa.Column("at", TZ, nullable=False),
     sa.Column("type", sa.String(30), nullable=False),
-    sa.Column("detail", sa.Text, nullable=False),                # JSON
+    sa.Column("detail", sa.Text, nullable=False),  # JSON
     sa.Index("ix_events_request", "request_id", "id"),
 )
 
 outbox = sa.Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("request_id", sa.String(64), sa.ForeignKey("requests.id"), nullable=False),
     sa.Column("target", sa.String(20), nullable=False),
-    sa.Column("state", sa.String(20), nullable=False),           # pending | done | dead
+    sa.Column("state", sa.String(20), nullable=False),  # pending | done | dead
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("next_attempt_at", TZ, nullable=False),
-    sa.Column("locked_until", TZ, nullable=True),                # a worker's lease on the row
-    sa.Column("remote_id", sa.String(100), nullable=True),       # ticket id / issue key / Message-ID
+    sa.Column("locked_until", TZ, nullable=True),  # a worker's lease on the row
+    sa.Column("remote_id", sa.String(100), nullable=True),  # ticket id / issue key / Message-ID
     sa.Column("last_error", sa.Text, nullable=True),
     sa.Column("updated_at", TZ, nullable=False),
     sa.UniqueConstraint("request_id", "target", name="uq_outbox_request_target"),
@@ -87,18 +90,20 @@ outbox = sa.Table(
 )
 
 votes = sa.Table(
-    "votes", metadata,
+    "votes",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("article_id", sa.String(200), nullable=False),
     sa.Column("helpful", sa.Boolean, nullable=False),
-    sa.Column("ts", sa.String(40), nullable=False),              # the browser's time, as sent
+    sa.Column("ts", sa.String(40), nullable=False),  # the browser's time, as sent
     sa.Column("received_at", TZ, nullable=False),
-    sa.Column("article_known", sa.Boolean, nullable=True),       # None: the desk has no article list
+    sa.Column("article_known", sa.Boolean, nullable=True),  # None: the desk has no article list
     sa.Index("ix_votes_article", "article_id"),
 )
 
 deflections = sa.Table(
-    "deflections", metadata,
+    "deflections",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("article_id", sa.String(200), nullable=False),
     sa.Column("ts", sa.String(40), nullable=False),
@@ -109,7 +114,8 @@ deflections = sa.Table(
 )
 
 counters = sa.Table(
-    "counters", metadata,
+    "counters",
+    metadata,
     sa.Column("day", sa.String(10), primary_key=True),
     sa.Column("name", sa.String(50), primary_key=True),
     sa.Column("count", sa.Integer, nullable=False),
@@ -117,7 +123,8 @@ counters = sa.Table(
 
 # ----- staff (revision 0002) ------------------------------------------------------------------------
 staff_users = sa.Table(
-    "staff_users", metadata,
+    "staff_users",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("password_hash", sa.String(200), nullable=False),  # argon2id, with its parameters
@@ -126,23 +133,26 @@ staff_users = sa.Table(
 )
 
 staff_sessions = sa.Table(
-    "staff_sessions", metadata,
+    "staff_sessions",
+    metadata,
     sa.Column("token_sha256", sa.String(64), primary_key=True),  # the cookie holds the token itself
     sa.Column("user_id", sa.Integer, sa.ForeignKey("staff_users.id"), nullable=False),
-    sa.Column("csrf", sa.String(64), nullable=False),            # every form of this session carries it
+    sa.Column("csrf", sa.String(64), nullable=False),  # every form of this session carries it
     sa.Column("created_at", TZ, nullable=False),
     sa.Column("expires_at", TZ, nullable=False),
 )
 
 sign_in_failures = sa.Table(
-    "sign_in_failures", metadata,
-    sa.Column("name", sa.String(100), primary_key=True),         # as typed (lower case): known or not
+    "sign_in_failures",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),  # as typed (lower case): known or not
     sa.Column("failures", sa.Integer, nullable=False),
     sa.Column("last_at", TZ, nullable=False),
 )
 
 read_tokens = sa.Table(
-    "read_tokens", metadata,
+    "read_tokens",
+    metadata,
     sa.Column("token_sha256", sa.String(64), primary_key=True),  # for `kb lint --feedback URL`
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("created_at", TZ, nullable=False),
@@ -216,8 +226,13 @@ class Store:
             row = conn.execute(sa.select(requests).where(requests.c.reference == reference)).mappings().first()
         return dict(row) if row else None
 
-    def insert_request(self, row: dict[str, Any], new_events: list[tuple[str, dict[str, Any]]],
-                       forward_to: str | None, parent_event: tuple[str, dict[str, Any]] | None = None) -> bool:
+    def insert_request(
+        self,
+        row: dict[str, Any],
+        new_events: list[tuple[str, dict[str, Any]]],
+        forward_to: str | None,
+        parent_event: tuple[str, dict[str, Any]] | None = None,
+    ) -> bool:
         """Store a request, its first events and its outbox row in one transaction.
 
         False when the id or the reference is already taken (the caller looks at which).
@@ -231,17 +246,27 @@ class Store:
                 if parent_event and row.get("parent_id"):
                     _event(conn, row["parent_id"], at, *parent_event)
                 if forward_to:
-                    conn.execute(sa.insert(outbox).values(
-                        request_id=row["id"], target=forward_to, state="pending", attempts=0,
-                        next_attempt_at=at, updated_at=at))
+                    conn.execute(
+                        sa.insert(outbox).values(
+                            request_id=row["id"],
+                            target=forward_to,
+                            state="pending",
+                            attempts=0,
+                            next_attempt_at=at,
+                            updated_at=at,
+                        )
+                    )
         except sa.exc.IntegrityError:
             return False
         return True
 
     def events(self, request_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(events).where(events.c.request_id == request_id)
-                                .order_by(events.c.id)).mappings().all()
+            rows = (
+                conn.execute(sa.select(events).where(events.c.request_id == request_id).order_by(events.c.id))
+                .mappings()
+                .all()
+            )
         return [_event_out(r) for r in rows]
 
     def export(self, batch: int = 500) -> Iterator[dict[str, Any]]:
@@ -257,12 +282,14 @@ class Store:
                     return
                 ids = [r["id"] for r in rows]
                 evs: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-                for e in conn.execute(sa.select(events).where(events.c.request_id.in_(ids))
-                                      .order_by(events.c.id)).mappings():
+                for e in conn.execute(
+                    sa.select(events).where(events.c.request_id.in_(ids)).order_by(events.c.id)
+                ).mappings():
                     evs[e["request_id"]].append(_event_out(e))
                 box: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-                for o in conn.execute(sa.select(outbox).where(outbox.c.request_id.in_(ids))
-                                      .order_by(outbox.c.id)).mappings():
+                for o in conn.execute(
+                    sa.select(outbox).where(outbox.c.request_id.in_(ids)).order_by(outbox.c.id)
+                ).mappings():
                     box[o["request_id"]].append(_outbox_out(o))
                 for r in rows:
                     yield {"request": r, "events": evs[r["id"]], "outbox": box[r["id"]]}
@@ -271,32 +298,45 @@ class Store:
     # ----- votes, deflections, counters -------------------------------------------------------------
     def add_vote(self, article_id: str, helpful: bool, ts: str, known: bool | None) -> None:
         with self.write() as conn:
-            conn.execute(sa.insert(votes).values(article_id=article_id, helpful=helpful, ts=ts,
-                                                 received_at=now(), article_known=known))
+            conn.execute(
+                sa.insert(votes).values(
+                    article_id=article_id, helpful=helpful, ts=ts, received_at=now(), article_known=known
+                )
+            )
 
     def add_deflection(self, article_id: str, ts: str, query: str | None, known: bool | None) -> None:
         with self.write() as conn:
-            conn.execute(sa.insert(deflections).values(article_id=article_id, ts=ts, query=query,
-                                                       received_at=now(), article_known=known))
+            conn.execute(
+                sa.insert(deflections).values(
+                    article_id=article_id, ts=ts, query=query, received_at=now(), article_known=known
+                )
+            )
 
     def count(self, name: str) -> None:
         """Add one to today's counter `name` (refused bots, rate-limited clients, ...)."""
         day = now().date().isoformat()
         with self.write() as conn:
-            done = conn.execute(sa.update(counters).where(counters.c.day == day, counters.c.name == name)
-                                .values(count=counters.c.count + 1)).rowcount
+            done = conn.execute(
+                sa.update(counters)
+                .where(counters.c.day == day, counters.c.name == name)
+                .values(count=counters.c.count + 1)
+            ).rowcount
             if not done:
                 try:
                     with conn.begin_nested():
                         conn.execute(sa.insert(counters).values(day=day, name=name, count=1))
                 except sa.exc.IntegrityError:  # another process inserted it first
-                    conn.execute(sa.update(counters).where(counters.c.day == day, counters.c.name == name)
-                                 .values(count=counters.c.count + 1))
+                    conn.execute(
+                        sa.update(counters)
+                        .where(counters.c.day == day, counters.c.name == name)
+                        .values(count=counters.c.count + 1)
+                    )
 
     def counter_totals(self) -> dict[str, int]:
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(counters.c.name, sa.func.sum(counters.c.count))
-                                .group_by(counters.c.name)).all()
+            rows = conn.execute(
+                sa.select(counters.c.name, sa.func.sum(counters.c.count)).group_by(counters.c.name)
+            ).all()
         return {name: int(total) for name, total in rows}
 
     def table_rows(self, table: sa.Table) -> list[dict[str, Any]]:
@@ -314,13 +354,24 @@ class Store:
         until = t + dt.timedelta(seconds=lease_s)
         free = sa.or_(outbox.c.locked_until.is_(None), outbox.c.locked_until < t)
         with self.engine.connect() as conn:
-            ids = conn.execute(sa.select(outbox.c.id).where(outbox.c.state == "pending", outbox.c.next_attempt_at <= t, free)
-                               .order_by(outbox.c.next_attempt_at).limit(limit)).scalars().all()
+            ids = (
+                conn.execute(
+                    sa.select(outbox.c.id)
+                    .where(outbox.c.state == "pending", outbox.c.next_attempt_at <= t, free)
+                    .order_by(outbox.c.next_attempt_at)
+                    .limit(limit)
+                )
+                .scalars()
+                .all()
+            )
         claimed = []
         for oid in ids:
             with self.write() as conn:
-                got = conn.execute(sa.update(outbox).where(outbox.c.id == oid, outbox.c.state == "pending", free)
-                                   .values(locked_until=until, attempts=outbox.c.attempts + 1, updated_at=t)).rowcount
+                got = conn.execute(
+                    sa.update(outbox)
+                    .where(outbox.c.id == oid, outbox.c.state == "pending", free)
+                    .values(locked_until=until, attempts=outbox.c.attempts + 1, updated_at=t)
+                ).rowcount
                 if got:
                     row = conn.execute(sa.select(outbox).where(outbox.c.id == oid)).mappings().one()
                     claimed.append(dict(row))
@@ -329,25 +380,49 @@ class Store:
     def forwarded(self, row: dict[str, Any], remote_id: str, found: bool) -> None:
         t = now()
         with self.write() as conn:
-            conn.execute(sa.update(outbox).where(outbox.c.id == row["id"]).values(
-                state="done", remote_id=remote_id, locked_until=None, last_error=None, updated_at=t))
+            conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id == row["id"])
+                .values(state="done", remote_id=remote_id, locked_until=None, last_error=None, updated_at=t)
+            )
             conn.execute(sa.update(requests).where(requests.c.id == row["request_id"]).values(state="forwarded"))
-            _event(conn, row["request_id"], t, "forwarded",
-                   {"target": row["target"], "remote_id": remote_id, "attempt": row["attempts"],
-                    "found_existing": found})
+            _event(
+                conn,
+                row["request_id"],
+                t,
+                "forwarded",
+                {"target": row["target"], "remote_id": remote_id, "attempt": row["attempts"], "found_existing": found},
+            )
 
     def forward_failed(self, row: dict[str, Any], error: str, retry_at: dt.datetime | None) -> None:
         """An attempt failed: retry at `retry_at`, or dead-letter the row (None)."""
         t = now()
         state = "pending" if retry_at else "dead"
         with self.write() as conn:
-            conn.execute(sa.update(outbox).where(outbox.c.id == row["id"]).values(
-                state=state, last_error=error[:2000], locked_until=None, next_attempt_at=retry_at or t, updated_at=t))
-            conn.execute(sa.update(requests).where(requests.c.id == row["request_id"])
-                         .values(state="forward_failed" if retry_at else "dead_letter"))
-            _event(conn, row["request_id"], t, "forward_failed" if retry_at else "dead_lettered",
-                   {"target": row["target"], "attempt": row["attempts"], "error": error[:2000],
-                    "retry_at": retry_at.isoformat() if retry_at else None})
+            conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id == row["id"])
+                .values(
+                    state=state, last_error=error[:2000], locked_until=None, next_attempt_at=retry_at or t, updated_at=t
+                )
+            )
+            conn.execute(
+                sa.update(requests)
+                .where(requests.c.id == row["request_id"])
+                .values(state="forward_failed" if retry_at else "dead_letter")
+            )
+            _event(
+                conn,
+                row["request_id"],
+                t,
+                "forward_failed" if retry_at else "dead_lettered",
+                {
+                    "target": row["target"],
+                    "attempt": row["attempts"],
+                    "error": error[:2000],
+                    "retry_at": retry_at.isoformat() if retry_at else None,
+                },
+            )
 
     def outbox_counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -356,8 +431,9 @@ class Store:
 
 
 def _event(conn: Connection, request_id: str, at: dt.datetime, kind: str, detail: dict[str, Any]) -> None:
-    conn.execute(sa.insert(events).values(request_id=request_id, at=at, type=kind,
-                                           detail=json.dumps(detail, ensure_ascii=False)))
+    conn.execute(
+        sa.insert(events).values(request_id=request_id, at=at, type=kind, detail=json.dumps(detail, ensure_ascii=False))
+    )
 
 
 def _event_out(row: Any) -> dict[str, Any]:
@@ -365,5 +441,10 @@ def _event_out(row: Any) -> dict[str, Any]:
 
 
 def _outbox_out(row: Any) -> dict[str, Any]:
-    return {"target": row["target"], "state": row["state"], "attempts": row["attempts"],
-            "remote_id": row["remote_id"], "last_error": row["last_error"]}
+    return {
+        "target": row["target"],
+        "state": row["state"],
+        "attempts": row["attempts"],
+        "remote_id": row["remote_id"],
+        "last_error": row["last_error"],
+    }

@@ -66,7 +66,8 @@ def business_seconds(start: Any, end: Any, policy: dict[str, Any] | None = None)
 
 def verify(payload: Any, policy: dict[str, Any] | None = None) -> list:
     """Differences from the policy (empty: agrees); PayloadError when it cannot be checked."""
-    from .payload import parse, verify as _verify
+    from .payload import parse
+    from .payload import verify as _verify
 
     if isinstance(payload, (str, bytes)):
         payload = parse(payload)
@@ -90,8 +91,9 @@ def export(payload: Any, to: str, policy: dict[str, Any] | None = None, force: b
         payload = parse(payload)
     differences = _verify(payload, policy)
     if differences and not force:
-        raise PayloadDiffers(differences, then="Not exported: check the payload, or export it marked "
-                             "as unverified with --force.")
+        raise PayloadDiffers(
+            differences, then="Not exported: check the payload, or export it marked as unverified with --force."
+        )
     return _export(payload, to, policy, differences)
 
 

@@ -18,14 +18,26 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 Policy = dict[str, Any]
-DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
-             "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
 EFFECT_TEXT = {"not_covered": "Not covered", "special_services": "Special Service"}
 HOLIDAYS_SHOWN = 12
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
-_env = Environment(loader=PackageLoader("intake", "templates"), autoescape=True,
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=PackageLoader("intake", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def _render(block: str, **data: Any) -> str:
@@ -60,19 +72,27 @@ def _condition(policy: Policy, when: list[dict[str, Any]]) -> list[list[dict[str
         for fact, cond in alt.items():
             q = qs.get(fact)
             vals = cond.get("in") or cond.get("not") or []
-            parts.append({
-                "question": _ask(policy, fact) if q else None,
-                "fact": fact.replace("_", " "),
-                "answers": [_label(q, v) if q else v.replace("_", " ") for v in vals],
-                "negated": "not" in cond,
-            })
+            parts.append(
+                {
+                    "question": _ask(policy, fact) if q else None,
+                    "fact": fact.replace("_", " "),
+                    "answers": [_label(q, v) if q else v.replace("_", " ") for v in vals],
+                    "negated": "not" in cond,
+                }
+            )
         alts.append(parts)
     return alts
 
 
 def _exclusion(policy: Policy, x: dict[str, Any]) -> dict[str, Any]:
-    return {"id": x["id"], "number": x["number"], "seed": x["seed"], "explain": x["explain"],
-            "effect": EFFECT_TEXT[x["effect"]], "ask": _ask(policy, x["question"])}
+    return {
+        "id": x["id"],
+        "number": x["number"],
+        "seed": x["seed"],
+        "explain": x["explain"],
+        "effect": EFFECT_TEXT[x["effect"]],
+        "ask": _ask(policy, x["question"]),
+    }
 
 
 def _hours(h: float) -> str:
@@ -83,31 +103,48 @@ def _hours(h: float) -> str:
 def severity(policy: Policy, request_url: str) -> str:
     table = policy["tables"]["priority"]
     prios = {p["id"]: p for p in policy["priorities"]}
-    rows = [{"situation": _condition(policy, r["when"]),
-             "time": _hours(prios[r["priority"]]["response_hours"]),
-             "label": f"{r['priority']} {prios[r['priority']]['label']}"} for r in table["rules"]]
+    rows = [
+        {
+            "situation": _condition(policy, r["when"]),
+            "time": _hours(prios[r["priority"]]["response_hours"]),
+            "label": f"{r['priority']} {prios[r['priority']]['label']}",
+        }
+        for r in table["rules"]
+    ]
     times: dict[float, list[str]] = {}
     for p in policy["priorities"]:  # worst first, so the times come out fastest first
         times.setdefault(p["response_hours"], []).append(f"{p['id']} {p['label']}")
     count = NUMBER_WORDS[len(times)] if len(times) < len(NUMBER_WORDS) else str(len(times))
-    return _render("severity", request_url=request_url, rows=rows, count=count,
-                   vendor=policy["vendor"]["short_name"],
-                   times=[{"time": _hours(h), "labels": labels} for h, labels in times.items()],
-                   asks=[_ask(policy, q) for q in table["inputs"]])
+    return _render(
+        "severity",
+        request_url=request_url,
+        rows=rows,
+        count=count,
+        vendor=policy["vendor"]["short_name"],
+        times=[{"time": _hours(h), "labels": labels} for h, labels in times.items()],
+        asks=[_ask(policy, q) for q in table["inputs"]],
+    )
 
 
 def hours(policy: Policy, request_url: str, today: dt.date | None = None) -> str:
     cal = policy["calendar"]
     today = today or dt.date.today()
-    days = [{"day": DAY_NAMES[d], "hours": ", ".join(f"{a}–{b}" for a, b in ranges)}
-            for d, ranges in cal["weekly"].items()]
+    days = [
+        {"day": DAY_NAMES[d], "hours": ", ".join(f"{a}–{b}" for a, b in ranges)} for d, ranges in cal["weekly"].items()
+    ]
     holidays = [h for h in cal["holidays"] if today.isoformat() <= h["date"]][:HOLIDAYS_SHOWN]
     qs = _questions(policy)
-    outside = next((x for x in policy["exclusions"]
-                    if qs.get(x["question"], {}).get("clause") == "special_services"), None)
-    return _render("hours", request_url=request_url, timezone=cal["timezone"], days=days,
-                   holidays=holidays,
-                   outside=_ask(policy, outside["question"]) if outside else None)
+    outside = next(
+        (x for x in policy["exclusions"] if qs.get(x["question"], {}).get("clause") == "special_services"), None
+    )
+    return _render(
+        "hours",
+        request_url=request_url,
+        timezone=cal["timezone"],
+        days=days,
+        holidays=holidays,
+        outside=_ask(policy, outside["question"]) if outside else None,
+    )
 
 
 def routing(policy: Policy, request_url: str) -> str:
@@ -115,40 +152,59 @@ def routing(policy: Policy, request_url: str) -> str:
     rules = []
     for r in policy["tables"]["route"]["rules"]:
         to_partner = isinstance(r["route"], dict)
-        target = ("your distributor or reseller (first-level support)" if to_partner
-                  else vendor["short_name"] if r["route"] == vendor["id"] else r["route"])
-        rules.append({"situation": _condition(policy, r["when"]), "target": target,
-                      "own_times": not r["clock"]})
+        target = (
+            "your distributor or reseller (first-level support)"
+            if to_partner
+            else vendor["short_name"]
+            if r["route"] == vendor["id"]
+            else r["route"]
+        )
+        rules.append({"situation": _condition(policy, r["when"]), "target": target, "own_times": not r["clock"]})
     partners = [{**p, "regions": ", ".join(p["regions"])} for p in policy["partners"]["directory"]]
-    return _render("routing", request_url=request_url, rules=rules, partners=partners,
-                   asks=[_ask(policy, q) for q in policy["tables"]["route"]["inputs"]])
+    return _render(
+        "routing",
+        request_url=request_url,
+        rules=rules,
+        partners=partners,
+        asks=[_ask(policy, q) for q in policy["tables"]["route"]["inputs"]],
+    )
 
 
 def exclusions(policy: Policy, request_url: str) -> str:
-    return _render("exclusions", request_url=request_url, vendor=policy["vendor"]["short_name"],
-                   definition=policy["special_services_definition"],
-                   items=[_exclusion(policy, x) for x in policy["exclusions"]])
+    return _render(
+        "exclusions",
+        request_url=request_url,
+        vendor=policy["vendor"]["short_name"],
+        definition=policy["special_services_definition"],
+        items=[_exclusion(policy, x) for x in policy["exclusions"]],
+    )
 
 
 def _exclusions_with(effect: str) -> Callable[[Policy, str], str]:
     """The renderer of one effect's exclusions (the "What's included" article's two lists)."""
+
     def render(policy: Policy, request_url: str) -> str:
         items = [_exclusion(policy, x) for x in policy["exclusions"] if x["effect"] == effect]
         return _render("exclusion-list", request_url=request_url, items=items)
+
     return render
 
 
 def responsibilities(policy: Policy, request_url: str) -> str:
-    items = [{"number": r["number"], "text": r["text"], "ask": _ask(policy, r["question"])}
-             for r in policy["responsibilities"]]
-    return _render("responsibilities", request_url=request_url, items=items,
-                   consequence=policy["responsibilities_consequence"])
+    items = [
+        {"number": r["number"], "text": r["text"], "ask": _ask(policy, r["question"])}
+        for r in policy["responsibilities"]
+    ]
+    return _render(
+        "responsibilities", request_url=request_url, items=items, consequence=policy["responsibilities_consequence"]
+    )
 
 
 def escalation(policy: Policy, request_url: str) -> str:
     esc = policy["escalation"]
-    return _render("escalation", request_url=request_url, text=esc["text"],
-                   reasons=[r["label"] for r in esc["reasons"]])
+    return _render(
+        "escalation", request_url=request_url, text=esc["text"], reasons=[r["label"] for r in esc["reasons"]]
+    )
 
 
 def version(policy: Policy, request_url: str) -> str:

@@ -77,11 +77,12 @@ def _local(day: dt.date, minutes: int, tz: zoneinfo.ZoneInfo) -> int:
 
 def offsets(tz: zoneinfo.ZoneInfo, start: int, end: int) -> list[list[int]]:
     """[[from_epoch_s, offset_minutes], ...]: the first entry covers everything before `start`."""
+
     def off(t: int) -> int:
-        u = dt.datetime.fromtimestamp(t, dt.timezone.utc).astimezone(tz).utcoffset()
+        u = dt.datetime.fromtimestamp(t, dt.UTC).astimezone(tz).utcoffset()
         return int(u.total_seconds() // 60) if u is not None else 0
 
-    out = [[-(2 ** 53) + 1, off(start)]]
+    out = [[-(2**53) + 1, off(start)]]
     t, cur = start, off(start)
     while t < end:
         nxt = min(t + HOUR, end)

@@ -10,8 +10,9 @@ Used by `kb lint`, `kb intake check`, and the kb-intake MkDocs plugin.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path as FsPath
-from typing import Any, Iterable
+from typing import Any
 
 from kbcore import policyfile
 from kbcore.policyfile import PolicyFile
@@ -113,7 +114,12 @@ def _check_when(ctx: Ctx, path: tuple, raw: Any, domains: dict[str, list[str]], 
             for w in want if isinstance(want, list) else [want]:
                 v = norm_value(w)
                 if v not in domains[fact]:
-                    ctx.add(p + (fact,), "POL201", f"'{v}' is not an option of '{fact}'{did_you_mean(v, domains[fact])} (options: {', '.join(domains[fact])})")
+                    ctx.add(
+                        p + (fact,),
+                        "POL201",
+                        f"'{v}' is not an option of '{fact}'{did_you_mean(v, domains[fact])} (options: "
+                        f"{', '.join(domains[fact])})",
+                    )
 
 
 def _references(data: dict, ctx: Ctx, sound: set[str]) -> None:
@@ -124,12 +130,20 @@ def _references(data: dict, ctx: Ctx, sound: set[str]) -> None:
                 ctx.add(("products", i, "versions", j, "version"), "POL106", f"duplicate version '{v['version']}'")
             seen.add(v["version"])
             if v.get("support_ends") and v["support_ends"] < v["released"]:
-                ctx.add(("products", i, "versions", j, "support_ends"), "POL104", f"support ends ({v['support_ends']}) before the release ({v['released']})")
+                ctx.add(
+                    ("products", i, "versions", j, "support_ends"),
+                    "POL104",
+                    f"support ends ({v['support_ends']}) before the release ({v['released']})",
+                )
     partner_ids = [p["id"] for p in data["partners"].get("directory") or []]
     vendor_id = data.get("vendor", {}).get("id") if isinstance(data.get("vendor"), dict) else None
     for i, pid in enumerate(partner_ids):
         if pid == vendor_id:
-            ctx.add(("partners", "directory", i, "id"), "POL106", f"partner id '{pid}' is the vendor's id; routes could not tell them apart")
+            ctx.add(
+                ("partners", "directory", i, "id"),
+                "POL106",
+                f"partner id '{pid}' is the vendor's id; routes could not tell them apart",
+            )
 
     questions = resolve_questions(data)
     domains = _domains(questions)
@@ -142,54 +156,106 @@ def _references(data: dict, ctx: Ctx, sound: set[str]) -> None:
         for j, v in enumerate(vals):
             if v in vals[:j] or v in domains[q["id"]][: len(domains[q["id"]]) - len(vals)]:
                 ctx.add(path + ("options", j, "value"), "POL106", f"duplicate option value '{v}'")
-        if q.get("options_from") in ("versions", "deployments") and "products" not in [x.get("options_from") for x in data["questions"][:i]]:
-            ctx.add(path + ("options_from",), "POL201", f"options_from: {q['options_from']} needs an earlier question with options_from: products")
+        if q.get("options_from") in ("versions", "deployments") and "products" not in [
+            x.get("options_from") for x in data["questions"][:i]
+        ]:
+            ctx.add(
+                path + ("options_from",),
+                "POL201",
+                f"options_from: {q['options_from']} needs an earlier question with options_from: products",
+            )
         if "when" in q:
             _check_when(ctx, path + ("when",), q["when"], domains, order, "a question")
             for alt in q["when"] if isinstance(q["when"], list) else [q["when"]]:
                 for fact in [f for f in (alt if isinstance(alt, dict) else []) if f in order[i:]]:
-                    ctx.add(path + ("when",), "POL202",
-                            f"asked only depending on '{fact}', which is asked {'later' if fact != q['id'] else 'here'}; a question can depend only on earlier ones")
+                    ctx.add(
+                        path + ("when",),
+                        "POL202",
+                        f"asked only depending on '{fact}', which is asked {'later' if fact != q['id'] else 'here'}; "
+                        "a question can depend only on earlier ones",
+                    )
     if "decision" in sound:
         dec = data["decision"]
         for name in ("priority", "route"):
             table = dec[name]
             for k, inp in enumerate(table["inputs"]):
                 if inp not in domains:
-                    ctx.add(("decision", name, "inputs", k), "POL201", f"input '{inp}' is not a question{did_you_mean(inp, domains)}")
+                    ctx.add(
+                        ("decision", name, "inputs", k),
+                        "POL201",
+                        f"input '{inp}' is not a question{did_you_mean(inp, domains)}",
+                    )
             inputs = [x for x in table["inputs"] if x in domains]
             for j, rule in enumerate(table["rules"]):
-                _check_when(ctx, ("decision", name, "rules", j, "when"), rule["when"], domains, inputs, f"an input of the {name} table")
+                _check_when(
+                    ctx,
+                    ("decision", name, "rules", j, "when"),
+                    rule["when"],
+                    domains,
+                    inputs,
+                    f"an input of the {name} table",
+                )
         prio_ids = [p["id"] for p in data["priorities"]] if "priorities" in sound else None
         for j, rule in enumerate(dec["priority"]["rules"]):
             if prio_ids is not None and rule["priority"] not in prio_ids:
-                ctx.add(("decision", "priority", "rules", j, "priority"), "POL201", f"priority '{rule['priority']}' is not defined{did_you_mean(rule['priority'], prio_ids)}")
+                ctx.add(
+                    ("decision", "priority", "rules", j, "priority"),
+                    "POL201",
+                    f"priority '{rule['priority']}' is not defined{did_you_mean(rule['priority'], prio_ids)}",
+                )
         for j, rule in enumerate(dec["route"]["rules"]):
             r = rule["route"]
             path = ("decision", "route", "rules", j, "route")
             if isinstance(r, dict):
                 q = next((x for x in questions if x["id"] == r.get("answer")), None)
                 if set(r) != {"answer"} or q is None or q.get("options_from") != "partners":
-                    ctx.add(path, "POL201", f"route {{answer: {r.get('answer')}}} must name the question with options_from: partners")
+                    ctx.add(
+                        path,
+                        "POL201",
+                        f"route {{answer: {r.get('answer')}}} must name the question with options_from: partners",
+                    )
                 elif q["id"] not in dec["route"]["inputs"]:
-                    ctx.add(path, "POL201", f"route takes the answer of '{q['id']}', which is not an input of the route table")
+                    ctx.add(
+                        path,
+                        "POL201",
+                        f"route takes the answer of '{q['id']}', which is not an input of the route table",
+                    )
             elif not isinstance(r, str) or (r != vendor_id and r not in partner_ids):
-                ctx.add(path, "POL201", f"route '{r}' is neither the vendor ('{vendor_id}') nor a partner{did_you_mean(str(r), partner_ids + [str(vendor_id)])}")
+                ctx.add(
+                    path,
+                    "POL201",
+                    f"route '{r}' is neither the vendor ('{vendor_id}') nor a "
+                    f"partner{did_you_mean(str(r), partner_ids + [str(vendor_id)])}",
+                )
         wf = dec["priority"]["worse_first"]
         for inp in dec["priority"]["inputs"]:
             if inp in domains and inp not in wf:
-                ctx.add(("decision", "priority", "worse_first"), "POL102", f"missing the order of input '{inp}' (worst option first)")
+                ctx.add(
+                    ("decision", "priority", "worse_first"),
+                    "POL102",
+                    f"missing the order of input '{inp}' (worst option first)",
+                )
         for inp, vals in wf.items():
             if inp not in dec["priority"]["inputs"]:
-                ctx.add(("decision", "priority", "worse_first", inp), "POL201", f"'{inp}' is not an input of the priority table")
+                ctx.add(
+                    ("decision", "priority", "worse_first", inp),
+                    "POL201",
+                    f"'{inp}' is not an input of the priority table",
+                )
             elif inp in domains:
                 got = [norm_value(v) for v in vals]
                 for v in got:
                     if v not in domains[inp]:
-                        ctx.add(("decision", "priority", "worse_first", inp), "POL201", f"'{v}' is not an option of '{inp}'{did_you_mean(v, domains[inp])}")
+                        ctx.add(
+                            ("decision", "priority", "worse_first", inp),
+                            "POL201",
+                            f"'{v}' is not an option of '{inp}'{did_you_mean(v, domains[inp])}",
+                        )
                 missing = [v for v in domains[inp] if v not in got]
                 if missing:
-                    ctx.add(("decision", "priority", "worse_first", inp), "POL104", f"does not rank {', '.join(missing)}")
+                    ctx.add(
+                        ("decision", "priority", "worse_first", inp), "POL104", f"does not rank {', '.join(missing)}"
+                    )
     facts_all = list(domains) + ["product_status"]
     fact_domains = {**domains, "product_status": PRODUCT_STATUSES}
     for section, cond_key in (("exclusions", "when"), ("responsibilities", "unmet_when")):
@@ -197,19 +263,31 @@ def _references(data: dict, ctx: Ctx, sound: set[str]) -> None:
             continue
         for j, item in enumerate(data.get(section) or []):
             if item["question"] not in domains:
-                ctx.add((section, j, "question"), "POL201", f"question '{item['question']}' does not exist{did_you_mean(item['question'], domains)}")
-            _check_when(ctx, (section, j, cond_key), item[cond_key], fact_domains, facts_all, "a question or derived fact")
+                ctx.add(
+                    (section, j, "question"),
+                    "POL201",
+                    f"question '{item['question']}' does not exist{did_you_mean(item['question'], domains)}",
+                )
+            _check_when(
+                ctx, (section, j, cond_key), item[cond_key], fact_domains, facts_all, "a question or derived fact"
+            )
     for field, qid in (data.get("payload_fields") or {}).items() if "payload_fields" in sound else []:
         if qid not in domains:
             ctx.add(("payload_fields", field), "POL201", f"question '{qid}' does not exist{did_you_mean(qid, domains)}")
     if "exports" in sound and "question_when" in data["exports"]:
-        _check_when(ctx, ("exports", "question_when"), data["exports"]["question_when"], domains, list(domains), "a question")
+        _check_when(
+            ctx, ("exports", "question_when"), data["exports"]["question_when"], domains, list(domains), "a question"
+        )
     if "priorities" in sound:
         pr = data["priorities"]
         for j in range(1, len(pr)):
             if pr[j]["response_hours"] < pr[j - 1]["response_hours"]:
-                ctx.add(("priorities", j, "response_hours"), "POL305",
-                        f"{pr[j]['id']} ({pr[j]['response_hours']} h) responds faster than the worse {pr[j - 1]['id']} ({pr[j - 1]['response_hours']} h); list priorities worst first")
+                ctx.add(
+                    ("priorities", j, "response_hours"),
+                    "POL305",
+                    f"{pr[j]['id']} ({pr[j]['response_hours']} h) responds faster than the worse {pr[j - 1]['id']} "
+                    f"({pr[j - 1]['response_hours']} h); list priorities worst first",
+                )
 
 
 MAX_LISTED = 10  # combinations without a rule, named one by one
@@ -232,10 +310,16 @@ def _tables(data: dict, ctx: Ctx, names: list[str]) -> None:
             ctx.add(base + ("rules",), "POL301", f"... and {more} more combinations without a rule")
         for a, b, combo in space.overlaps():
             ra, rb = table["rules"][a], table["rules"][b]
-            ctx.add(base + ("rules", b, "when"), "POL302", f"rules '{ra['id']}' and '{rb['id']}' both match {show(combo)}")
+            ctx.add(
+                base + ("rules", b, "when"), "POL302", f"rules '{ra['id']}' and '{rb['id']}' both match {show(combo)}"
+            )
         for j, rule in enumerate(table["rules"]):
             if not space.reached(j):
-                ctx.add(base + ("rules", j, "when"), "POL303", f"rule '{rule['id']}' matches no combination that can be asked")
+                ctx.add(
+                    base + ("rules", j, "when"),
+                    "POL303",
+                    f"rule '{rule['id']}' matches no combination that can be asked",
+                )
         if name == "priority":
             _monotone(data, ctx, space)
 
@@ -258,9 +342,12 @@ def _monotone(data: dict, ctx: Ctx, space: Table) -> None:
     total, examples = space.not_monotone(rank, worse)
     for ra, rb, a, b in examples[:MAX_PAIRS]:
         (_, ha), (_, hb) = prio[rules[ra]["priority"]], prio[rules[rb]["priority"]]
-        ctx.add(("decision", "priority", "rules", ra, "priority"), "POL304",
-                f"not monotone: {show(a)} is worse than {show(b)} but gets {rules[ra]['priority']} ({ha} h) "
-                f"against {rules[rb]['priority']} ({hb} h) (rules '{rules[ra]['id']}', '{rules[rb]['id']}')")
+        ctx.add(
+            ("decision", "priority", "rules", ra, "priority"),
+            "POL304",
+            f"not monotone: {show(a)} is worse than {show(b)} but gets {rules[ra]['priority']} ({ha} h) "
+            f"against {rules[rb]['priority']} ({hb} h) (rules '{rules[ra]['id']}', '{rules[rb]['id']}')",
+        )
     shown = min(len(examples), MAX_PAIRS)
     if total > shown:
         ctx.add(("decision", "priority", "rules"), "POL304", f"... and {total - shown} more non-monotone pairs")
@@ -284,9 +371,15 @@ def _examples(data: dict, ctx: Ctx, today: dt.date | None) -> None:
             continue
         for key, want in ex["expect"].items():
             if key not in got:
-                ctx.add(path + ("expect", key), "POL101", f"'{key}' is not a classification field{did_you_mean(key, got)}")
+                ctx.add(
+                    path + ("expect", key), "POL101", f"'{key}' is not a classification field{did_you_mean(key, got)}"
+                )
             elif got[key] != want:
-                ctx.add(path + ("expect", key), "POL401", f"example '{ex['name']}': expected {key} {want!r}, the engine gives {got[key]!r}")
+                ctx.add(
+                    path + ("expect", key),
+                    "POL401",
+                    f"example '{ex['name']}': expected {key} {want!r}, the engine gives {got[key]!r}",
+                )
 
 
 __all__ = ["check_policy", "load_policy", "read_policy", "check_data", "PolicyError"]

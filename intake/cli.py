@@ -15,8 +15,12 @@ import click
 
 from kbcore.problems import has_errors
 
-POLICY_OPT = click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
-                          help="Policy YAML, or a compiled policy JSON (default: docs/_data/support-policy.yml).")
+POLICY_OPT = click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False),
+    help="Policy YAML, or a compiled policy JSON (default: docs/_data/support-policy.yml).",
+)
 
 
 def _policy(policy_file: str | None) -> dict:
@@ -82,7 +86,7 @@ def classify(answers_file: str, at: str | None, policy_file: str | None) -> None
     from . import classify as _classify
 
     answers = _read(answers_file, "answers")
-    when = at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    when = at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     click.echo(json.dumps(_classify(answers, when, _policy(policy_file)), indent=2, ensure_ascii=False))
 
 
@@ -104,8 +108,7 @@ def verify(payload_file: str, policy_file: str | None) -> None:
 
 @intake.command()
 @click.option("--to", "to", required=True, type=click.Choice(["zendesk", "jira", "email"]))
-@click.option("--force", is_flag=True,
-              help="Export a payload that does not agree with the policy, marked UNVERIFIED.")
+@click.option("--force", is_flag=True, help="Export a payload that does not agree with the policy, marked UNVERIFIED.")
 @click.argument("payload_file", type=click.Path(dir_okay=False, allow_dash=True))
 @POLICY_OPT
 def export(to: str, force: bool, payload_file: str, policy_file: str | None) -> None:
@@ -113,8 +116,7 @@ def export(to: str, force: bool, payload_file: str, policy_file: str | None) -> 
     RFC 5322 message (exit 1 without output when it does not verify, unless --force)."""
     from . import export as _export
 
-    click.echo(_export(_read(payload_file, "payload"), to, _policy(policy_file), force=force),
-               nl=to != "email")
+    click.echo(_export(_read(payload_file, "payload"), to, _policy(policy_file), force=force), nl=to != "email")
 
 
 @intake.command()

@@ -49,17 +49,13 @@ def _refs(when: list[dict[str, Any]]) -> set[str]:
 class Table:
     """The combinations of one decision table's inputs that can be asked, and its rules' shares."""
 
-    def __init__(
-        self, questions: list[dict[str, Any]], inputs: list[str], rules: list[list[dict[str, Any]]]
-    ):
+    def __init__(self, questions: list[dict[str, Any]], inputs: list[str], rules: list[list[dict[str, Any]]]):
         qs = [q for q in questions if q["id"] in inputs]  # asking order
         self.ids = [q["id"] for q in qs]
         self.order: list[list[Value]] = [[*domain(q), None] for q in qs]  # listing order per input
         self.pos = [{v: i for i, v in enumerate(o)} for o in self.order]
         self.feasible = self._feasible(qs)
-        self.alts = [
-            [a for a in (self._alt(alt) for alt in when) if a is not None] for when in rules
-        ]
+        self.alts = [[a for a in (self._alt(alt) for alt in when) if a is not None] for when in rules]
         self.matched = [self._union(self.feasible, alts) for alts in self.alts]
 
     # ----- building ---------------------------------------------------------------------------
@@ -77,9 +73,7 @@ class Table:
             nxt = []
             for box in boxes:
                 if gated[i]:
-                    facts = {
-                        self.ids[j]: next(iter(box[j])) for j in range(i) if self.ids[j] in split
-                    }
+                    facts = {self.ids[j]: next(iter(box[j])) for j in range(i) if self.ids[j] in split}
                     facts = {k: v for k, v in facts.items() if v is not None}
                     vals: list[Value] = (
                         [o["value"] for o in engine.options_for(q, facts)]
@@ -159,9 +153,7 @@ class Table:
         """The first `n` combinations of disjoint `boxes`, in asking and listing order."""
 
         def listed(b: Box) -> Iterator[tuple[int, ...]]:
-            return itertools.product(
-                *([self.pos[d][v] for v in self._sorted(d, s)] for d, s in enumerate(b))
-            )
+            return itertools.product(*([self.pos[d][v] for v in self._sorted(d, s)] for d, s in enumerate(b)))
 
         return [self._at(k) for k in itertools.islice(heapq.merge(*(listed(b) for b in boxes)), n)]
 
@@ -179,9 +171,7 @@ class Table:
     def overlaps(self) -> Iterator[tuple[int, int, Combo]]:
         """(a, b, first combination both match) for every pair of rules a < b that overlap."""
         for a, b in itertools.combinations(range(len(self.alts)), 2):
-            both = [
-                m for x in self.matched[a] for y in self.matched[b] if (m := self._meet_boxes(x, y))
-            ]
+            both = [m for x in self.matched[a] for y in self.matched[b] if (m := self._meet_boxes(x, y))]
             if both:
                 yield a, b, self.first(both, 1)[0]
 
@@ -229,15 +219,11 @@ class Table:
     def _at(self, key: tuple[int, ...]) -> Combo:
         return self.combo([self.order[d][i] for d, i in enumerate(key)])
 
-    def _dominated(
-        self, x: Box, y: Box, rank: Callable[[int, Value], int]
-    ) -> tuple[int, Pick | None]:
+    def _dominated(self, x: Box, y: Box, rank: Callable[[int, Value], int]) -> tuple[int, Pick | None]:
         """How many (a in x, b in y) rank a <= b on every input, and the first such pair."""
         count, pa, pb = 1, [], []
         for d, (s, t) in enumerate(zip(x, y)):
-            pairs = [
-                (self.pos[d][u], self.pos[d][v]) for u in s for v in t if rank(d, u) <= rank(d, v)
-            ]
+            pairs = [(self.pos[d][u], self.pos[d][v]) for u in s for v in t if rank(d, u) <= rank(d, v)]
             if not pairs:
                 return 0, None
             count *= len(pairs)
@@ -259,9 +245,7 @@ def enumerate_combinations(questions: list[dict[str, Any]], inputs: list[str]) -
             facts = {k: v for k, v in partial.items() if v is not None}
             if refs <= set(partial):
                 values: list[Value] = (
-                    [o["value"] for o in engine.options_for(q, facts)]
-                    if engine.matches(q["when"], facts)
-                    else [None]
+                    [o["value"] for o in engine.options_for(q, facts)] if engine.matches(q["when"], facts) else [None]
                 )
             else:
                 values = [*domain(q), None]

@@ -22,7 +22,8 @@ PRODUCT_STATUSES = ["supported", "end_of_support", "not_yet_released", "unlisted
 # Sentences the engines fill in ({name} placeholders only); wording, not rules.
 TEXTS = {
     "priority": "Priority {priority} ({priority_label}): the Initial Response Time is {response_hours} business hours.",
-    "respond_by": "Support hours are counted in {timezone} time. The clock starts {clock_starts_text} and PSIGEN aims to acknowledge the request and begin diagnosis by {respond_by_text}.",
+    "respond_by": "Support hours are counted in {timezone} time. The clock starts {clock_starts_text} and PSIGEN "
+    "aims to acknowledge the request and begin diagnosis by {respond_by_text}.",
     "no_clock": "No PSIGEN response time applies to this request.",
     "responsibility": "Responsibility not met: {text}",
 }
@@ -64,8 +65,12 @@ def resolve_questions(data: dict[str, Any]) -> list[dict[str, Any]]:
     for q in data["questions"]:
         static = [_option(o["value"], o["label"], o.get("help")) for o in q.get("options") or []]
         item: dict[str, Any] = {
-            "id": q["id"], "text": q["text"], "help": q["help"], "clause": q["clause"],
-            "when": norm_when(q.get("when")), "options": static,
+            "id": q["id"],
+            "text": q["text"],
+            "help": q["help"],
+            "clause": q["clause"],
+            "when": norm_when(q.get("when")),
+            "options": static,
         }
         if q.get("options_from"):
             item["options_from"] = q["options_from"]
@@ -77,8 +82,11 @@ def resolve_questions(data: dict[str, Any]) -> list[dict[str, Any]]:
         elif src in ("versions", "deployments"):
             values = {}
             for p in products:
-                gen = ([_option(v["version"], v["version"]) for v in p["versions"]] if src == "versions"
-                       else [_option(d, d) for d in p["deployments"]])
+                gen = (
+                    [_option(v["version"], v["version"]) for v in p["versions"]]
+                    if src == "versions"
+                    else [_option(d, d) for d in p["deployments"]]
+                )
                 values[p["id"]] = gen
             item["options_by"] = {"question": product_q, "values": values}
         out.append(item)
@@ -100,71 +108,122 @@ def compile_policy(data: dict[str, Any], today: dt.date | None = None) -> dict[s
         "vendor": dict(data["vendor"]),
         "agreements": [dict(a) for a in data["agreements"]],
         "products": [
-            {"id": p["id"], "name": p["name"], "deployments": list(p["deployments"]),
-             "versions": [{"version": str(v["version"]), "released": str(v["released"]),
-                           "support_ends": str(v["support_ends"]) if v.get("support_ends") else None}
-                          for v in p["versions"]]}
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "deployments": list(p["deployments"]),
+                "versions": [
+                    {
+                        "version": str(v["version"]),
+                        "released": str(v["released"]),
+                        "support_ends": str(v["support_ends"]) if v.get("support_ends") else None,
+                    }
+                    for v in p["versions"]
+                ],
+            }
             for p in data["products"]
         ],
         "priorities": [
-            {"id": p["id"], "label": p["label"], "rank": i + 1, "response_hours": p["response_hours"],
-             "zendesk": p["zendesk"], "jira": p["jira"]}
+            {
+                "id": p["id"],
+                "label": p["label"],
+                "rank": i + 1,
+                "response_hours": p["response_hours"],
+                "zendesk": p["zendesk"],
+                "jira": p["jira"],
+            }
             for i, p in enumerate(data["priorities"])
         ],
         "partners": {
             "sample": bool(data["partners"].get("sample", False)),
             "directory": [
-                {"id": p["id"], "name": p["name"], "kind": p["kind"], "regions": list(p.get("regions") or []),
-                 "email": p.get("email", ""), "phone": p.get("phone", ""), "url": p.get("url", ""),
-                 "submission": p["submission"]}
+                {
+                    "id": p["id"],
+                    "name": p["name"],
+                    "kind": p["kind"],
+                    "regions": list(p.get("regions") or []),
+                    "email": p.get("email", ""),
+                    "phone": p.get("phone", ""),
+                    "url": p.get("url", ""),
+                    "submission": p["submission"],
+                }
                 for p in data["partners"].get("directory") or []
             ],
         },
         "questions": resolve_questions(data),
-        "lifecycle_questions": {src: next((q["id"] for q in data["questions"] if q.get("options_from") == key), None)
-                                for src, key in (("product", "products"), ("version", "versions"), ("deployment", "deployments"))},
+        "lifecycle_questions": {
+            src: next((q["id"] for q in data["questions"] if q.get("options_from") == key), None)
+            for src, key in (("product", "products"), ("version", "versions"), ("deployment", "deployments"))
+        },
         "product_statuses": PRODUCT_STATUSES,
         "tables": {
             "priority": {
                 "inputs": list(pri["inputs"]),
                 "worse_first": {k: [norm_value(x) for x in v] for k, v in pri["worse_first"].items()},
-                "rules": [{"id": r["id"], "when": norm_when(r["when"]), "priority": r["priority"], "explain": r["explain"]}
-                          for r in pri["rules"]],
+                "rules": [
+                    {"id": r["id"], "when": norm_when(r["when"]), "priority": r["priority"], "explain": r["explain"]}
+                    for r in pri["rules"]
+                ],
             },
             "route": {
                 "inputs": list(route["inputs"]),
-                "rules": [{"id": r["id"], "when": norm_when(r["when"]), "route": _route(r["route"]),
-                           "clock": bool(r.get("clock", True)), "explain": r["explain"]}
-                          for r in route["rules"]],
+                "rules": [
+                    {
+                        "id": r["id"],
+                        "when": norm_when(r["when"]),
+                        "route": _route(r["route"]),
+                        "clock": bool(r.get("clock", True)),
+                        "explain": r["explain"],
+                    }
+                    for r in route["rules"]
+                ],
             },
         },
         "eligibility": {
             "order": ELIGIBILITY_ORDER,
-            "effects": {k: {"clock": bool(data["eligibility"][k]["clock"]), "explain": data["eligibility"][k]["explain"]}
-                        for k in ELIGIBILITY_ORDER},
+            "effects": {
+                k: {"clock": bool(data["eligibility"][k]["clock"]), "explain": data["eligibility"][k]["explain"]}
+                for k in ELIGIBILITY_ORDER
+            },
         },
         "special_services_definition": data["special_services_definition"],
         "exclusions": [
-            {"id": e["id"], "number": e.get("number"), "when": norm_when(e["when"]), "question": e["question"],
-             "effect": e["effect"], "seed": e["seed"], "explain": e["explain"]}
+            {
+                "id": e["id"],
+                "number": e.get("number"),
+                "when": norm_when(e["when"]),
+                "question": e["question"],
+                "effect": e["effect"],
+                "seed": e["seed"],
+                "explain": e["explain"],
+            }
             for e in data["exclusions"]
         ],
         "responsibilities": [
-            {"id": r["id"], "number": r["number"], "question": r["question"], "unmet_when": norm_when(r["unmet_when"]),
-             "text": r["text"]}
+            {
+                "id": r["id"],
+                "number": r["number"],
+                "question": r["question"],
+                "unmet_when": norm_when(r["unmet_when"]),
+                "text": r["text"],
+            }
             for r in data.get("responsibilities") or []
         ],
         "responsibilities_consequence": data["responsibilities_consequence"],
-        "escalation": {"text": data["escalation"]["text"],
-                       "reasons": [dict(r) for r in data["escalation"]["reasons"]]},
-        "calendar": compile_calendar(data["calendar"], today, tuple(sorted({int(str(e["at"])[:4]) for e in data.get("examples") or []}))),
+        "escalation": {"text": data["escalation"]["text"], "reasons": [dict(r) for r in data["escalation"]["reasons"]]},
+        "calendar": compile_calendar(
+            data["calendar"], today, tuple(sorted({int(str(e["at"])[:4]) for e in data.get("examples") or []}))
+        ),
         "texts": dict(TEXTS),
         "payload_fields": dict(data.get("payload_fields") or {}),
         "exports": _exports(data.get("exports") or {}),
         "examples": [
-            {"name": e["name"], "at": e["at"],
-             "answers": {k: (None if v is None else norm_value(v)) for k, v in e["answers"].items()},
-             "expect": e["expect"]}
+            {
+                "name": e["name"],
+                "at": e["at"],
+                "answers": {k: (None if v is None else norm_value(v)) for k, v in e["answers"].items()},
+                "expect": e["expect"],
+            }
             for e in data.get("examples") or []
         ],
     }

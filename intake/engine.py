@@ -41,7 +41,7 @@ def to_epoch(at: Any) -> int:
     y, mo, d, h, mi = (int(x) for x in m.groups()[:5])
     s = int(m.group(6) or 0)
     try:
-        base = dt.datetime(y, mo, d, h, mi, s, tzinfo=dt.timezone.utc)
+        base = dt.datetime(y, mo, d, h, mi, s, tzinfo=dt.UTC)
     except ValueError:
         raise KbError(f"time {at!r} is not a valid date and time") from None
     z = m.group(7)
@@ -153,8 +153,10 @@ def _column(rows: list[list[int]], k: int) -> list[int]:
 
 def _range_message(policy: dict[str, Any], t: int) -> str:
     r = policy["calendar"]["range"]
-    return (f"{format_instant(policy, t)} is outside the compiled support calendar "
-            f"({r['start']} to {r['end']}); rebuild the site to extend it")
+    return (
+        f"{format_instant(policy, t)} is outside the compiled support calendar "
+        f"({r['start']} to {r['end']}); rebuild the site to extend it"
+    )
 
 
 # ----- questions and answers -----------------------------------------------------------------
@@ -260,20 +262,32 @@ def _route_of(rule: dict[str, Any], facts: dict[str, Any]) -> str:
     return facts[rule["route"]["answer"]] if isinstance(rule["route"], dict) else rule["route"]
 
 
-def _context(policy: dict[str, Any], facts: dict[str, Any], prio: dict[str, Any] | None, route: str | None) -> dict[str, Any]:
+def _context(
+    policy: dict[str, Any], facts: dict[str, Any], prio: dict[str, Any] | None, route: str | None
+) -> dict[str, Any]:
     """The {placeholder} values of the explanations; `prio` may be None (not decided yet)."""
     lq = policy["lifecycle_questions"]
     partner = next((p for p in policy["partners"]["directory"] if p["id"] == route), None)
     product = next((p for p in policy["products"] if p["id"] == facts.get(lq["product"] or "")), None)
-    ctx: dict[str, Any] = {"priority": prio["id"], "priority_label": prio["label"], "response_hours": prio["response_hours"]} if prio else {}
+    ctx: dict[str, Any] = (
+        {"priority": prio["id"], "priority_label": prio["label"], "response_hours": prio["response_hours"]}
+        if prio
+        else {}
+    )
     return ctx | {
-        "partner_name": partner["name"] if partner else "", "product_name": product["name"] if product else "",
-        "version": facts.get(lq["version"] or "", ""), "timezone": policy["calendar"]["timezone"],
+        "partner_name": partner["name"] if partner else "",
+        "product_name": product["name"] if product else "",
+        "version": facts.get(lq["version"] or "", ""),
+        "timezone": policy["calendar"]["timezone"],
     }
 
 
 def _priority_explanation(policy: dict[str, Any], rule: dict[str, Any], ctx: dict[str, Any]) -> dict[str, str]:
-    return {"about": "priority", "rule": rule["id"], "text": _fill(rule["explain"], ctx) + " " + _fill(policy["texts"]["priority"], ctx)}
+    return {
+        "about": "priority",
+        "rule": rule["id"],
+        "text": _fill(rule["explain"], ctx) + " " + _fill(policy["texts"]["priority"], ctx),
+    }
 
 
 def classify(policy: dict[str, Any], answers: Any, at: Any) -> dict[str, Any]:
@@ -306,14 +320,26 @@ def classify(policy: dict[str, Any], answers: Any, at: Any) -> dict[str, Any]:
         ctx.update(clock_starts_text=local_text(policy, starts), respond_by_text=local_text(policy, due))
         explanations.append({"about": "respond_by", "rule": prio_rule["id"], "text": _fill(texts["respond_by"], ctx)})
     else:
-        explanations.append({"about": "respond_by", "rule": route_rule["id"] if not route_rule["clock"] else eligibility,
-                             "text": texts["no_clock"]})
+        explanations.append(
+            {
+                "about": "respond_by",
+                "rule": route_rule["id"] if not route_rule["clock"] else eligibility,
+                "text": texts["no_clock"],
+            }
+        )
     explanations.append({"about": "route", "rule": route_rule["id"], "text": _fill(route_rule["explain"], ctx)})
-    explanations.append({"about": "eligibility", "rule": eligibility,
-                         "text": _fill(policy["eligibility"]["effects"][eligibility]["explain"], ctx)})
+    explanations.append(
+        {
+            "about": "eligibility",
+            "rule": eligibility,
+            "text": _fill(policy["eligibility"]["effects"][eligibility]["explain"], ctx),
+        }
+    )
     explanations += [{"about": "exclusion", "rule": e["id"], "text": _fill(e["explain"], ctx)} for e in excl]
-    explanations += [{"about": "responsibility", "rule": r["id"], "text": _fill(texts["responsibility"], {**ctx, "text": r["text"]})}
-                     for r in unmet]
+    explanations += [
+        {"about": "responsibility", "rule": r["id"], "text": _fill(texts["responsibility"], {**ctx, "text": r["text"]})}
+        for r in unmet
+    ]
     deployment = facts.get(policy["lifecycle_questions"]["deployment"] or "")
     return {
         "policy_version": policy["policy_version"],
@@ -381,8 +407,13 @@ def outcome_so_far(policy: dict[str, Any], answers: Any, at: Any) -> dict[str, A
     if route_rule:
         explanations.append({"about": "route", "rule": route_rule["id"], "text": _fill(route_rule["explain"], ctx)})
     if eligibility:
-        explanations.append({"about": "eligibility", "rule": eligibility,
-                             "text": _fill(policy["eligibility"]["effects"][eligibility]["explain"], ctx)})
+        explanations.append(
+            {
+                "about": "eligibility",
+                "rule": eligibility,
+                "text": _fill(policy["eligibility"]["effects"][eligibility]["explain"], ctx),
+            }
+        )
     explanations += [{"about": "exclusion", "rule": e["id"], "text": _fill(e["explain"], ctx)} for e in excl]
     return {
         "priority": prio_rule["priority"] if prio_rule else None,

@@ -50,5 +50,8 @@ class PayloadDiffers(KbError):
 
     def __init__(self, differences: list, then: str = ""):
         self.differences = differences
-        super().__init__(f"{len(differences)} field(s) differ from the policy:\n"
-                         + "\n".join(str(d) for d in differences) + (f"\n{then}" if then else ""))
+        super().__init__(
+            f"{len(differences)} field(s) differ from the policy:\n"
+            + "\n".join(str(d) for d in differences)
+            + (f"\n{then}" if then else "")
+        )

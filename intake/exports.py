@@ -54,18 +54,13 @@ def _request(payload: dict[str, Any], policy: dict[str, Any]) -> Ticket:
         parts.append("Error messages:\n" + p["error_messages"])
     product = payload["product"]
     parts.append(f"Environment: {env}")
+    parts.append(f"Product: {product['id']} {product['version'] or ''} ({product['deployment'] or 'n/a'})")
     parts.append(
-        f"Product: {product['id']} {product['version'] or ''} ({product['deployment'] or 'n/a'})"
-    )
-    parts.append(
-        f"Classification (policy {c['policy_version']}):\n"
-        + "\n".join(f"- {e['text']}" for e in c["explanations"])
+        f"Classification (policy {c['policy_version']}):\n" + "\n".join(f"- {e['text']}" for e in c["explanations"])
     )
     if payload["kind"] == "escalation":
         e = payload["escalation"]
-        parts.insert(
-            0, f"ESCALATION of request {e['request_id']} ({e['reason']}): {e['justification']}"
-        )
+        parts.insert(0, f"ESCALATION of request {e['request_id']} ({e['reason']}): {e['justification']}")
     kb = payload["kb_attempt"]
     helped = {True: "yes", False: "no"}.get(kb["helped"], "not said")
     parts.append(
@@ -104,9 +99,7 @@ def _request(payload: dict[str, Any], policy: dict[str, Any]) -> Ticket:
 
 def _escalation(payload: dict[str, Any], policy: dict[str, Any]) -> Ticket:
     e, r = payload["escalation"], payload["requester"]
-    reason = next(
-        (x["label"] for x in policy["escalation"]["reasons"] if x["id"] == e["reason"]), e["reason"]
-    )
+    reason = next((x["label"] for x in policy["escalation"]["reasons"] if x["id"] == e["reason"]), e["reason"])
     body = (
         f"ESCALATION of request {e['reference']}: {reason}.\n\n{e['justification']}\n\n"
         f"Requested by {r['name']} ({r['organisation']}) at {payload['created_at']}, "
@@ -122,9 +115,7 @@ def _escalation(payload: dict[str, Any], policy: dict[str, Any]) -> Ticket:
     )
 
 
-def ticket(
-    payload: dict[str, Any], policy: dict[str, Any], differences: list[Any] | None = None
-) -> Ticket:
+def ticket(payload: dict[str, Any], policy: dict[str, Any], differences: list[Any] | None = None) -> Ticket:
     """What the targets need from a payload of either version (marked when `differences`)."""
     t = (_escalation if payload["schema_version"] == 2 else _request)(payload, policy)
     if differences:
@@ -199,15 +190,11 @@ def _address(addr_spec: str, what: str, display_name: str = "") -> Address:
         raise KbError(f"{what} {addr_spec!r} cannot be used as an email address") from None
 
 
-def email(
-    payload: dict[str, Any], policy: dict[str, Any], differences: list[Any] | None = None
-) -> str:
+def email(payload: dict[str, Any], policy: dict[str, Any], differences: list[Any] | None = None) -> str:
     """The RFC 5322 message, the payload attached."""
     t = ticket(payload, policy, differences)
     if not t.to:
-        raise KbError(
-            "no address to send to: set exports.email_to in the policy (or the partner's email)"
-        )
+        raise KbError("no address to send to: set exports.email_to in the policy (or the partner's email)")
     r = payload["requester"]
     msg = EmailMessage()
     msg["From"] = _address(r["email"], "requester.email", display_name=r["name"])
@@ -239,9 +226,7 @@ def _offset(instant: str) -> dt.timezone:
     return dt.timezone(dt.timedelta(minutes=minutes if z[0] == "+" else -minutes))
 
 
-def export(
-    payload: dict[str, Any], to: str, policy: dict[str, Any], differences: list[Any] | None = None
-) -> str:
+def export(payload: dict[str, Any], to: str, policy: dict[str, Any], differences: list[Any] | None = None) -> str:
     """The export as text (JSON for zendesk/jira, the message for email).
 
     `payload` must be valid against its schema; `differences` (from `verify`) marks the export

@@ -80,7 +80,7 @@ class _Refused:
         self.why = why
 
 
-class _Object(dict):  # type: ignore[type-arg]
+class _Object(dict):
     """A parsed JSON object that remembers the keys it was given more than once."""
 
     duplicates: list[str]
@@ -93,10 +93,7 @@ def _number_text(s: str) -> str:
 def _int(s: str) -> Any:
     # Python refuses int() of more than 4,300 digits with a ValueError and no position.
     if len(s) > MAX_NUMBER_CHARS or abs(int(s)) > MAX_SAFE_INTEGER:
-        return _Refused(
-            f"the number {_number_text(s)} is out of range "
-            f"(integers are limited to +-{MAX_SAFE_INTEGER})"
-        )
+        return _Refused(f"the number {_number_text(s)} is out of range (integers are limited to +-{MAX_SAFE_INTEGER})")
     return int(s)
 
 
@@ -131,7 +128,12 @@ def _refusals(value: Any) -> list[tuple[str, str]]:
             problems.append((json_path(path), v.why))
         elif isinstance(v, str):
             if _SURROGATE.search(v):
-                problems.append((json_path(path), "contains half of a character, e.g. an emoji cut in two (a lone UTF-16 surrogate)"))
+                problems.append(
+                    (
+                        json_path(path),
+                        "contains half of a character, e.g. an emoji cut in two (a lone UTF-16 surrogate)",
+                    )
+                )
         elif isinstance(v, dict):
             for k in getattr(v, "duplicates", []):
                 problems.append((json_path(path + (k,)), "given more than once"))
@@ -180,9 +182,7 @@ def parse(raw: bytes | str, name: str = "payload") -> Any:
     except UnicodeDecodeError:
         raise PayloadError([("$", "not UTF-8 text")], name) from None
     except json.JSONDecodeError as exc:
-        raise PayloadError(
-            [("$", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")], name
-        ) from None
+        raise PayloadError([("$", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")], name) from None
     except RecursionError:
         raise PayloadError([("$", "not JSON: nested too deeply")], name) from None
     problems = _refusals(value)
@@ -205,9 +205,7 @@ def validate(payload: Any) -> None:
         known = " or ".join(map(str, SCHEMA_VERSIONS))
         raise PayloadError([("$.schema_version", f"must be {known}, got {got}")])
     validator = jsonschema.Draft202012Validator(schema(version or SCHEMA_VERSION))
-    errors = sorted(
-        validator.iter_errors(payload), key=lambda e: (list(map(str, e.absolute_path)), e.message)
-    )
+    errors = sorted(validator.iter_errors(payload), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
         raise PayloadError(list(dict.fromkeys(_located(e) for e in errors)))
 
@@ -332,9 +330,7 @@ def verify(payload: Any, policy: dict[str, Any]) -> list[Difference]:
 def _policy_differences(payload: dict[str, Any], policy: dict[str, Any]) -> list[Difference]:
     diffs = []
     if payload["policy"]["version"] != policy["policy_version"]:
-        diffs.append(
-            Difference("policy.version", payload["policy"]["version"], policy["policy_version"])
-        )
+        diffs.append(Difference("policy.version", payload["policy"]["version"], policy["policy_version"]))
     digest = sha256(policy)
     if payload["policy"]["sha256"] != digest:
         diffs.append(Difference("policy.sha256", payload["policy"]["sha256"], digest))

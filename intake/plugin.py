@@ -18,21 +18,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import config_options as c
-
-from kbcore.lifecycle import SCHEMA_FILE as LIFECYCLE_SCHEMA
-from kbcore.options import PluginConfig
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from kbcore import context as build_context
+from kbcore.lifecycle import SCHEMA_FILE as LIFECYCLE_SCHEMA
+from kbcore.options import PluginConfig
 
 from .article import RENDERERS
 from .checks import compile_checked
-from .schema import SCHEMA_FILE
 from .compiler import to_bytes
 from .errors import PolicyError
 from .payload import SCHEMA_VERSIONS, schema_path
+from .schema import SCHEMA_FILE
 
 log = logging.getLogger("mkdocs.plugins.kb-intake")
 HERE = Path(__file__).parent
@@ -64,8 +63,10 @@ class IntakePlugin(BasePlugin[IntakeConfig]):
         ctx = build_context.of(config)
         if self.config.policy_file:
             if ctx.policy_path is not None and ctx.policy_path != ctx.root / self.config.policy_file:
-                raise PluginError(f"plugins.kb-intake.policy_file ({self.config.policy_file}) differs from "
-                                  f"plugins.kb.policy_file ({ctx.policy_display}): declare it once, on `kb`")
+                raise PluginError(
+                    f"plugins.kb-intake.policy_file ({self.config.policy_file}) differs from "
+                    f"plugins.kb.policy_file ({ctx.policy_display}): declare it once, on `kb`"
+                )
             ctx.use_policy_file(self.config.policy_file)
         policy = ctx.policy()
         if policy is None:

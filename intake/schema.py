@@ -34,17 +34,27 @@ class Ctx:
 
     def add(self, path: Path, code: str, message: str) -> None:
         key = self.key(path)
-        self.problems.append(Problem(self.filename, line_of(self.lines, path), code,
-                                     f"{key}: {message}" if key else message, key=key or None))
+        self.problems.append(
+            Problem(
+                self.filename, line_of(self.lines, path), code, f"{key}: {message}" if key else message, key=key or None
+            )
+        )
 
 
 SCHEMA_FILE = FsPath(__file__).parent / "schemas" / "support-policy.schema.json"
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 # Lists whose items are named by a unique `id` (a JSON Schema cannot say "unique by key").
 UNIQUE_IDS: tuple[Path, ...] = (
-    ("products",), ("agreements",), ("priorities",), ("partners", "directory"), ("questions",),
-    ("decision", "priority", "rules"), ("decision", "route", "rules"), ("exclusions",),
-    ("responsibilities",), ("escalation", "reasons"),
+    ("products",),
+    ("agreements",),
+    ("priorities",),
+    ("partners", "directory"),
+    ("questions",),
+    ("decision", "priority", "rules"),
+    ("decision", "route", "rules"),
+    ("exclusions",),
+    ("responsibilities",),
+    ("escalation", "reasons"),
 )
 
 
@@ -76,7 +86,11 @@ def _unique_ids(data: Any, ctx: Ctx) -> None:
 
 def _holiday_shapes(data: Any, ctx: Ctx) -> None:
     """A holiday is exactly one of: `date`; `month`+`day`; `month`+`weekday`+`nth`."""
-    hols = data.get("calendar", {}).get("holidays") if isinstance(data, dict) and isinstance(data.get("calendar"), dict) else None
+    hols = (
+        data.get("calendar", {}).get("holidays")
+        if isinstance(data, dict) and isinstance(data.get("calendar"), dict)
+        else None
+    )
     for i, h in enumerate(hols if isinstance(hols, list) else []):
         if not isinstance(h, dict):
             continue

@@ -34,7 +34,11 @@ def outcome_table(policy: dict[str, Any]) -> str:
                 p = prios[rule["priority"]]
                 rows.append(vals + [rule["id"], f"{p['id']} {p['label']}", f"{p['response_hours']} business hours"])
             else:
-                target = f"answer of '{rule['route']['answer']}' ({facts.get(rule['route']['answer'])})" if isinstance(rule["route"], dict) else rule["route"]
+                target = (
+                    f"answer of '{rule['route']['answer']}' ({facts.get(rule['route']['answer'])})"
+                    if isinstance(rule["route"], dict)
+                    else rule["route"]
+                )
                 rows.append(vals + [rule["id"], target, "yes" if rule["clock"] else "no (partner's own)"])
         extra = ["rule", "priority", "initial response"] if name == "priority" else ["rule", "route", "PSIGEN clock"]
         out.append(f"{name.upper()} ({len(combos)} combinations, each decided by exactly one rule)")
@@ -43,19 +47,42 @@ def outcome_table(policy: dict[str, Any]) -> str:
     out.append("ELIGIBILITY (every matching exclusion is listed; the worst effect wins: " + " < ".join(order) + ")")
     rows = []
     for e in policy["exclusions"]:
-        cond = "; ".join(" and ".join(f"{f} {'=' if 'in' in c else '!='} {'|'.join(c.get('in') or c.get('not'))}" for f, c in alt.items())
-                         for alt in e["when"])
+        cond = "; ".join(
+            " and ".join(
+                f"{f} {'=' if 'in' in c else '!='} {'|'.join(c.get('in') or c.get('not'))}" for f, c in alt.items()
+            )
+            for alt in e["when"]
+        )
         clock = "yes" if policy["eligibility"]["effects"][e["effect"]]["clock"] else "no"
         rows.append([e["id"], str(e["number"] or "-"), cond, e["effect"], clock])
-    rows.append(["(none)", "-", "no exclusion matches", "eligible", "yes" if policy["eligibility"]["effects"]["eligible"]["clock"] else "no"])
+    rows.append(
+        [
+            "(none)",
+            "-",
+            "no exclusion matches",
+            "eligible",
+            "yes" if policy["eligibility"]["effects"]["eligible"]["clock"] else "no",
+        ]
+    )
     out += _grid(["exclusion", "seed #", "when", "effect", "response clock"], rows) + [""]
     out.append("RESPONSIBILITIES (unmet: may be rejected or de-prioritised; listed, not applied automatically)")
-    rows = [[r["id"], r["question"], " ; ".join(" and ".join(f"{f} = {'|'.join(c.get('in') or [])}" for f, c in alt.items()) for alt in r["unmet_when"])]
-            for r in policy["responsibilities"]]
+    rows = [
+        [
+            r["id"],
+            r["question"],
+            " ; ".join(
+                " and ".join(f"{f} = {'|'.join(c.get('in') or [])}" for f, c in alt.items()) for alt in r["unmet_when"]
+            ),
+        ]
+        for r in policy["responsibilities"]
+    ]
     out += _grid(["responsibility", "question", "unmet when"], rows) + [""]
     cal = policy["calendar"]
     hours = ", ".join(f"{d} {' '.join('-'.join(r) for r in rs)}" for d, rs in cal["weekly"].items() if rs)
-    out.append(f"SUPPORT HOURS: {cal['timezone']}: {hours}; {len(cal['holidays'])} holidays from "
-               f"{cal['holidays'][0]['date'] if cal['holidays'] else '-'} to {cal['holidays'][-1]['date'] if cal['holidays'] else '-'}"
-               f"{' (DEFAULT TO SET)' if cal['default_to_set'] else ''}")
+    out.append(
+        f"SUPPORT HOURS: {cal['timezone']}: {hours}; {len(cal['holidays'])} holidays from "
+        f"{cal['holidays'][0]['date'] if cal['holidays'] else '-'} to "
+        f"{cal['holidays'][-1]['date'] if cal['holidays'] else '-'}"
+        f"{' (DEFAULT TO SET)' if cal['default_to_set'] else ''}"
+    )
     return "\n".join(out) + "\n"

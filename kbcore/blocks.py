@@ -9,7 +9,7 @@ while it reads each page. A renderer gets the page's source path (a listing depe
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 Renderer = Callable[[str], str]
 _MARKER = re.compile(r"<!--\s*kb:([a-z0-9-]+)\s*-->")
@@ -40,8 +40,9 @@ class Blocks:
         def sub(m: re.Match[str]) -> str:
             name = m.group(1)
             if name not in self._renderers:
-                raise UnknownBlock(f"{src_uri}: unknown generated block 'kb:{name}' "
-                                   f"(known: {', '.join(self.known()) or 'none'})")
+                raise UnknownBlock(
+                    f"{src_uri}: unknown generated block 'kb:{name}' (known: {', '.join(self.known()) or 'none'})"
+                )
             return self._renderers[name](src_uri)
 
         return _MARKER.sub(sub, markdown)

@@ -66,7 +66,7 @@ class BuildContext:
 
     def article(self, src_uri: str) -> ArticleInfo | None:
         art = self.articles.get(src_uri)
-        return art  # type: ignore[no-any-return]
+        return art
 
 
 _ATTR = "_kb_build_context"

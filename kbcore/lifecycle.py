@@ -8,8 +8,8 @@ shape (`schemas/product-lifecycle.schema.json`, which the policy's own schema re
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,6 @@ def products_from_data(data: dict) -> dict[str, Product]:
         )
         out[str(p["id"])] = Product(str(p["id"]), str(p["name"]), tuple(p.get("deployments") or ()), versions)
     return out
-
 
 
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "product-lifecycle.schema.json"

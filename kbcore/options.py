@@ -32,14 +32,21 @@ class PluginConfig(Config):
             post_failed, post_warnings = self._post_validate()
             failed.extend(post_failed)
             warnings.extend(post_warnings)
-        return failed, warnings  # type: ignore[return-value]
+        return failed, warnings
 
 
 class Number(c.BaseConfigOption[float]):
     """A number (an integer with `integer=True`) within [lo, hi]; booleans are refused."""
 
-    def __init__(self, lo: float | None = None, hi: float | None = None, *, default: float,
-                 integer: bool = False, above: bool = False) -> None:
+    def __init__(
+        self,
+        lo: float | None = None,
+        hi: float | None = None,
+        *,
+        default: float,
+        integer: bool = False,
+        above: bool = False,
+    ) -> None:
         super().__init__()
         self.lo, self.hi, self.integer, self.above = lo, hi, integer, above
         self.default = default

@@ -47,12 +47,12 @@ class PolicyFile:
             return {}, []  # nothing to read: `problems` says why
         if "products" not in self.data:
             return {}, [Problem(self.display, 1, "POL102", "missing required key 'products'")]
-        problems = schemacheck.check(self.data["products"], lifecycle.SCHEMA, self.lines, self.display,
-                                     CODES, at=("products",), root=self.data)
+        problems = schemacheck.check(
+            self.data["products"], lifecycle.SCHEMA, self.lines, self.display, CODES, at=("products",), root=self.data
+        )
         if problems:
             return {}, problems
         return lifecycle.products_from_data(self.data), []
-
 
 
 def read(path: str | Path, display: str | None = None) -> PolicyFile:
@@ -60,6 +60,9 @@ def read(path: str | Path, display: str | None = None) -> PolicyFile:
     shown = display or str(path)
     loaded = load_file(path, shown, code="POL100", allow_aliases=True)  # option lists are shared with &name
     if loaded.data is not None and not isinstance(loaded.data, dict):
-        loaded = Loaded(None, loaded.lines, loaded.problems + [
-            Problem(shown, 1, "POL103", "the policy file must be a mapping of keys to values")])
+        loaded = Loaded(
+            None,
+            loaded.lines,
+            loaded.problems + [Problem(shown, 1, "POL103", "the policy file must be a mapping of keys to values")],
+        )
     return PolicyFile(Path(path), shown, loaded)

@@ -9,8 +9,9 @@ is the sentence the user reads, never a traceback.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -47,9 +48,7 @@ class ProblemsError(KbError):
         self.problems = sorted(problems)
         self.what = what
         errors = [p for p in self.problems if p.severity == "error"]
-        super().__init__(
-            f"{len(errors)} error(s) in {what}:\n" + "\n".join(str(p) for p in self.problems)
-        )
+        super().__init__(f"{len(errors)} error(s) in {what}:\n" + "\n".join(str(p) for p in self.problems))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -89,11 +89,14 @@ def parse_range(v: object) -> tuple[int, int] | None:
 FORMATS: dict[str, tuple[Callable[[object], bool], Callable[[object], str]]] = {
     "date": (_is_date, lambda v: f"'{v}' is not a date (YYYY-MM-DD)"),
     "iana-timezone": (_is_timezone, lambda v: f"unknown time zone '{v}'{_zone_hint(str(v))}"),
-    "date-time-offset": (_is_instant, lambda v: f"{type_name(v)} is not a date-time with offset "
-                                                "(e.g. 2026-03-10T09:15:00-07:00)"),
-    "time-range": (lambda v: not isinstance(v, str) or parse_range(v) is not None,
-                   lambda v: f"{type_name(v)} is not an opening range like '08:00-17:00' "
-                             "(opening before closing, 24:00 at most)"),
+    "date-time-offset": (
+        _is_instant,
+        lambda v: f"{type_name(v)} is not a date-time with offset (e.g. 2026-03-10T09:15:00-07:00)",
+    ),
+    "time-range": (
+        lambda v: not isinstance(v, str) or parse_range(v) is not None,
+        lambda v: f"{type_name(v)} is not an opening range like '08:00-17:00' (opening before closing, 24:00 at most)",
+    ),
 }
 
 
@@ -117,7 +120,8 @@ def _validator(schema_json: str, references_json: str) -> Any:
     # (as an editor resolves them on the published site, where they sit side by side).
     registry: Registry = Registry().with_resources(
         (ref["$id"], Resource.from_contents(ref, default_specification=DRAFT202012))
-        for ref in json.loads(references_json))
+        for ref in json.loads(references_json)
+    )
     return cls(schema, format_checker=_format_checker(), registry=registry)
 
 
@@ -138,8 +142,15 @@ def type_name(v: Any) -> str:
     return type(v).__name__
 
 
-_TYPE_WORDS = {"string": "text", "integer": "an integer", "number": "a number", "boolean": "true or false",
-               "array": "a list", "object": "a mapping", "null": "nothing"}
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "nothing",
+}
 
 
 def key_of(data: Any, path: Path) -> str:
@@ -157,9 +168,16 @@ def key_of(data: Any, path: Path) -> str:
     return out
 
 
-def check(data: Any, schema: Mapping[str, Any], lines: Mapping[Path, int], filename: str,
-          codes: Codes, at: Path = (), root: Any = None,
-          references: Iterable[Mapping[str, Any]] = ()) -> list[Problem]:
+def check(
+    data: Any,
+    schema: Mapping[str, Any],
+    lines: Mapping[Path, int],
+    filename: str,
+    codes: Codes,
+    at: Path = (),
+    root: Any = None,
+    references: Iterable[Mapping[str, Any]] = (),
+) -> list[Problem]:
     """Every schema problem of `data`, in file order, each at the line of its key.
 
     `data` may be one part of a file (`root`'s value at path `at`): lines and keys are then
@@ -177,8 +195,9 @@ def check(data: Any, schema: Mapping[str, Any], lines: Mapping[Path, int], filen
     return out
 
 
-def _problems(error: ValidationError, data: Any, lines: Mapping[Path, int], filename: str,
-              codes: Codes, at: Path = ()) -> Iterable[Problem]:
+def _problems(
+    error: ValidationError, data: Any, lines: Mapping[Path, int], filename: str, codes: Codes, at: Path = ()
+) -> Iterable[Problem]:
     path: Path = at + tuple(error.absolute_path)
     sub = error.schema if isinstance(error.schema, dict) else {}
 
@@ -186,8 +205,13 @@ def _problems(error: ValidationError, data: Any, lines: Mapping[Path, int], file
         # `named`: the path the message is about, when it differs from where it points
         key = key_of(data, at)
         shown = key_of(data, at if named is None else named)
-        return Problem(filename, line_of(dict(lines), at), sub.get("x-code", code),
-                       f"{shown}: {message}" if shown else message, key=key or None)
+        return Problem(
+            filename,
+            line_of(dict(lines), at),
+            sub.get("x-code", code),
+            f"{shown}: {message}" if shown else message,
+            key=key or None,
+        )
 
     kind = error.validator
     v = error.instance
@@ -212,17 +236,20 @@ def _problems(error: ValidationError, data: Any, lines: Mapping[Path, int], file
             yield from _problems(deepest, data, lines, filename, codes, at)
             return
         if sub.get("x-expected"):
-            yield problem(path, codes.type if not isinstance(v, (str, int, float, bool)) else codes.value,
-                          f"expected {sub['x-expected']}, got {type_name(v)}")
+            yield problem(
+                path,
+                codes.type if not isinstance(v, (str, int, float, bool)) else codes.value,
+                f"expected {sub['x-expected']}, got {type_name(v)}",
+            )
             return
         if deepest is not None:
             yield from _problems(deepest, data, lines, filename, codes, at)
             return
     if kind == "type":
         wanted = sub.get("x-expected") or _type_words(error.validator_value)
-        expected: Any = error.validator_value   # "string" or a list of type names
+        expected: Any = error.validator_value  # "string" or a list of type names
         wants_text = "string" in ([expected] if isinstance(expected, str) else expected)
-        hint = f" (quote it: \"{v}\")" if wants_text and isinstance(v, (int, float)) and not isinstance(v, bool) else ""
+        hint = f' (quote it: "{v}")' if wants_text and isinstance(v, (int, float)) and not isinstance(v, bool) else ""
         yield problem(path, codes.type, f"expected {wanted}, got {type_name(v)}{hint}")
         return
     if kind == "enum":

@@ -26,7 +26,7 @@ Path = tuple[Any, ...]
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster at 10,000 articles
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     pass
 
 
@@ -82,8 +82,9 @@ class _Walk:
             if id(node) in self.seen:
                 if not self.aliased:  # once per file: one alias is as wrong as a thousand
                     self.aliased = True
-                    self.problem(node, "YAML anchors and aliases (&name, *name) are not allowed here: "
-                                       "write the value out", path)
+                    self.problem(
+                        node, "YAML anchors and aliases (&name, *name) are not allowed here: write the value out", path
+                    )
                 return None
             self.seen.add(id(node))
         if depth > self.max_depth:
@@ -134,9 +135,18 @@ class _Walk:
         return out
 
 
-def load(text: str, filename: str, *, code: str = "YAML100", first_line: int = 1,
-         allow_aliases: bool = False, max_depth: int = 64, max_nodes: int = 200_000,
-         what: str = "YAML", invalid: str | None = None) -> Loaded:
+def load(
+    text: str,
+    filename: str,
+    *,
+    code: str = "YAML100",
+    first_line: int = 1,
+    allow_aliases: bool = False,
+    max_depth: int = 64,
+    max_nodes: int = 200_000,
+    what: str = "YAML",
+    invalid: str | None = None,
+) -> Loaded:
     """Parse `text`; every problem (syntax, duplicate key, alias, depth, size) is returned,
     none raised. `first_line` is the file line of the text's first line (front matter starts
     after its opening `---`); `code`, `what` and `invalid` (the syntax error's opening words,
@@ -154,21 +164,34 @@ def load(text: str, filename: str, *, code: str = "YAML100", first_line: int = 1
         try:
             data = walk.build(node, ())
         except _TooBig:
-            return Loaded(None, {}, [Problem(filename, first_line, code,
-                                             f"the {what} expands to more than {max_nodes:,} values "
-                                             "(anchors and aliases repeated?); refusing to read it")])
+            return Loaded(
+                None,
+                {},
+                [
+                    Problem(
+                        filename,
+                        first_line,
+                        code,
+                        f"the {what} expands to more than {max_nodes:,} values "
+                        "(anchors and aliases repeated?); refusing to read it",
+                    )
+                ],
+            )
         return Loaded(data, walk.lines, walk.problems)
     finally:
         loader.dispose()
 
 
-def _syntax_problem(exc: yaml.YAMLError, text: str, filename: str, code: str, first_line: int,
-                    prefix: str) -> Problem:
+def _syntax_problem(exc: yaml.YAMLError, text: str, filename: str, code: str, first_line: int, prefix: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     context = getattr(exc, "context", None)
-    if context_mark is not None and mark is not None and mark.line >= text.count("\n") - 1 \
-            and context_mark.line != mark.line:
+    if (
+        context_mark is not None
+        and mark is not None
+        and mark.line >= text.count("\n") - 1
+        and context_mark.line != mark.line
+    ):
         mark = context_mark  # "[oops" runs to the end of the text: point at where it opened
         context = None
     line = mark.line + first_line if mark else first_line
@@ -193,8 +216,9 @@ def line_of(lines: dict[Path, int], path: Path) -> int:
     return lines.get(path, 1)
 
 
-def load_file(path: Any, display: str | None = None, *, code: str = "YAML100",
-              allow_aliases: bool = False, what: str = "YAML") -> Loaded:
+def load_file(
+    path: Any, display: str | None = None, *, code: str = "YAML100", allow_aliases: bool = False, what: str = "YAML"
+) -> Loaded:
     """`load` for a file: an unreadable file or invalid UTF-8 is a problem too, never raised."""
     from pathlib import Path as FsPath
 

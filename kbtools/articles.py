@@ -12,9 +12,10 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from markdown.extensions.toc import slugify as _toc_slugify
 
@@ -169,8 +170,7 @@ def load_article(
     problems += fm.problems
     data, lines = fm.data, fm.key_lines
     headings, links = scan_body(fm.body, fm.body_line)
-    schema_problems = schemacheck.check(data, SCHEMA, {(k,): line for k, line in lines.items()},
-                                        src_uri, _CODES)
+    schema_problems = schemacheck.check(data, SCHEMA, {(k,): line for k, line in lines.items()}, src_uri, _CODES)
     problems += schema_problems
     bad = {p.key.split(".")[0].split("[")[0] for p in schema_problems if p.key}
     valid: dict[str, Any] = {}
@@ -186,19 +186,43 @@ def load_article(
     title = valid.get("title")
     h1 = next((h for h in headings if h.level == 1), None)
     if title and h1 and _disagree(str(title), h1.text):
-        problems.append(Problem(
-            src_uri, lines.get("title", 1), "KB219",
-            f"the title '{title}' and the heading '# {h1.text}' (line {h1.line}) disagree: navigation "
-            "and search show the title, the page shows the heading; make them the same",
-            "warning", key="title"))
+        problems.append(
+            Problem(
+                src_uri,
+                lines.get("title", 1),
+                "KB219",
+                f"the title '{title}' and the heading '# {h1.text}' (line {h1.line}) disagree: navigation "
+                "and search show the title, the page shows the heading; make them the same",
+                "warning",
+                key="title",
+            )
+        )
     if not title:
         if h1:
             title = h1.text
         else:
             title = default_id(src_uri).replace("-", " ").capitalize()
-            problems.append(Problem(src_uri, 1, "KB105", "no title: add 'title:' to the front matter or a '# Heading'", "warning", key="title"))
+            problems.append(
+                Problem(
+                    src_uri,
+                    1,
+                    "KB105",
+                    "no title: add 'title:' to the front matter or a '# Heading'",
+                    "warning",
+                    key="title",
+                )
+            )
     if "type" not in valid and "type" not in data:
-        problems.append(Problem(src_uri, 1, "KB106", "no 'type': treated as 'documentation'; say so in the front matter", "warning", key="type"))
+        problems.append(
+            Problem(
+                src_uri,
+                1,
+                "KB106",
+                "no 'type': treated as 'documentation'; say so in the front matter",
+                "warning",
+                key="type",
+            )
+        )
     art = Article(
         src_uri=src_uri,
         id=valid.get("id") or default_id(src_uri),
@@ -228,7 +252,14 @@ def load_article(
         have = {h.text.strip().lower() for h in headings}
         missing = [s for s in SOLUTION_SECTIONS if s.lower() not in have]
         if missing:
-            art.problems.append(Problem(src_uri, art.line_of("type"), "KB107", f"a solution needs the sections {', '.join(SOLUTION_SECTIONS)}; missing: {', '.join(missing)}"))
+            art.problems.append(
+                Problem(
+                    src_uri,
+                    art.line_of("type"),
+                    "KB107",
+                    f"a solution needs the sections {', '.join(SOLUTION_SECTIONS)}; missing: {', '.join(missing)}",
+                )
+            )
     return art
 
 
@@ -243,15 +274,39 @@ def _check_products(art: Article, products: Mapping[str, Iterable[str]]) -> None
     known_versions: set[str] = set()
     for p in art.products:
         if p not in products:
-            art.problems.append(Problem(art.src_uri, art.line_of("products"), "KB108", f"unknown product '{p}'{did_you_mean(p, products)}", key="products"))
+            art.problems.append(
+                Problem(
+                    art.src_uri,
+                    art.line_of("products"),
+                    "KB108",
+                    f"unknown product '{p}'{did_you_mean(p, products)}",
+                    key="products",
+                )
+            )
         else:
             known_versions.update(str(v) for v in products[p])
     if art.versions and not art.products:
-        art.problems.append(Problem(art.src_uri, art.line_of("versions"), "KB109", "'versions' needs 'products' to say which product they belong to", key="versions"))
+        art.problems.append(
+            Problem(
+                art.src_uri,
+                art.line_of("versions"),
+                "KB109",
+                "'versions' needs 'products' to say which product they belong to",
+                key="versions",
+            )
+        )
     elif art.versions and known_versions:
         for v in art.versions:
             if v not in known_versions:
-                art.problems.append(Problem(art.src_uri, art.line_of("versions"), "KB109", f"unknown version '{v}' of {', '.join(art.products)}{did_you_mean(v, known_versions)}", key="versions"))
+                art.problems.append(
+                    Problem(
+                        art.src_uri,
+                        art.line_of("versions"),
+                        "KB109",
+                        f"unknown version '{v}' of {', '.join(art.products)}{did_you_mean(v, known_versions)}",
+                        key="versions",
+                    )
+                )
 
 
 def read_article(docs_dir: str, src_uri: str, products: Mapping[str, Iterable[str]] | None = None) -> Article:

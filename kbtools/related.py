@@ -12,7 +12,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Sequence
 
 from .articles import Article
 
@@ -68,8 +68,9 @@ class RelatedIndex:
     `bags` may hold the term bags of earlier builds by source path (reused while the article
     object is the same)."""
 
-    def __init__(self, articles: Sequence[Article], count: int = 5,
-                 bags: dict[str, tuple[Article, Counter]] | None = None) -> None:
+    def __init__(
+        self, articles: Sequence[Article], count: int = 5, bags: dict[str, tuple[Article, Counter]] | None = None
+    ) -> None:
         self.articles = list(articles)
         self.count = count
         self.position = {a.src_uri: i for i, a in enumerate(self.articles)}

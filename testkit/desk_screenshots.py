@@ -21,8 +21,15 @@ from .desk_seed import STAFF, seed
 from .desk_server import Served
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 def main(out: Path) -> list[Path]:
@@ -34,7 +41,9 @@ def main(out: Path) -> list[Path]:
         url = f"sqlite:///{Path(tmp) / 'desk.sqlite3'}"
         seeded = seed(url, policy)
         store = Store(url)
-        served = Served(create_app(config.load(url, limits=config.Limits(rate=0)), store, clock=lambda: seeded.now), store)
+        served = Served(
+            create_app(config.load(url, limits=config.Limits(rate=0)), store, clock=lambda: seeded.now), store
+        )
         unverified = _unverified(served, seeded.references["monday-p1"], policy)
         written = []
         try:
@@ -46,10 +55,12 @@ def main(out: Path) -> list[Path]:
                 page.fill("#password", STAFF[1])
                 page.click("button[type=submit]")
                 page.wait_for_url(served.url + "/desk/")
-                shots = {"desk-queue.png": "/desk/?status=all",
-                         "desk-request.png": f"/desk/requests/{seeded.references['friday-evening-p1']}",
-                         "desk-request-unverified.png": f"/desk/requests/{unverified}",
-                         "desk-report.png": "/desk/reports"}
+                shots = {
+                    "desk-queue.png": "/desk/?status=all",
+                    "desk-request.png": f"/desk/requests/{seeded.references['friday-evening-p1']}",
+                    "desk-request-unverified.png": f"/desk/requests/{unverified}",
+                    "desk-report.png": "/desk/reports",
+                }
                 for name, path in shots.items():
                     page.goto(served.url + path)
                     page.screenshot(path=str(out / name), full_page=True)
@@ -65,8 +76,15 @@ def _unverified(served: Served, _like: str, policy: dict) -> str:
     from .desk_seed import instant, receive, vendor_variants
 
     settings = config.load(served.store.url)
-    body = receive(served.store, settings, policy, instant("2026-03-09T10:05:00-07:00"), vendor_variants(policy)["P2"],
-                   problem={"summary": "Export to SharePoint drops metadata"}, tamper={"priority": "P4"})
+    body = receive(
+        served.store,
+        settings,
+        policy,
+        instant("2026-03-09T10:05:00-07:00"),
+        vendor_variants(policy)["P2"],
+        problem={"summary": "Export to SharePoint drops metadata"},
+        tamper={"priority": "P4"},
+    )
     return str(body["reference"])
 
 

@@ -36,12 +36,12 @@ def instant(text: str) -> dt.datetime:
 @dataclass
 class Seeded:
     url: str
-    now: dt.datetime                       # look at the queue at this moment
-    ids: dict[str, str] = field(default_factory=dict)          # name -> payload id
-    references: dict[str, str] = field(default_factory=dict)   # name -> reference
+    now: dt.datetime  # look at the queue at this moment
+    ids: dict[str, str] = field(default_factory=dict)  # name -> payload id
+    references: dict[str, str] = field(default_factory=dict)  # name -> reference
     answers: dict[str, dict[str, str]] = field(default_factory=dict)
-    received: dict[str, str] = field(default_factory=dict)     # name -> ISO receipt time
-    summaries: dict[str, str] = field(default_factory=dict)    # name -> summary stored (hostile requests)
+    received: dict[str, str] = field(default_factory=dict)  # name -> ISO receipt time
+    summaries: dict[str, str] = field(default_factory=dict)  # name -> summary stored (hostile requests)
 
 
 def vendor_variants(policy: dict[str, Any], at: str = "2026-03-09T09:00:00-07:00") -> dict[str, dict[str, str]]:
@@ -50,8 +50,12 @@ def vendor_variants(policy: dict[str, Any], at: str = "2026-03-09T09:00:00-07:00
     out: dict[str, dict[str, str]] = {}
     for ex in policy["examples"]:
         base = {k: v for k, v in ex["answers"].items() if v is not None}
-        tries = [base] + [{**base, q["id"]: o["value"]} for q in policy["questions"] if q["id"] in base
-                          for o in engine.options_for(q, base)]
+        tries = [base] + [
+            {**base, q["id"]: o["value"]}
+            for q in policy["questions"]
+            if q["id"] in base
+            for o in engine.options_for(q, base)
+        ]
         for answers in tries:
             try:
                 c = engine.classify(policy, answers, at)
@@ -62,12 +66,18 @@ def vendor_variants(policy: dict[str, Any], at: str = "2026-03-09T09:00:00-07:00
     return out
 
 
-def receive(store: Store, settings: config.Settings, policy: dict[str, Any], at: dt.datetime,
-            answers: dict[str, str], **parts: Any) -> dict[str, Any]:
+def receive(
+    store: Store,
+    settings: config.Settings,
+    policy: dict[str, Any],
+    at: dt.datetime,
+    answers: dict[str, str],
+    **parts: Any,
+) -> dict[str, Any]:
     """Store one request as received at `at`; returns the desk's answer body."""
     created = at.astimezone(PACIFIC).isoformat(timespec="seconds")
     attempt = parts.pop("kb_attempt", None)
-    tamper = parts.pop("tamper", None)   # classification fields the page "changed" (an unverified request)
+    tamper = parts.pop("tamper", None)  # classification fields the page "changed" (an unverified request)
     payload = build(policy, answers, created, id=str(uuid.uuid4()), **parts)
     if attempt is not None:
         payload["kb_attempt"] = attempt
@@ -102,11 +112,14 @@ def seed(url: str, policy: dict[str, Any], hostile: list[str] | None = None) -> 
         ("thursday-p2", p2, "2026-03-05T09:00:00-08:00", "OCR misses a column"),
         ("last-week-p1", p1, "2026-02-25T10:00:00-08:00", "Licence server unreachable"),
     ]
-    attempt = {"queries": ["scanner batch stops", "error 42"], "suggested": ["scanner-not-detected"],
-               "opened": ["scanner-not-detected", "batch-scanning-basics"], "helped": False}
+    attempt = {
+        "queries": ["scanner batch stops", "error 42"],
+        "suggested": ["scanner-not-detected"],
+        "opened": ["scanner-not-detected", "batch-scanning-basics"],
+        "helped": False,
+    }
     for name, answers, at, summary in plan:
-        body = receive(store, settings, policy, instant(at), answers, problem={"summary": summary},
-                       kb_attempt=attempt)
+        body = receive(store, settings, policy, instant(at), answers, problem={"summary": summary}, kb_attempt=attempt)
         s.ids[name], s.references[name] = body["id"], body["reference"]
         s.answers[name], s.received[name] = answers, at
     accounts = Accounts(store)
@@ -114,8 +127,12 @@ def seed(url: str, policy: dict[str, Any], hostile: list[str] | None = None) -> 
     # one answered in time, one late (both counted in the report's attainment)
     acknowledge(store, policy, s.references["thursday-p2"], STAFF[0], instant("2026-03-05T10:00:00-08:00"))
     acknowledge(store, policy, s.references["last-week-p1"], STAFF[0], instant("2026-02-26T10:00:00-08:00"))
-    votes = [("scanner-not-detected", False)] * 5 + [("scanner-not-detected", True)] * 2 + \
-            [("batch-scanning-basics", True)] * 4 + [("batch-scanning-basics", False)]
+    votes = (
+        [("scanner-not-detected", False)] * 5
+        + [("scanner-not-detected", True)] * 2
+        + [("batch-scanning-basics", True)] * 4
+        + [("batch-scanning-basics", False)]
+    )
     for i, (article, helpful) in enumerate(votes):
         store.add_vote(article, helpful, f"2026-03-0{1 + i % 8}T12:00:00Z", True)
     for article in ("batch-scanning-basics", "batch-scanning-basics", "reset-password"):
@@ -124,9 +141,10 @@ def seed(url: str, policy: dict[str, Any], hostile: list[str] | None = None) -> 
     for i, text in enumerate(hostile or []):
         _hostile_request(store, settings, policy, low, text, i, s)
         # votes and deflections through the desk's own checks (text it refuses is not stored)
-        for send, body in ((receiver.feedback, {"article_id": text[:200], "helpful": False, "ts": "2026-03-04T12:00:00Z"}),
-                           (receiver.deflection, {"article_id": text[:200], "ts": "2026-03-04T12:00:00Z",
-                                                  "query": text[:200]})):
+        for send, body in (
+            (receiver.feedback, {"article_id": text[:200], "helpful": False, "ts": "2026-03-04T12:00:00Z"}),
+            (receiver.deflection, {"article_id": text[:200], "ts": "2026-03-04T12:00:00Z", "query": text[:200]}),
+        ):
             try:
                 send(json.dumps(body).encode())
             except Refused:
@@ -135,15 +153,26 @@ def seed(url: str, policy: dict[str, Any], hostile: list[str] | None = None) -> 
     return s
 
 
-def _hostile_request(store: Store, settings: config.Settings, policy: dict[str, Any], answers: dict[str, str],
-                     text: str, i: int, s: Seeded) -> None:
+def _hostile_request(
+    store: Store,
+    settings: config.Settings,
+    policy: dict[str, Any],
+    answers: dict[str, str],
+    text: str,
+    i: int,
+    s: Seeded,
+) -> None:
     """`text` in every text field the schema lets it into (a field it may not enter keeps a plain value)."""
     one_line = not any(c in text for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # the schema's line breaks
     line = text if one_line and 0 < len(text) <= 200 and text.strip() else f"hostile {i}"
-    long = text[:20000]   # the schema's limit for the multi-line fields
-    problem = {"summary": line, "description": long if long.strip() else "blank", "steps_to_reproduce": long,
-               "error_messages": long, "environment": {"os": line, "database": line, "application_server": line,
-                                                       "browser": line}}
+    long = text[:20000]  # the schema's limit for the multi-line fields
+    problem = {
+        "summary": line,
+        "description": long if long.strip() else "blank",
+        "steps_to_reproduce": long,
+        "error_messages": long,
+        "environment": {"os": line, "database": line, "application_server": line, "browser": line},
+    }
     requester = {"name": line, "organisation": line}
     attempt = {"queries": [text[:200]], "suggested": [text[:200] or "x"], "opened": [text[:200] or "x"], "helped": None}
     at = instant("2026-03-09T08:00:00-07:00") + dt.timedelta(minutes=i)

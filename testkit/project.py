@@ -16,9 +16,13 @@ from pathlib import Path
 from .paths import REPO
 
 
-def make_project(dest: str | Path, categories: dict[str, str | Path] | None = None,
-                 include_shipped: bool = True, extra_config: str = "",
-                 plugin_options: dict[str, dict] | None = None) -> Path:
+def make_project(
+    dest: str | Path,
+    categories: dict[str, str | Path] | None = None,
+    include_shipped: bool = True,
+    extra_config: str = "",
+    plugin_options: dict[str, dict] | None = None,
+) -> Path:
     """Lay out `dest/docs` and `dest/mkdocs.yml`; return the config path.
 
     `plugin_options` changes options of the project's plugins (`{"kb": {"feedback_endpoint": "/x"}}`)
@@ -41,12 +45,7 @@ def make_project(dest: str | Path, categories: dict[str, str | Path] | None = No
     if plugin_options:
         extra_config += _plugins_with(plugin_options)
     cfg = dest / "mkdocs.yml"
-    cfg.write_text(
-        f"INHERIT: {REPO / 'mkdocs.yml'}\n"
-        f"docs_dir: {docs}\n"
-        f"site_dir: {dest / 'site'}\n"
-        + extra_config
-    )
+    cfg.write_text(f"INHERIT: {REPO / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {dest / 'site'}\n" + extra_config)
     return cfg
 
 

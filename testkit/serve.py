@@ -155,9 +155,7 @@ def differences(a: Path, b: Path, ignore: frozenset[str] = frozenset()) -> list[
 
     fa, fb = files(a), files(b)
     out = [f"only in the preview: {k}" for k in sorted(fa.keys() - fb.keys()) if k not in ignore]
-    out += [
-        f"missing from the preview: {k}" for k in sorted(fb.keys() - fa.keys()) if k not in ignore
-    ]
+    out += [f"missing from the preview: {k}" for k in sorted(fb.keys() - fa.keys()) if k not in ignore]
     out += [
         f"differs: {k}"
         for k in sorted(fa.keys() & fb.keys())

@@ -67,7 +67,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def _reply(self, reply: Reply) -> None:
         status, body = reply[0], reply[1]
-        extra: Mapping[str, str] = reply[2] if len(reply) > 2 else {}  # type: ignore[misc]
+        extra: Mapping[str, str] = reply[2] if len(reply) > 2 else {}
         if body is None or status == 204:
             data, kind = b"", None
         elif isinstance(body, bytes):
@@ -100,8 +100,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         request = self._request(body)
-        self.posts.append({"path": request.path, "type": self.headers.get("Content-Type"), "body": body,
-                           "headers": dict(self.headers)})
+        self.posts.append(
+            {
+                "path": request.path,
+                "type": self.headers.get("Content-Type"),
+                "body": body,
+                "headers": dict(self.headers),
+            }
+        )
         if self.handler is not None:
             reply = type(self).handler(request)  # type: ignore[misc]
             if reply is not None:
@@ -132,11 +138,16 @@ class Server:
         return [json.loads(p["body"]) for p in self.posts if p["path"] == path]
 
 
-def serve(folder: str | Path | None = None, routes: Mapping[str, Route] | None = None,
-          handler: Handler | None = None) -> Server:
+def serve(
+    folder: str | Path | None = None, routes: Mapping[str, Route] | None = None, handler: Handler | None = None
+) -> Server:
     posts: list[dict[str, Any]] = []
-    attrs = {"routes": dict(routes or {}), "posts": posts, "has_folder": folder is not None,
-             "handler": staticmethod(handler) if handler is not None else None}
+    attrs = {
+        "routes": dict(routes or {}),
+        "posts": posts,
+        "has_folder": folder is not None,
+        "handler": staticmethod(handler) if handler is not None else None,
+    }
     handler_cls = type("Handler", (_Handler,), attrs)
     directory = str(folder) if folder is not None else str(Path.cwd())
     srv = _QuietServer(("127.0.0.1", 0), functools.partial(handler_cls, directory=directory))

@@ -109,9 +109,7 @@ class WizardDriver:
 
     def active(self, selector: str) -> bool:
         return bool(
-            self.page.evaluate(
-                "(s) => !!document.activeElement && document.activeElement.matches(s)", selector
-            )
+            self.page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector)
         )
 
     def draft(self) -> dict | None:

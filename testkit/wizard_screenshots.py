@@ -67,9 +67,7 @@ class _Album:
         )
         key = hashlib.sha256((self.drv.step() + shown).encode()).hexdigest()
         if key not in self.seen:
-            page.evaluate(
-                "window.scrollTo(0, 0)"
-            )  # focus may have scrolled under the sticky header
+            page.evaluate("window.scrollTo(0, 0)")  # focus may have scrolled under the sticky header
             path = self.folder / f"{len(self.seen) + 1:02d}-{name}.png"
             page.screenshot(path=str(path), full_page=True)
             self.seen[key] = path
@@ -119,9 +117,7 @@ def take(out: Path, site: Path | None = None, flows: dict | None = None) -> list
                         ctx = browser.new_context(viewport=size, color_scheme=scheme)
                         album = _Album(WizardDriver(ctx.new_page(), base), folder, out)
                         for flow, plan in flows.items():
-                            index.append(
-                                f"{scheme}-{view} {flow}: " + " ".join(album.flow(flow, plan))
-                            )
+                            index.append(f"{scheme}-{view} {flow}: " + " ".join(album.flow(flow, plan)))
                         written += album.seen.values()
                         ctx.close()
                 browser.close()

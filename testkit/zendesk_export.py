@@ -25,15 +25,20 @@ LOCALE = "en-us"
 
 def png(width: int = 2, height: int = 2, rgb: tuple[int, int, int] = (40, 80, 160)) -> bytes:
     """A small valid PNG."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"  # noqa: E501
 
 
 def zendesk_slug(title: str) -> str:
@@ -48,38 +53,98 @@ def url(kind: str, zid: int, title: str, locale: str = LOCALE) -> str:
 
 
 def category(zid: int, name: str, position: int, description: str = "") -> dict[str, Any]:
-    return {"id": zid, "url": f"https://{HOST}/api/v2/help_center/{LOCALE}/categories/{zid}.json",
-            "html_url": url("categories", zid, name), "position": position, "created_at": "2019-03-01T10:00:00Z",
-            "updated_at": "2024-01-10T10:00:00Z", "name": name, "description": description, "locale": LOCALE,
-            "source_locale": LOCALE, "outdated": False}
+    return {
+        "id": zid,
+        "url": f"https://{HOST}/api/v2/help_center/{LOCALE}/categories/{zid}.json",
+        "html_url": url("categories", zid, name),
+        "position": position,
+        "created_at": "2019-03-01T10:00:00Z",
+        "updated_at": "2024-01-10T10:00:00Z",
+        "name": name,
+        "description": description,
+        "locale": LOCALE,
+        "source_locale": LOCALE,
+        "outdated": False,
+    }
 
 
-def section(zid: int, cat: int, name: str, position: int, parent: int | None = None,
-            description: str = "") -> dict[str, Any]:
-    return {"id": zid, "url": f"https://{HOST}/api/v2/help_center/{LOCALE}/sections/{zid}.json",
-            "html_url": url("sections", zid, name), "category_id": cat, "position": position,
-            "sorting": "manual", "created_at": "2019-03-01T10:00:00Z", "updated_at": "2024-01-10T10:00:00Z",
-            "name": name, "description": description, "locale": LOCALE, "source_locale": LOCALE,
-            "outdated": False, "parent_section_id": parent, "theme_template": "section_page"}
+def section(
+    zid: int, cat: int, name: str, position: int, parent: int | None = None, description: str = ""
+) -> dict[str, Any]:
+    return {
+        "id": zid,
+        "url": f"https://{HOST}/api/v2/help_center/{LOCALE}/sections/{zid}.json",
+        "html_url": url("sections", zid, name),
+        "category_id": cat,
+        "position": position,
+        "sorting": "manual",
+        "created_at": "2019-03-01T10:00:00Z",
+        "updated_at": "2024-01-10T10:00:00Z",
+        "name": name,
+        "description": description,
+        "locale": LOCALE,
+        "source_locale": LOCALE,
+        "outdated": False,
+        "parent_section_id": parent,
+        "theme_template": "section_page",
+    }
 
 
-def article(zid: int, sec: int, title: str, body: str, labels: list[str] | None = None, draft: bool = False,
-            promoted: bool = False, position: int = 0, edited: str = "2024-05-02T08:30:00Z",
-            segment: int | None = None) -> dict[str, Any]:
-    return {"id": zid, "url": f"https://{HOST}/api/v2/help_center/{LOCALE}/articles/{zid}.json",
-            "html_url": url("articles", zid, title), "author_id": 360012345678, "comments_disabled": False,
-            "draft": draft, "promoted": promoted, "position": position, "vote_sum": 3, "vote_count": 4,
-            "section_id": sec, "created_at": "2020-02-01T09:00:00Z", "updated_at": edited, "name": title,
-            "title": title, "source_locale": LOCALE, "locale": LOCALE, "outdated": False, "outdated_locales": [],
-            "edited_at": edited, "user_segment_id": segment, "permission_group_id": 360000011111,
-            "content_tag_ids": [], "label_names": labels or [], "body": body}
+def article(
+    zid: int,
+    sec: int,
+    title: str,
+    body: str,
+    labels: list[str] | None = None,
+    draft: bool = False,
+    promoted: bool = False,
+    position: int = 0,
+    edited: str = "2024-05-02T08:30:00Z",
+    segment: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": zid,
+        "url": f"https://{HOST}/api/v2/help_center/{LOCALE}/articles/{zid}.json",
+        "html_url": url("articles", zid, title),
+        "author_id": 360012345678,
+        "comments_disabled": False,
+        "draft": draft,
+        "promoted": promoted,
+        "position": position,
+        "vote_sum": 3,
+        "vote_count": 4,
+        "section_id": sec,
+        "created_at": "2020-02-01T09:00:00Z",
+        "updated_at": edited,
+        "name": title,
+        "title": title,
+        "source_locale": LOCALE,
+        "locale": LOCALE,
+        "outdated": False,
+        "outdated_locales": [],
+        "edited_at": edited,
+        "user_segment_id": segment,
+        "permission_group_id": 360000011111,
+        "content_tag_ids": [],
+        "label_names": labels or [],
+        "body": body,
+    }
 
 
 def attachment(zid: int, art: int, name: str, content_type: str, inline: bool, size: int) -> dict[str, Any]:
-    return {"id": zid, "url": f"https://{HOST}/api/v2/help_center/articles/attachments/{zid}.json",
-            "article_id": art, "file_name": name, "content_url": f"https://{HOST}/hc/article_attachments/{zid}/{name}",
-            "content_type": content_type, "size": size, "inline": inline, "locale": LOCALE,
-            "created_at": "2020-02-01T09:00:00Z", "updated_at": "2020-02-01T09:00:00Z"}
+    return {
+        "id": zid,
+        "url": f"https://{HOST}/api/v2/help_center/articles/attachments/{zid}.json",
+        "article_id": art,
+        "file_name": name,
+        "content_url": f"https://{HOST}/hc/article_attachments/{zid}/{name}",
+        "content_type": content_type,
+        "size": size,
+        "inline": inline,
+        "locale": LOCALE,
+        "created_at": "2020-02-01T09:00:00Z",
+        "updated_at": "2020-02-01T09:00:00Z",
+    }
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -89,24 +154,37 @@ def write_json(path: Path, data: Any) -> None:
 
 def write_pages(root: Path, name: str, key: str, items: list[dict[str, Any]], per_page: int) -> list[str]:
     """`name`.json, `name`-2.json, ... linked by next_page URLs as the API paginates."""
-    pages = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+    pages = [items[i : i + per_page] for i in range(0, len(items), per_page)] or [[]]
     files = []
     for n, chunk in enumerate(pages, start=1):
         api = f"https://{HOST}/api/v2/help_center/{LOCALE}/{name}.json?page={{}}&per_page={per_page}"
-        data = {key: chunk, "page": n, "per_page": per_page, "page_count": len(pages), "count": len(items),
-                "next_page": api.format(n + 1) if n < len(pages) else None,
-                "previous_page": api.format(n - 1) if n > 1 else None, "sort_by": "position", "sort_order": "asc"}
+        data = {
+            key: chunk,
+            "page": n,
+            "per_page": per_page,
+            "page_count": len(pages),
+            "count": len(items),
+            "next_page": api.format(n + 1) if n < len(pages) else None,
+            "previous_page": api.format(n - 1) if n > 1 else None,
+            "sort_by": "position",
+            "sort_order": "asc",
+        }
         fname = f"{name}.json" if n == 1 else f"{name}-{n}.json"
         write_json(root / fname, data)
         files.append(fname)
     return files
 
 
-def write_export(root: Path, categories: list[dict[str, Any]], sections: list[dict[str, Any]],
-                 articles: list[dict[str, Any]], per_page: int = 100,
-                 files: dict[str, bytes] | None = None,
-                 attachments: list[dict[str, Any]] | None = None,
-                 translations: dict[str, list[dict[str, Any]]] | None = None) -> Path:
+def write_export(
+    root: Path,
+    categories: list[dict[str, Any]],
+    sections: list[dict[str, Any]],
+    articles: list[dict[str, Any]],
+    per_page: int = 100,
+    files: dict[str, bytes] | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+    translations: dict[str, list[dict[str, Any]]] | None = None,
+) -> Path:
     """Write an export. `files`: path under attachments/ -> bytes; `translations`: 'articles/<id>' -> list."""
     root.mkdir(parents=True, exist_ok=True)
     write_pages(root, "categories", "categories", categories, per_page)
@@ -154,7 +232,10 @@ def seed_html(links: dict[str, str]) -> str:
         text = re.sub(r"^((?:“)?[A-Z][^“”]{2,40}”) (means?)", r"<strong>\1</strong> \2", text)
         text = re.sub(r"^([A-Z][A-Za-z &]{3,30}) – ", r"<strong>\1</strong> – ", text)
         for phrase, target in links.items():
-            text = text.replace(html.escape(phrase, quote=False), f'<a href="{html.escape(target)}">{html.escape(phrase, quote=False)}</a>')
+            text = text.replace(
+                html.escape(phrase, quote=False),
+                f'<a href="{html.escape(target)}">{html.escape(phrase, quote=False)}</a>',
+            )
         return text
 
     i = 0
@@ -175,10 +256,18 @@ def seed_html(links: dict[str, str]) -> str:
                 i += 1
             head, rows = cells[:3], cells[3:]
             # The copy lost the first column's text for the first two rows: a merged, empty cell.
-            out.append('<table style="width: 100%;"><tbody><tr>' + "".join(f"<td><strong>{html.escape(c)}</strong></td>" for c in head) + "</tr>")
-            out.append(f'<tr><td rowspan="2">&nbsp;</td><td>{html.escape(rows[0])}</td><td>{html.escape(rows[1])}</td></tr>')
+            out.append(
+                '<table style="width: 100%;"><tbody><tr>'
+                + "".join(f"<td><strong>{html.escape(c)}</strong></td>" for c in head)
+                + "</tr>"
+            )
+            out.append(
+                f'<tr><td rowspan="2">&nbsp;</td><td>{html.escape(rows[0])}</td><td>{html.escape(rows[1])}</td></tr>'
+            )
             out.append(f"<tr><td>{html.escape(rows[2])}</td><td>{html.escape(rows[3])}</td></tr>")
-            out.append("<tr>" + "".join(f"<td><p>{html.escape(c)}</p></td>" for c in rows[4:7]) + "</tr></tbody></table>")
+            out.append(
+                "<tr>" + "".join(f"<td><p>{html.escape(c)}</p></td>" for c in rows[4:7]) + "</tr></tbody></table>"
+            )
             i += 1
             continue
         m = re.match(r"^( *)•\s*(.*)$", line)
@@ -206,16 +295,36 @@ def seed_html(links: dict[str, str]) -> str:
 # ----- the realistic export -------------------------------------------------------------------
 C_START, C_TROUBLE, C_POLICY, C_DE = 360000100001, 360000100002, 360000100003, 360000100004
 S_INSTALL, S_FIRST, S_SCAN, S_DRIVERS, S_TWAIN, S_POLICIES, S_LICENSE = range(360000200001, 360000200008)
-(A_INSTALL, A_REQS, A_FIRST_BATCH, A_NOT_DETECTED, A_TWAIN, A_UPCOMING, A_SEED, A_LIFECYCLE, A_INCLUDED,
- A_LICENSE_DE, A_JA, A_SHORTCUTS, A_INTERNAL) = range(360000300001, 360000300014)
+(
+    A_INSTALL,
+    A_REQS,
+    A_FIRST_BATCH,
+    A_NOT_DETECTED,
+    A_TWAIN,
+    A_UPCOMING,
+    A_SEED,
+    A_LIFECYCLE,
+    A_INCLUDED,
+    A_LICENSE_DE,
+    A_JA,
+    A_SHORTCUTS,
+    A_INTERNAL,
+) = range(360000300001, 360000300014)
 ATT_WIZARD, ATT_BATCH, ATT_TWAIN_PDF = 360000900001, 360000900002, 360000900003
 TITLES = {
-    A_INSTALL: "Install PSIcapture", A_REQS: "System requirements", A_FIRST_BATCH: "Scan your first batch",
-    A_NOT_DETECTED: "Scanner not detected", A_TWAIN: "Configure the TWAIN driver",
-    A_UPCOMING: "Upcoming scanner models", A_SEED: "Product Support Commitment",
-    A_LIFECYCLE: "Product Lifecycle Policy", A_INCLUDED: "What’s Included: Support and Professional Services",
-    A_LICENSE_DE: "Lizenzschlüssel ändern – Schritt für Schritt", A_JA: "ライセンスの確認",
-    A_SHORTCUTS: "Keyboard shortcuts & [special] <characters>", A_INTERNAL: "Internal escalation contacts",
+    A_INSTALL: "Install PSIcapture",
+    A_REQS: "System requirements",
+    A_FIRST_BATCH: "Scan your first batch",
+    A_NOT_DETECTED: "Scanner not detected",
+    A_TWAIN: "Configure the TWAIN driver",
+    A_UPCOMING: "Upcoming scanner models",
+    A_SEED: "Product Support Commitment",
+    A_LIFECYCLE: "Product Lifecycle Policy",
+    A_INCLUDED: "What’s Included: Support and Professional Services",
+    A_LICENSE_DE: "Lizenzschlüssel ändern – Schritt für Schritt",
+    A_JA: "ライセンスの確認",
+    A_SHORTCUTS: "Keyboard shortcuts & [special] <characters>",
+    A_INTERNAL: "Internal escalation contacts",
 }
 # Where each article lands under --to (the importer's naming rules, stated once for the tests).
 PATHS = {
@@ -235,8 +344,14 @@ PATHS = {
 }
 DRAFTS = {A_UPCOMING, A_INTERNAL}
 # What the import must list as not converted faithfully: (article, code)
-UNCONVERTIBLE = {(A_TWAIN, "ZD201"), (A_TWAIN, "ZD202"), (A_TWAIN, "ZD203"), (A_NOT_DETECTED, "ZD205"),
-                 (A_NOT_DETECTED, "ZD206"), (A_INTERNAL, "ZD114")}
+UNCONVERTIBLE = {
+    (A_TWAIN, "ZD201"),
+    (A_TWAIN, "ZD202"),
+    (A_TWAIN, "ZD203"),
+    (A_NOT_DETECTED, "ZD205"),
+    (A_NOT_DETECTED, "ZD206"),
+    (A_INTERNAL, "ZD114"),
+}
 
 
 def _a(zid: int, anchor: str = "") -> str:
@@ -248,7 +363,7 @@ def realistic_export(root: Path) -> Path:
     data_png = "data:image/png;base64," + __import__("base64").b64encode(png(1, 1, (200, 0, 0))).decode()
     bodies = {
         A_INSTALL: f"""<p>PSIcapture installs in a few minutes. You need administrator rights and the
-<a href="{_a(A_REQS, 'h_01HREQMIN')}">minimum requirements</a>.</p>
+<a href="{_a(A_REQS, "h_01HREQMIN")}">minimum requirements</a>.</p>
 <h2 id="h_01HINSTSTEPS">Steps</h2>
 <ol>
 <li>Download the installer from the <a href="https://www.psigen.example/downloads">downloads page</a>.</li>
@@ -267,7 +382,7 @@ Our &lt;admin&gt; guide uses the © sign and ‘curly’ quotes&#8217; as you se
 <table><thead><tr><th>Component</th><th>Minimum</th><th>Recommended</th></tr></thead>
 <tbody><tr><td>CPU</td><td>2 cores</td><td>4 cores | more</td></tr>
 <tr><td>Memory</td><td>8&nbsp;GB</td><td><strong>16 GB</strong></td></tr>
-<tr><td>Disk</td><td>20 GB <em>free</em></td><td>SSD, <a href="https://www.psigen.example/ssd">tested models</a></td></tr></tbody></table>""",
+<tr><td>Disk</td><td>20 GB <em>free</em></td><td>SSD, <a href="https://www.psigen.example/ssd">tested models</a></td></tr></tbody></table>""",  # noqa: E501
         A_FIRST_BATCH: f"""<div class="callout callout--info"><h4>Before you start</h4><p>Connect the scanner and
 <a href="/hc/{LOCALE}/sections/{S_SCAN}-Scanning">check the scanning section</a> if it is not found.</p></div>
 <p>Open PSIcapture and choose <strong>New batch</strong>.</p>
@@ -290,11 +405,16 @@ article that was removed</a>.</p>
 <form action="/hc/en-us/requests" method="post"><input name="email"><button>Send</button></form>
 <p>Then open <em>Settings › Devices</em> and choose the TWAIN source.</p>""",
         A_UPCOMING: "<p>New scanner models are coming next quarter.</p>",
-        A_SEED: seed_html({"Product Lifecycle Policy": _a(A_LIFECYCLE),
-                           "What's Included: Support and Professional Services": _a(A_INCLUDED)}),
+        A_SEED: seed_html(
+            {
+                "Product Lifecycle Policy": _a(A_LIFECYCLE),
+                "What's Included: Support and Professional Services": _a(A_INCLUDED),
+            }
+        ),
         A_LIFECYCLE: "<p>Each major version is supported for five years after its release.</p>",
         A_INCLUDED: """<p>What Support covers, and what needs Professional Services:</p>
-<table><tbody><tr><td><strong>Service</strong></td><td><strong>Support</strong></td><td><strong>Professional Services</strong></td></tr>
+<table><tbody><tr><td><strong>Service</strong></td><td><strong>Support</strong></td>
+<td><strong>Professional Services</strong></td></tr>
 <tr><td>Installation help</td><td colspan="2">Both, depending on the deployment</td></tr>
 <tr><td>Custom scripts</td><td>No</td><td><ul><li>Design</li><li>Implementation</li></ul></td></tr></tbody></table>""",
         A_LICENSE_DE: f"""<p>So ändern Sie den Lizenzschlüssel – Schritt für Schritt. Größe: 5&nbsp;MB.</p>
@@ -310,14 +430,25 @@ article that was removed</a>.</p>
         A_INTERNAL: "<p>Escalation phone numbers for support staff only.</p>",
     }
     arts = [
-        article(A_INSTALL, S_INSTALL, TITLES[A_INSTALL], bodies[A_INSTALL], ["install", "how-to"], promoted=True, position=1),
+        article(
+            A_INSTALL, S_INSTALL, TITLES[A_INSTALL], bodies[A_INSTALL], ["install", "how-to"], promoted=True, position=1
+        ),
         article(A_REQS, S_INSTALL, TITLES[A_REQS], bodies[A_REQS], ["requirements"], position=2),
-        article(A_FIRST_BATCH, S_FIRST, TITLES[A_FIRST_BATCH], bodies[A_FIRST_BATCH], ["how-to", "scanning"], position=1),
+        article(
+            A_FIRST_BATCH, S_FIRST, TITLES[A_FIRST_BATCH], bodies[A_FIRST_BATCH], ["how-to", "scanning"], position=1
+        ),
         article(A_NOT_DETECTED, S_SCAN, TITLES[A_NOT_DETECTED], bodies[A_NOT_DETECTED], ["solution", "usb"]),
         article(A_TWAIN, S_TWAIN, TITLES[A_TWAIN], bodies[A_TWAIN], ["twain"]),
         article(A_UPCOMING, S_DRIVERS, TITLES[A_UPCOMING], bodies[A_UPCOMING], draft=True),
-        article(A_SEED, S_POLICIES, TITLES[A_SEED], bodies[A_SEED], ["policy", "support"], promoted=True,
-                edited="2025-11-20T17:05:00Z"),
+        article(
+            A_SEED,
+            S_POLICIES,
+            TITLES[A_SEED],
+            bodies[A_SEED],
+            ["policy", "support"],
+            promoted=True,
+            edited="2025-11-20T17:05:00Z",
+        ),
         article(A_LIFECYCLE, S_POLICIES, TITLES[A_LIFECYCLE], bodies[A_LIFECYCLE], ["policy"]),
         article(A_INCLUDED, S_POLICIES, TITLES[A_INCLUDED], bodies[A_INCLUDED], ["policy"]),
         article(A_LICENSE_DE, S_LICENSE, TITLES[A_LICENSE_DE], bodies[A_LICENSE_DE], ["lizenz"]),
@@ -325,26 +456,52 @@ article that was removed</a>.</p>
         article(A_SHORTCUTS, S_FIRST, TITLES[A_SHORTCUTS], bodies[A_SHORTCUTS], ["faq"], position=3),
         article(A_INTERNAL, S_FIRST, TITLES[A_INTERNAL], bodies[A_INTERNAL], segment=360000022222, position=4),
     ]
-    cats = [category(C_START, "Getting Started", 1, "Install PSIcapture and scan your first batch."),
-            category(C_TROUBLE, "Troubleshooting", 2, "Fix scanning, recognition & export problems."),
-            category(C_POLICY, "Policies & Legal", 3, "How we support you."),
-            category(C_DE, "Über PSIGEN", 4, "Häufige Fragen auf Deutsch.")]
-    secs = [section(S_INSTALL, C_START, "Installation", 1), section(S_FIRST, C_START, "First Steps", 2),
-            section(S_SCAN, C_TROUBLE, "Scanning", 1, description="Scanners, drivers and TWAIN."),
-            section(S_DRIVERS, C_TROUBLE, "Scanner Drivers", 1, parent=S_SCAN),
-            section(S_TWAIN, C_TROUBLE, "TWAIN", 1, parent=S_DRIVERS),
-            section(S_POLICIES, C_POLICY, "Support Policies", 1), section(S_LICENSE, C_DE, "Lizenzierung", 1)]
+    cats = [
+        category(C_START, "Getting Started", 1, "Install PSIcapture and scan your first batch."),
+        category(C_TROUBLE, "Troubleshooting", 2, "Fix scanning, recognition & export problems."),
+        category(C_POLICY, "Policies & Legal", 3, "How we support you."),
+        category(C_DE, "Über PSIGEN", 4, "Häufige Fragen auf Deutsch."),
+    ]
+    secs = [
+        section(S_INSTALL, C_START, "Installation", 1),
+        section(S_FIRST, C_START, "First Steps", 2),
+        section(S_SCAN, C_TROUBLE, "Scanning", 1, description="Scanners, drivers and TWAIN."),
+        section(S_DRIVERS, C_TROUBLE, "Scanner Drivers", 1, parent=S_SCAN),
+        section(S_TWAIN, C_TROUBLE, "TWAIN", 1, parent=S_DRIVERS),
+        section(S_POLICIES, C_POLICY, "Support Policies", 1),
+        section(S_LICENSE, C_DE, "Lizenzierung", 1),
+    ]
     wizard, batch = png(4, 3), png(3, 2, (0, 120, 0))
     return write_export(
-        root, cats, secs, arts, per_page=7,
-        files={f"{ATT_WIZARD}/install-wizard.png": wizard, f"{ATT_BATCH}/batch.png": batch,
-               f"{ATT_TWAIN_PDF}/twain-guide.pdf": PDF},
-        attachments=[attachment(ATT_WIZARD, A_INSTALL, "install-wizard.png", "image/png", True, len(wizard)),
-                     attachment(ATT_BATCH, A_FIRST_BATCH, "batch.png", "image/png", True, len(batch)),
-                     attachment(ATT_TWAIN_PDF, A_TWAIN, "twain-guide.pdf", "application/pdf", False, len(PDF))],
-        translations={f"articles/{A_INSTALL}": [
-            {"id": 1, "source_id": A_INSTALL, "source_type": "Article", "locale": "de", "title": "PSIcapture installieren",
-             "body": "<p>PSIcapture ist in wenigen Minuten installiert.</p>", "draft": False, "outdated": False,
-             "html_url": url("articles", A_INSTALL, "PSIcapture installieren", "de"),
-             "updated_at": "2024-06-01T10:00:00Z"}]},
+        root,
+        cats,
+        secs,
+        arts,
+        per_page=7,
+        files={
+            f"{ATT_WIZARD}/install-wizard.png": wizard,
+            f"{ATT_BATCH}/batch.png": batch,
+            f"{ATT_TWAIN_PDF}/twain-guide.pdf": PDF,
+        },
+        attachments=[
+            attachment(ATT_WIZARD, A_INSTALL, "install-wizard.png", "image/png", True, len(wizard)),
+            attachment(ATT_BATCH, A_FIRST_BATCH, "batch.png", "image/png", True, len(batch)),
+            attachment(ATT_TWAIN_PDF, A_TWAIN, "twain-guide.pdf", "application/pdf", False, len(PDF)),
+        ],
+        translations={
+            f"articles/{A_INSTALL}": [
+                {
+                    "id": 1,
+                    "source_id": A_INSTALL,
+                    "source_type": "Article",
+                    "locale": "de",
+                    "title": "PSIcapture installieren",
+                    "body": "<p>PSIcapture ist in wenigen Minuten installiert.</p>",
+                    "draft": False,
+                    "outdated": False,
+                    "html_url": url("articles", A_INSTALL, "PSIcapture installieren", "de"),
+                    "updated_at": "2024-06-01T10:00:00Z",
+                }
+            ]
+        },
     )

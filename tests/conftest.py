@@ -13,11 +13,17 @@ from testkit.paths import CORPUS, REPO
 from testkit.project import build, make_project
 from testkit.server import Server
 from testkit.server import serve as serve_folder
+
 CACHE = Path(os.environ.get("KB_TEST_CACHE", REPO / ".pytest_cache" / "kb-sites"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 
 
@@ -115,7 +121,9 @@ def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> l
     if not AXE.exists():
         pytest.fail(f"{AXE} missing: run `make browser-deps` (npm install axe-core)")
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags)
+    )
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]

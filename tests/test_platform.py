@@ -7,11 +7,11 @@ mkdocs-material<10 from PyPI, so a breaking theme release is seen on the next CI
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import material
 import pytest
-from html.parser import HTMLParser
 
 MATERIAL = Path(material.__file__).parent / "templates"
 # Material templates our templates extend or include.
@@ -64,12 +64,16 @@ class _Where(HTMLParser):
 
 
 def test_built_pages_have_our_box_in_materials_header_and_load_nothing_from_elsewhere(shipped_site):
-    for rel in ("index.html", "troubleshooting/scanning/scanner-not-detected/index.html", "search/index.html",
-                "request/index.html"):
+    for rel in (
+        "index.html",
+        "troubleshooting/scanning/scanner-not-detected/index.html",
+        "search/index.html",
+        "request/index.html",
+    ):
         parser = _Where()
         parser.feed((shipped_site / rel).read_text(encoding="utf-8"))
         assert parser.box_in_header_nav, rel
         assert parser.external == [], rel
     article = (shipped_site / "troubleshooting/scanning/scanner-not-detected/index.html").read_text(encoding="utf-8")
-    assert 'class="kb-breadcrumbs"' in article and 'data-kb-feedback' in article  # our content partial
+    assert 'class="kb-breadcrumbs"' in article and "data-kb-feedback" in article  # our content partial
     assert "md-status" not in article  # material's page-status icon: our `status` key is not theirs

@@ -51,11 +51,15 @@ def installed(tmp_path_factory) -> Path:
 def test_a_two_file_kb_builds_searches_and_lints(installed, tmp_path):
     kb = tmp_path / "kb"
     (kb / "docs" / "guides").mkdir(parents=True)
-    (kb / "mkdocs.yml").write_text("site_name: Two files\ntheme:\n  name: material\n  font: false\n"
-                                   "plugins:\n  - kb\n  - kb-search\n")
-    (kb / "docs" / "index.md").write_text("---\ntitle: Home\ntype: documentation\n---\n# Home\n\n<!-- kb:categories -->\n")
+    (kb / "mkdocs.yml").write_text(
+        "site_name: Two files\ntheme:\n  name: material\n  font: false\nplugins:\n  - kb\n  - kb-search\n"
+    )
+    (kb / "docs" / "index.md").write_text(
+        "---\ntitle: Home\ntype: documentation\n---\n# Home\n\n<!-- kb:categories -->\n"
+    )
     (kb / "docs" / "guides" / "reset-password.md").write_text(
-        "---\ntitle: Reset your password\ntype: how-to\n---\n# Reset your password\n\nOpen Settings, then Security.\n")
+        "---\ntitle: Reset your password\ntype: how-to\n---\n# Reset your password\n\nOpen Settings, then Security.\n"
+    )
     run([str(installed / "mkdocs"), "build", "--strict"], kb)
     assert (kb / "site" / "guides" / "reset-password" / "index.html").is_file()
     assert (kb / "site" / "schemas" / "article-front-matter.schema.json").is_file()
@@ -70,20 +74,35 @@ def test_the_shipped_kb_builds_from_the_wheel(installed, tmp_path):
     shutil.copytree(REPO / "docs", kb / "docs")
     shutil.copy(REPO / "mkdocs.yml", kb / "mkdocs.yml")
     run([str(installed / "mkdocs"), "build"], kb)
-    for rel in ("request/index.html", "policy/compiled-policy.json", "schemas/request-payload.v1.json",
-                "assets/intake/engine.js", "assets/search/engine.js", "search/index.html"):
+    for rel in (
+        "request/index.html",
+        "policy/compiled-policy.json",
+        "schemas/request-payload.v1.json",
+        "assets/intake/engine.js",
+        "assets/search/engine.js",
+        "search/index.html",
+    ):
         assert (kb / "site" / rel).is_file(), rel
     out = run([str(installed / "kb"), "search", "--site", "site", "--limit", "3", "scanner not detected"], kb).stdout
     assert "Scanner is not detected" in out
     lint = run([str(installed / "kb"), "lint"], kb).stdout
     assert " 0 error(s)" in lint
-    assert run([str(installed / "kb"), "intake", "check", "docs/_data/support-policy.yml"], kb).stdout.endswith("policy OK\n")
+    assert run([str(installed / "kb"), "intake", "check", "docs/_data/support-policy.yml"], kb).stdout.endswith(
+        "policy OK\n"
+    )
 
 
 def test_nothing_of_the_checkout_is_what_ran(installed):
     # The venv's packages are files from the wheel, not the repository (not an editable install).
-    res = run([str(installed / "python"), "-c", "import kbtools, intake, kbcore, desk; "
-               "print(kbtools.__file__, intake.__file__, kbcore.__file__, desk.__file__)"], installed)
+    res = run(
+        [
+            str(installed / "python"),
+            "-c",
+            "import kbtools, intake, kbcore, desk; "
+            "print(kbtools.__file__, intake.__file__, kbcore.__file__, desk.__file__)",
+        ],
+        installed,
+    )
     assert str(REPO) not in res.stdout and "site-packages" in res.stdout
     with zipfile.ZipFile(next(installed.parent.parent.glob("dist/*.whl"))) as whl:
         names = whl.namelist()

@@ -28,7 +28,9 @@ class Email:
         self.starttls = c.get("KB_DESK_SMTP_STARTTLS", "") in ("1", "true", "yes")
         self.port = int(c.get("KB_DESK_SMTP_PORT") or (587 if self.starttls else 25))
         self.sender = c["KB_DESK_SMTP_SENDER"]
-        self.login = (c["KB_DESK_SMTP_USER"], c.get("KB_DESK_SMTP_PASSWORD", "")) if c.get("KB_DESK_SMTP_USER") else None
+        self.login = (
+            (c["KB_DESK_SMTP_USER"], c.get("KB_DESK_SMTP_PASSWORD", "")) if c.get("KB_DESK_SMTP_USER") else None
+        )
         self.timeout = settings.retry.timeout_s
 
     def find(self, payload: dict[str, Any]) -> str | None:

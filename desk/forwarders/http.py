@@ -10,8 +10,13 @@ from . import Reject, Retry
 
 
 def client(base_url: str, user: str, token: str, timeout: float) -> httpx.Client:
-    return httpx.Client(base_url=base_url.rstrip("/"), auth=(user, token), timeout=timeout,
-                        headers={"Accept": "application/json"}, follow_redirects=False)
+    return httpx.Client(
+        base_url=base_url.rstrip("/"),
+        auth=(user, token),
+        timeout=timeout,
+        headers={"Accept": "application/json"},
+        follow_redirects=False,
+    )
 
 
 def call(http: httpx.Client, method: str, url: str, **kw: Any) -> Any:

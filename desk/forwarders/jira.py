@@ -27,11 +27,17 @@ class Jira:
     def __init__(self, settings: Settings, policy: dict[str, Any]):
         c = settings.credentials
         self.policy = policy
-        self.http = client(c["KB_DESK_JIRA_URL"], c["KB_DESK_JIRA_EMAIL"], c["KB_DESK_JIRA_TOKEN"], settings.retry.timeout_s)
+        self.http = client(
+            c["KB_DESK_JIRA_URL"], c["KB_DESK_JIRA_EMAIL"], c["KB_DESK_JIRA_TOKEN"], settings.retry.timeout_s
+        )
 
     def find(self, payload: dict[str, Any]) -> str | None:
-        found = call(self.http, "GET", "/rest/api/2/search",
-                     params={"jql": f'labels = "{label(payload)}"', "fields": "key", "maxResults": 1})
+        found = call(
+            self.http,
+            "GET",
+            "/rest/api/2/search",
+            params={"jql": f'labels = "{label(payload)}"', "fields": "key", "maxResults": 1},
+        )
         issues = found.get("issues") or []
         return str(issues[0]["key"]) if issues else None
 

@@ -22,8 +22,12 @@ class Zendesk:
     def __init__(self, settings: Settings, policy: dict[str, Any]):
         c = settings.credentials
         self.policy = policy
-        self.http = client(c["KB_DESK_ZENDESK_URL"], f"{c['KB_DESK_ZENDESK_EMAIL']}/token",
-                           c["KB_DESK_ZENDESK_TOKEN"], settings.retry.timeout_s)
+        self.http = client(
+            c["KB_DESK_ZENDESK_URL"],
+            f"{c['KB_DESK_ZENDESK_EMAIL']}/token",
+            c["KB_DESK_ZENDESK_TOKEN"],
+            settings.retry.timeout_s,
+        )
 
     def find(self, payload: dict[str, Any]) -> str | None:
         found = call(self.http, "GET", "/api/v2/tickets.json", params={"external_id": payload["id"]})

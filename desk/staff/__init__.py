@@ -3,7 +3,7 @@
 | module | job |
 |---|---|
 | `accounts.py` | staff accounts (argon2id hashes), sign-in with its throttle, sessions, read tokens |
-| `queue.py` | the queue (ordered by `respond_by`, filters, business-time countdowns), a request's page, "Acknowledged" |
+| `queue.py` | the queue (by `respond_by`, filters, business-time countdowns), a request's page, "Acknowledged" |
 | `reports.py` | the report's numbers: attainment, products, deflection, article health |
 | `plots.py` | the report's plots (matplotlib, Agg backend, SVG), each drawn from a table's rows |
 | `report_page.py` | the report as a static folder (`kb desk report --out DIR`) |

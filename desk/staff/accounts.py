@@ -67,8 +67,10 @@ def _sha(token: str) -> str:
 
 def check_name(name: str) -> str:
     if not NAME.fullmatch(name):
-        raise KbError(f"'{name[:100]}' is not a staff name: use 1 to 100 letters, digits, '.', '_', '@' or '-', "
-                      "starting with a letter or digit")
+        raise KbError(
+            f"'{name[:100]}' is not a staff name: use 1 to 100 letters, digits, '.', '_', '@' or '-', "
+            "starting with a letter or digit"
+        )
     return name
 
 
@@ -89,8 +91,11 @@ class Accounts:
         check_password(password)
         try:
             with self.store.write() as conn:
-                conn.execute(sa.insert(staff_users).values(name=name, password_hash=_hasher().hash(password),
-                                                           created_at=self.clock()))
+                conn.execute(
+                    sa.insert(staff_users).values(
+                        name=name, password_hash=_hasher().hash(password), created_at=self.clock()
+                    )
+                )
         except sa.exc.IntegrityError:
             raise KbError(f"a staff account '{name}' already exists") from None
 
@@ -121,11 +126,17 @@ class Accounts:
         with self.store.write() as conn:
             conn.execute(sa.delete(sign_in_failures).where(sign_in_failures.c.name == key))
             conn.execute(sa.delete(staff_sessions).where(staff_sessions.c.expires_at < t))
-            conn.execute(sa.insert(staff_sessions).values(token_sha256=_sha(token), user_id=user["id"], csrf=csrf,
-                                                          created_at=t, expires_at=expires))
+            conn.execute(
+                sa.insert(staff_sessions).values(
+                    token_sha256=_sha(token), user_id=user["id"], csrf=csrf, created_at=t, expires_at=expires
+                )
+            )
             if _hasher().check_needs_rehash(stored):
-                conn.execute(sa.update(staff_users).where(staff_users.c.id == user["id"])
-                             .values(password_hash=_hasher().hash(password)))
+                conn.execute(
+                    sa.update(staff_users)
+                    .where(staff_users.c.id == user["id"])
+                    .values(password_hash=_hasher().hash(password))
+                )
         return SignIn(token=token, session=StaffSession(user["name"], csrf, expires))
 
     def _wait(self, key: str, t: dt.datetime) -> int:
@@ -139,8 +150,11 @@ class Accounts:
 
     def _failed(self, key: str, t: dt.datetime) -> None:
         with self.store.write() as conn:
-            done = conn.execute(sa.update(sign_in_failures).where(sign_in_failures.c.name == key)
-                                .values(failures=sign_in_failures.c.failures + 1, last_at=t)).rowcount
+            done = conn.execute(
+                sa.update(sign_in_failures)
+                .where(sign_in_failures.c.name == key)
+                .values(failures=sign_in_failures.c.failures + 1, last_at=t)
+            ).rowcount
             if not done:
                 conn.execute(sa.insert(sign_in_failures).values(name=key, failures=1, last_at=t))
 
@@ -148,9 +162,11 @@ class Accounts:
     def session(self, token: str | None) -> StaffSession | None:
         if not token:
             return None
-        q = (sa.select(staff_users.c.name, staff_sessions.c.csrf, staff_sessions.c.expires_at)
-             .join(staff_users, staff_users.c.id == staff_sessions.c.user_id)
-             .where(staff_sessions.c.token_sha256 == _sha(token)))
+        q = (
+            sa.select(staff_users.c.name, staff_sessions.c.csrf, staff_sessions.c.expires_at)
+            .join(staff_users, staff_users.c.id == staff_sessions.c.user_id)
+            .where(staff_sessions.c.token_sha256 == _sha(token))
+        )
         with self.store.engine.connect() as conn:
             row = conn.execute(q).first()
         if row is None or utc(row.expires_at) <= self.clock():  # type: ignore[operator]

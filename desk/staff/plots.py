@@ -74,7 +74,7 @@ def svg(table: Table) -> str | None:
         ax.set_xlabel(", ".join(table.columns[c] for c in table.values))
         ax.spines[["top", "right"]].set_visible(False)
         if table.percent:
-            ax.set_xlim(0, 112)      # room for the label of a 100 % bar
+            ax.set_xlim(0, 112)  # room for the label of a 100 % bar
             ax.set_xticks(range(0, 101, 20))
         else:
             ax.set_xlim(0, max(left) * 1.12 or 1)

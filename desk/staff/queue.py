@@ -30,15 +30,19 @@ class Filters:
     priority: str = ""
     product: str = ""
     eligibility: str = ""
-    state: str = ""           # forwarding state; "" = any
-    status: str = "open"      # open (not acknowledged) | acknowledged | all
+    state: str = ""  # forwarding state; "" = any
+    status: str = "open"  # open (not acknowledged) | acknowledged | all
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> Filters:
         status = query.get("status", "open")
-        return cls(priority=query.get("priority", "")[:10], product=query.get("product", "")[:100],
-                   eligibility=query.get("eligibility", "")[:30], state=query.get("state", "")[:30],
-                   status=status if status in STATUSES else "open")
+        return cls(
+            priority=query.get("priority", "")[:10],
+            product=query.get("product", "")[:100],
+            eligibility=query.get("eligibility", "")[:30],
+            state=query.get("state", "")[:30],
+            status=status if status in STATUSES else "open",
+        )
 
     def active(self) -> bool:
         return any((self.priority, self.product, self.eligibility, self.state)) or self.status != "open"
@@ -48,7 +52,7 @@ class Filters:
 class Clock:
     """A request's response clock as staff read it."""
 
-    left_s: int | None        # support seconds left (negative: overdue); None without a clock
+    left_s: int | None  # support seconds left (negative: overdue); None without a clock
     text: str
     overdue: bool = False
 
@@ -99,8 +103,11 @@ def clock_of(policy: dict[str, Any], row: dict[str, Any], at: dt.datetime) -> Cl
     try:
         if end:  # answered: how early or late, in support time
             used = intake.business_seconds(end, respond_by, policy)
-            return Clock(used, ("met, " + duration(used) + " to spare") if used >= 0 else
-                         f"late by {duration(used)} of support time", overdue=used < 0)
+            return Clock(
+                used,
+                ("met, " + duration(used) + " to spare") if used >= 0 else f"late by {duration(used)} of support time",
+                overdue=used < 0,
+            )
         left = intake.business_seconds(at, respond_by, policy)
     except CalendarRangeError:
         return Clock(None, "unknown: outside the compiled support calendar (update the desk's policy)")
@@ -124,8 +131,12 @@ def local(policy: dict[str, Any], when: dt.datetime | None) -> str:
 
 def _where(f: Filters) -> list[Any]:
     conds: list[Any] = []
-    for column, value in ((requests.c.priority, f.priority), (requests.c.product, f.product),
-                          (requests.c.eligibility, f.eligibility), (requests.c.state, f.state)):
+    for column, value in (
+        (requests.c.priority, f.priority),
+        (requests.c.product, f.product),
+        (requests.c.eligibility, f.eligibility),
+        (requests.c.state, f.state),
+    ):
         if value:
             conds.append(column == value)
     if f.status == "open":
@@ -138,8 +149,12 @@ def _where(f: Filters) -> list[Any]:
 def queue(store: Store, policy: dict[str, Any], f: Filters, at: dt.datetime) -> tuple[list[QueueRow], int]:
     """(rows in respond_by order, how many match in all)."""
     cols = [c for c in requests.c if c.name not in ("body", "classification", "response", "differences")]
-    q = (sa.select(*cols).where(*_where(f))
-         .order_by(requests.c.respond_by.asc().nulls_last(), requests.c.received_at, requests.c.id).limit(LIMIT))
+    q = (
+        sa.select(*cols)
+        .where(*_where(f))
+        .order_by(requests.c.respond_by.asc().nulls_last(), requests.c.received_at, requests.c.id)
+        .limit(LIMIT)
+    )
     with store.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(q).mappings()]
         total = conn.execute(sa.select(sa.func.count()).select_from(requests).where(*_where(f))).scalar_one()
@@ -148,19 +163,42 @@ def queue(store: Store, policy: dict[str, Any], f: Filters, at: dt.datetime) -> 
 
 def _row(policy: dict[str, Any], r: dict[str, Any], at: dt.datetime) -> QueueRow:
     return QueueRow(
-        id=r["id"], reference=r["reference"], priority=r["priority"], priority_label=r["priority_label"],
-        product=r["product"] or "", version=r["product_version"] or "", route=r["route"],
-        eligibility=r["eligibility"], verified=bool(r["verified"]), state=r["state"], summary=r["summary"],
-        received=local(policy, r["received_at"]), respond_by=local(policy, r["respond_by"]),
-        clock=clock_of(policy, r, at), acknowledged=local(policy, r["acknowledged_at"]), met=r["met"])
+        id=r["id"],
+        reference=r["reference"],
+        priority=r["priority"],
+        priority_label=r["priority_label"],
+        product=r["product"] or "",
+        version=r["product_version"] or "",
+        route=r["route"],
+        eligibility=r["eligibility"],
+        verified=bool(r["verified"]),
+        state=r["state"],
+        summary=r["summary"],
+        received=local(policy, r["received_at"]),
+        respond_by=local(policy, r["respond_by"]),
+        clock=clock_of(policy, r, at),
+        acknowledged=local(policy, r["acknowledged_at"]),
+        met=r["met"],
+    )
 
 
 def options(store: Store, policy: dict[str, Any]) -> Options:
     with store.engine.connect() as conn:
-        products = conn.execute(sa.select(requests.c.product).where(requests.c.product.is_not(None))
-                                .distinct().order_by(requests.c.product)).scalars().all()
-    return Options(priorities=[p["id"] for p in policy["priorities"]], products=list(products),
-                   eligibilities=list(policy["eligibility"]["order"]))
+        products = (
+            conn.execute(
+                sa.select(requests.c.product)
+                .where(requests.c.product.is_not(None))
+                .distinct()
+                .order_by(requests.c.product)
+            )
+            .scalars()
+            .all()
+        )
+    return Options(
+        priorities=[p["id"] for p in policy["priorities"]],
+        products=list(products),
+        eligibilities=list(policy["eligibility"]["order"]),
+    )
 
 
 # ----- one request ----------------------------------------------------------------------------------
@@ -174,7 +212,7 @@ class Detail:
     parent: dict[str, str] | None
     children: list[dict[str, str]]
     acknowledged_by: str | None
-    answers: list[tuple[str, str]]   # (question, the chosen option's label) in asking order
+    answers: list[tuple[str, str]]  # (question, the chosen option's label) in asking order
 
 
 def answers_shown(policy: dict[str, Any], answers: Any) -> list[tuple[str, str]]:
@@ -198,19 +236,29 @@ def detail(store: Store, policy: dict[str, Any], reference: str, at: dt.datetime
     if row is None:
         return None
     with store.engine.connect() as conn:
-        kids = conn.execute(sa.select(requests.c.reference, requests.c.summary)
-                            .where(requests.c.parent_id == row["id"]).order_by(requests.c.received_at)).all()
+        kids = conn.execute(
+            sa.select(requests.c.reference, requests.c.summary)
+            .where(requests.c.parent_id == row["id"])
+            .order_by(requests.c.received_at)
+        ).all()
         parent = None
         if row["parent_id"]:
-            p = conn.execute(sa.select(requests.c.reference, requests.c.summary)
-                             .where(requests.c.id == row["parent_id"])).first()
+            p = conn.execute(
+                sa.select(requests.c.reference, requests.c.summary).where(requests.c.id == row["parent_id"])
+            ).first()
             parent = {"reference": p.reference, "summary": p.summary} if p else None
     evs = [dict(e, at=local(policy, dt.datetime.fromisoformat(e["at"]))) for e in store.events(row["id"])]
-    return Detail(row=_row(policy, row, at), payload=json.loads(row["body"]),
-                  classification=json.loads(row["classification"]), differences=json.loads(row["differences"]),
-                  events=evs, parent=parent, children=[{"reference": k.reference, "summary": k.summary} for k in kids],
-                  acknowledged_by=row["acknowledged_by"],
-                  answers=answers_shown(policy, json.loads(row["body"]).get("answers")))
+    return Detail(
+        row=_row(policy, row, at),
+        payload=json.loads(row["body"]),
+        classification=json.loads(row["classification"]),
+        differences=json.loads(row["differences"]),
+        events=evs,
+        parent=parent,
+        children=[{"reference": k.reference, "summary": k.summary} for k in kids],
+        acknowledged_by=row["acknowledged_by"],
+        answers=answers_shown(policy, json.loads(row["body"]).get("answers")),
+    )
 
 
 def acknowledge(store: Store, policy: dict[str, Any], reference: str, user: str, at: dt.datetime) -> tuple[bool, str]:
@@ -227,11 +275,17 @@ def acknowledge(store: Store, policy: dict[str, Any], reference: str, user: str,
         except CalendarRangeError:
             pass
     with store.write() as conn:
-        done = conn.execute(sa.update(requests).where(requests.c.id == row["id"], requests.c.acknowledged_at.is_(None))
-                            .values(acknowledged_at=at, acknowledged_by=user, met=met)).rowcount
+        done = conn.execute(
+            sa.update(requests)
+            .where(requests.c.id == row["id"], requests.c.acknowledged_at.is_(None))
+            .values(acknowledged_at=at, acknowledged_by=user, met=met)
+        ).rowcount
         if done:
-            conn.execute(sa.insert(events).values(request_id=row["id"], at=at, type="acknowledged",
-                                                  detail=json.dumps(detail_, ensure_ascii=False)))
+            conn.execute(
+                sa.insert(events).values(
+                    request_id=row["id"], at=at, type="acknowledged", detail=json.dumps(detail_, ensure_ascii=False)
+                )
+            )
     if not done:
         return False, f"{reference} was already acknowledged."
     if met is None:

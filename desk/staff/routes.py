@@ -40,10 +40,12 @@ HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "kb_desk_session"
 SIGN_IN_COOKIE = "kb_desk_signin"
 MAX_FORM = 16_384
-REPORT_TTL_S = 30   # a new request or vote shows in the report within this; an acknowledgement at once
+REPORT_TTL_S = 30  # a new request or vote shows in the report within this; an acknowledgement at once
 HEADERS = {
-    "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                                "frame-ancestors 'none'; base-uri 'none'"),
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
@@ -87,37 +89,58 @@ class Staff:
 
     def guard(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         """Signed out: to the sign-in form (GET) or 403 (POST). A POST must carry the session's CSRF token."""
+
         async def run(request: Request) -> Response:
             session = await run_in_threadpool(self.session_of, request)
             if session is None:
                 if request.method != "GET":
-                    return self.render(request, "error.html", 403, title="Signed out",
-                                       message="You are not signed in. Sign in, then try again.")
+                    return self.render(
+                        request,
+                        "error.html",
+                        403,
+                        title="Signed out",
+                        message="You are not signed in. Sign in, then try again.",
+                    )
                 return _to_sign_in(request)
             if request.method == "POST":
                 form = await _form(request)
                 if not same(form.get("csrf", ""), session.csrf):
-                    return self.render(request, "error.html", 403, session=session, title="Form refused",
-                                       message="This form did not come from your desk session (it may be old). "
-                                               "Go back, reload the page, and send it again.")
+                    return self.render(
+                        request,
+                        "error.html",
+                        403,
+                        session=session,
+                        title="Form refused",
+                        message="This form did not come from your desk session (it may be old). "
+                        "Go back, reload the page, and send it again.",
+                    )
                 request.state.form = form
             return await handler(request, session)
+
         return run
 
     # ----- sign-in and out ------------------------------------------------------------------------
-    async def sign_in_form(self, request: Request, error: str = "", status: int = 200, name: str = "",
-                           next_: str | None = None) -> Response:
+    async def sign_in_form(
+        self, request: Request, error: str = "", status: int = 200, name: str = "", next_: str | None = None
+    ) -> Response:
         token = request.cookies.get(SIGN_IN_COOKIE) or secrets.token_urlsafe(32)
-        res = self.render(request, "sign_in.html", status, csrf=token, error=error, name=name,
-                          next=_safe_next(request.query_params.get("next", "") if next_ is None else next_),
-                          notice=NOTICES.get(request.query_params.get("notice", ""), ""))
+        res = self.render(
+            request,
+            "sign_in.html",
+            status,
+            csrf=token,
+            error=error,
+            name=name,
+            next=_safe_next(request.query_params.get("next", "") if next_ is None else next_),
+            notice=NOTICES.get(request.query_params.get("notice", ""), ""),
+        )
         _cookie(res, request, SIGN_IN_COOKIE, token, path="/desk/sign-in")
         return res
 
     async def sign_in(self, request: Request) -> Response:
         form = await _form(request)
         cookie = request.cookies.get(SIGN_IN_COOKIE, "")
-        back = form.get("next", "")   # where to go once signed in survives a failed attempt
+        back = form.get("next", "")  # where to go once signed in survives a failed attempt
         if not cookie or not same(form.get("csrf", ""), cookie):
             return await self.sign_in_form(request, "The sign-in form expired. Sign in again.", 403, next_=back)
         name, password = form.get("name", "")[:200], form.get("password", "")[:1000]
@@ -142,36 +165,56 @@ class Staff:
         f = queue.Filters.from_query(dict(request.query_params))
         rows, total = await run_in_threadpool(queue.queue, self.store, self.policy, f, self.clock())
         opts = await run_in_threadpool(queue.options, self.store, self.policy)
-        return self.render(request, "queue.html", session=session, rows=rows, total=total, filters=f, options=opts,
-                           limit=queue.LIMIT)
+        return self.render(
+            request, "queue.html", session=session, rows=rows, total=total, filters=f, options=opts, limit=queue.LIMIT
+        )
 
     async def request_page(self, request: Request, session: StaffSession) -> Response:
         ref = normalize_reference(request.path_params["reference"])
         found = await run_in_threadpool(queue.detail, self.store, self.policy, ref, self.clock()) if ref else None
         if found is None:
-            return self.render(request, "error.html", 404, session=session, title="No such request",
-                               message="There is no request with this reference at this desk.")
-        return self.render(request, "request.html", session=session, d=found,
-                           notice=request.query_params.get("notice", ""))
+            return self.render(
+                request,
+                "error.html",
+                404,
+                session=session,
+                title="No such request",
+                message="There is no request with this reference at this desk.",
+            )
+        return self.render(
+            request, "request.html", session=session, d=found, notice=request.query_params.get("notice", "")
+        )
 
     async def acknowledge(self, request: Request, session: StaffSession) -> Response:
         ref = normalize_reference(request.path_params["reference"]) or ""
         ok, _ = await run_in_threadpool(queue.acknowledge, self.store, self.policy, ref, session.user, self.clock())
         with self._lock:
-            self._report = None   # attainment changed: the next report is computed afresh
+            self._report = None  # attainment changed: the next report is computed afresh
         return RedirectResponse(f"/desk/requests/{quote(ref)}?notice={'acknowledged' if ok else 'already'}", 303)
 
     async def report_page(self, request: Request, session: StaffSession) -> Response:
         rep = await run_in_threadpool(self.report)
-        return self.render(request, "report.html", session=session, report=rep, images="/desk/reports/",
-                           plotted=plots.plotted([t for s in rep.sections for t in s.tables]))
+        return self.render(
+            request,
+            "report.html",
+            session=session,
+            report=rep,
+            images="/desk/reports/",
+            plotted=plots.plotted([t for s in rep.sections for t in s.tables]),
+        )
 
     async def report_image(self, request: Request, session: StaffSession) -> Response:
         name = request.path_params["name"]
         image = await run_in_threadpool(self.plot, name)
         if image is None:
-            return self.render(request, "error.html", 404, session=session, title="No such image",
-                               message="This report has no such image (or nothing to plot yet).")
+            return self.render(
+                request,
+                "error.html",
+                404,
+                session=session,
+                title="No such image",
+                message="This report has no such image (or nothing to plot yet).",
+            )
         return Response(image, media_type="image/svg+xml", headers=HEADERS)
 
     def report(self) -> reports.Report:
@@ -193,8 +236,9 @@ class Staff:
         return images[name]
 
     async def not_found(self, request: Request, session: StaffSession) -> Response:
-        return self.render(request, "error.html", 404, session=session, title="Not found",
-                           message="There is no such page on the desk.")
+        return self.render(
+            request, "error.html", 404, session=session, title="Not found", message="There is no such page on the desk."
+        )
 
     # ----- read API --------------------------------------------------------------------------------------
     async def api_feedback(self, request: Request) -> Response:
@@ -225,14 +269,15 @@ class Staff:
         ]
 
 
-def staff_routes(store: Store, policy: dict[str, Any], clock: Callable[[], dt.datetime],
-                 catalog_path: Path | None) -> list[BaseRoute]:
+def staff_routes(
+    store: Store, policy: dict[str, Any], clock: Callable[[], dt.datetime], catalog_path: Path | None
+) -> list[BaseRoute]:
     return Staff(store, policy, Accounts(store, clock), clock, catalog_path, templates()).routes()
 
 
 async def _form(request: Request) -> dict[str, str]:
     if hasattr(request.state, "form"):
-        return request.state.form  # type: ignore[no-any-return]
+        return request.state.form
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await read_body(request.stream(), request.headers.get("content-length"), MAX_FORM)
     if kind != "application/x-www-form-urlencoded":

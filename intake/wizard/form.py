@@ -70,9 +70,7 @@ def _text(v: Any) -> str:
     return ("yes" if v else "no") if isinstance(v, bool) else str(v)
 
 
-def load(
-    path: str | Path = FORM_FILE, policy: PolicyView | list[str] | None = None
-) -> tuple[dict, list[Problem]]:
+def load(path: str | Path = FORM_FILE, policy: PolicyView | list[str] | None = None) -> tuple[dict, list[Problem]]:
     """Read and check a form file; a YAML error is a problem at its line, never an exception."""
     name = display_path(Path(path))
     loaded = yamlines.load_file(path, name, code="WZ101", what="YAML")
@@ -112,9 +110,7 @@ def check(
 
 
 class _Checker:
-    def __init__(
-        self, form: dict, name: str, policy: PolicyView | None, lines: dict[Path_, int]
-    ) -> None:
+    def __init__(self, form: dict, name: str, policy: PolicyView | None, lines: dict[Path_, int]) -> None:
         self.form, self.name, self.policy, self.lines = form, name, policy, lines
         self.probs: list[Problem] = []
         self.step_ids: dict[str, Path_] = {}
@@ -183,14 +179,9 @@ class _Checker:
                 self.add(
                     where,
                     "WZ115",
-                    f"payload '{key}': needs either `answer: <policy question>` or `value: "
-                    "<constant>`",
+                    f"payload '{key}': needs either `answer: <policy question>` or `value: <constant>`",
                 )
-            elif (
-                self.policy is not None
-                and "answer" in spec
-                and spec["answer"] not in self.policy.questions
-            ):
+            elif self.policy is not None and "answer" in spec and spec["answer"] not in self.policy.questions:
                 self.add(
                     where,
                     "WZ116",
@@ -221,8 +212,7 @@ class _Checker:
             self.add(
                 at,
                 "WZ140",
-                f"step '{sid}': needs `next` (a step id, or a list of {{if, goto}} ending with a "
-                f"plain {{goto}})",
+                f"step '{sid}': needs `next` (a step id, or a list of {{if, goto}} ending with a plain {{goto}})",
             )
         for k, notice in enumerate(step.get("notices") or []):
             if isinstance(notice, dict) and isinstance(notice.get("if"), dict):
@@ -241,15 +231,13 @@ class _Checker:
                     self.add(
                         at + ("next", i),
                         "WZ143",
-                        f"step '{sid}': next[{i}] has no `if`, so the rules after it can never "
-                        "apply",
+                        f"step '{sid}': next[{i}] has no `if`, so the rules after it can never apply",
                     )
             if nxt and isinstance(nxt[-1], dict) and "if" in nxt[-1]:
                 self.add(
                     at + ("next",),
                     "WZ144",
-                    f"step '{sid}': the last `next` rule must be a plain {{goto}} so every answer "
-                    "leads somewhere",
+                    f"step '{sid}': the last `next` rule must be a plain {{goto}} so every answer leads somewhere",
                 )
 
     def _check_goto(self, goto: str, sid: str, at: Path_) -> None:
@@ -285,16 +273,13 @@ class _Checker:
                 self.add(at, "WZ133", f"field '{fid}': needs a `type`")
         ftype = f.get("type")
         if ftype in ("radios", "checkboxes") and not f.get("options") and not f.get("options_from"):
-            self.add(
-                at, "WZ135", f"field '{fid}': a {ftype} field needs `options` or `options_from`"
-            )
+            self.add(at, "WZ135", f"field '{fid}': a {ftype} field needs `options` or `options_from`")
         src = f.get("options_from")
         if isinstance(src, str) and src not in OPTION_SOURCES:
             self.add(
                 at + ("options_from",),
                 "WZ137",
-                f"field '{fid}': the policy offers no option list "
-                f"'{src}'{did_you_mean(src, OPTION_SOURCES)}",
+                f"field '{fid}': the policy offers no option list '{src}'{did_you_mean(src, OPTION_SOURCES)}",
             )
         if isinstance(f.get("pattern"), str):
             try:
@@ -335,8 +320,7 @@ class _Checker:
             self.add(
                 at + ("question",),
                 "WZ171",
-                f"field '{fid}': the policy has no question "
-                f"'{q}'{did_you_mean(q, self.policy.questions)}",
+                f"field '{fid}': the policy has no question '{q}'{did_you_mean(q, self.policy.questions)}",
             )
             return
         values = self.policy.options.get(q)
@@ -377,8 +361,7 @@ class _Checker:
         if "seen" in cond:
             if cond["seen"] not in self.step_ids:
                 add(
-                    "`seen` names unknown step "
-                    f"'{cond['seen']}'{did_you_mean(str(cond['seen']), self.step_ids)}",
+                    f"`seen` names unknown step '{cond['seen']}'{did_you_mean(str(cond['seen']), self.step_ids)}",
                     "WZ151",
                 )
             return
@@ -386,15 +369,10 @@ class _Checker:
             known = self._answerable()
             if self.policy is not None and cond["answer"] not in known:
                 add(
-                    "condition on unknown field "
-                    f"'{cond['answer']}'{did_you_mean(str(cond['answer']), known)}",
+                    f"condition on unknown field '{cond['answer']}'{did_you_mean(str(cond['answer']), known)}",
                     "WZ152",
                 )
-            elif (
-                self.policy is None
-                and cond["answer"] not in self.field_ids
-                and not _looks_like_id(cond["answer"])
-            ):
+            elif self.policy is None and cond["answer"] not in self.field_ids and not _looks_like_id(cond["answer"]):
                 add(f"condition on unknown field '{cond['answer']}'", "WZ152")
         elif "outcome" in cond:
             if cond["outcome"] not in OUTCOMES:
@@ -420,15 +398,9 @@ class _Checker:
                 continue
             seen.add(sid)
             nxt = steps[sid].get("next")
-            todo += (
-                [r.get("goto") for r in nxt if isinstance(r, dict)]
-                if isinstance(nxt, list)
-                else [nxt]
-            )
+            todo += [r.get("goto") for r in nxt if isinstance(r, dict)] if isinstance(nxt, list) else [nxt]
         if "check" in steps:
-            seen |= {
-                s for s, st in steps.items() if st.get("kind") in ("confirmation", "deflected")
-            }
+            seen |= {s for s, st in steps.items() if st.get("kind") in ("confirmation", "deflected")}
         for sid, at in self.step_ids.items():
             if sid not in seen:
                 self.add(
@@ -448,8 +420,7 @@ class _Checker:
                 self.add(
                     at + ("id",),
                     "WZ175",
-                    f"field id '{fid}' is also a policy question's id: their answers would "
-                    "overwrite each other",
+                    f"field id '{fid}' is also a policy question's id: their answers would overwrite each other",
                 )
         for i, step in enumerate(self.form.get("steps") or []):
             if not isinstance(step, dict):
@@ -482,8 +453,7 @@ class _Checker:
                         self.add(
                             at,
                             "WZ172",
-                            f"step '{step.get('id')}': policy question '{q}' is already asked by "
-                            f"step '{placed[q]}'",
+                            f"step '{step.get('id')}': policy question '{q}' is already asked by step '{placed[q]}'",
                         )
                     else:
                         placed[q] = str(step.get("id"))
@@ -493,8 +463,7 @@ class _Checker:
             self.add(
                 ("steps",),
                 "WZ173",
-                f"no step asks the policy question(s) {', '.join(missing)}: the engine cannot "
-                "classify without them",
+                f"no step asks the policy question(s) {', '.join(missing)}: the engine cannot classify without them",
             )
         for a, b in itertools.pairwise(order):
             if questions.index(b) < questions.index(a):
@@ -528,11 +497,7 @@ def _matches(when: Any, question: str, value: str) -> bool:
 
 def resolve(form: dict) -> dict:
     """The browser's copy of the form: plain JSON, every step with a kind."""
-    out = json.loads(
-        json.dumps(
-            {k: form[k] for k in ("version", "title", "start", "steps", "payload") if k in form}
-        )
-    )
+    out = json.loads(json.dumps({k: form[k] for k in ("version", "title", "start", "steps", "payload") if k in form}))
     for step in out["steps"]:
         step.setdefault("kind", "question")
     return out

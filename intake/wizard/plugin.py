@@ -109,9 +109,7 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         if self.config.policy_file and ctx.policy_path is None:
             ctx.use_policy_file(self.config.policy_file)
         policy = ctx.policy()
-        return (
-            formdef.policy_view(policy.data) if policy is not None else None
-        )  # its own checks report a bad one
+        return formdef.policy_view(policy.data) if policy is not None else None  # its own checks report a bad one
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
@@ -119,8 +117,7 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         src = self.config.page
         if files.get_file_from_path(src) is not None:
             raise PluginError(
-                f"{src}: the kb-request plugin generates this page; remove the file or set "
-                "plugins.kb-request.page"
+                f"{src}: the kb-request plugin generates this page; remove the file or set plugins.kb-request.page"
             )
         title = json.dumps(self.config.title)
         content = f"---\ntemplate: request.html\ntitle: {title}\nsearch:\n  exclude: true\n---\n"
@@ -201,9 +198,7 @@ class RequestPlugin(BasePlugin[RequestConfig]):
         written = getattr(self, "_written", {})
         self._written = {}
         for k, shard in enumerate(shards):
-            text = json.dumps(
-                {"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":")
-            )
+            text = json.dumps({"version": 2, "articles": shard}, ensure_ascii=False, separators=(",", ":"))
             path = folder / f"{k}.json"
             if written.get(path) != text or not path.exists():
                 path.write_text(text, encoding="utf-8")

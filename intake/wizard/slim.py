@@ -43,10 +43,7 @@ def slim_js(text: str) -> str:
 
 
 def slim_css(text: str) -> str:
-    return (
-        "\n".join(line.strip() for line in _CSS_COMMENT.sub("", text).splitlines() if line.strip())
-        + "\n"
-    )
+    return "\n".join(line.strip() for line in _CSS_COMMENT.sub("", text).splitlines() if line.strip()) + "\n"
 
 
 def slim_folder(folder: Path) -> None:

@@ -61,9 +61,7 @@ class Background:
         with self._lock:
             self._generation += 1
             generation = self._working = self._generation
-        threading.Thread(
-            target=self._fork, args=(generation, list(jobs)), daemon=True, name="kb-preview-fork"
-        ).start()
+        threading.Thread(target=self._fork, args=(generation, list(jobs)), daemon=True, name="kb-preview-fork").start()
 
     def _fork(self, generation: int, jobs: list[Job]) -> None:
         ctx = mp.get_context("fork")
@@ -105,11 +103,7 @@ class Background:
     def take(self) -> list[tuple[Job, bool, Any, float]]:
         """The results that arrived for the current generation (each returned once)."""
         with self._lock:
-            out = [
-                (job, ok, result, s)
-                for g, job, ok, result, s in self._results
-                if g == self._generation
-            ]
+            out = [(job, ok, result, s) for g, job, ok, result, s in self._results if g == self._generation]
             self._results = []
         return out
 

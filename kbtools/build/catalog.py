@@ -17,8 +17,16 @@ PATH = "assets/kb/articles.json"
 
 
 def articles_json(articles: Iterable[Article], use_directory_urls: bool) -> str:
-    rows = [{"id": a.id, "title": a.title, "url": target_url(a.src_uri, use_directory_urls),
-             "review_by": a.review_by.isoformat() if a.review_by else None,
-             "updated": a.updated.isoformat() if a.updated else None, "type": a.type}
-            for a in sorted(articles, key=lambda a: a.id) if a.status == "published"]
+    rows = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "url": target_url(a.src_uri, use_directory_urls),
+            "review_by": a.review_by.isoformat() if a.review_by else None,
+            "updated": a.updated.isoformat() if a.updated else None,
+            "type": a.type,
+        }
+        for a in sorted(articles, key=lambda a: a.id)
+        if a.status == "published"
+    ]
     return json.dumps({"version": 1, "articles": rows}, ensure_ascii=False, separators=(",", ":"))

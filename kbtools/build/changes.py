@@ -34,11 +34,7 @@ def scan(roots: Iterable[str]) -> dict[str, Stat]:
                     if e.is_dir(follow_symlinks=False):
                         stack.append(e.path)
                     else:
-                        st = (
-                            e.stat(follow_symlinks=True)
-                            if e.is_symlink()
-                            else e.stat(follow_symlinks=False)
-                        )
+                        st = e.stat(follow_symlinks=True) if e.is_symlink() else e.stat(follow_symlinks=False)
                         out[e.path] = (st.st_mtime_ns, st.st_size)
         except OSError:
             continue  # gone between listing and stat: the next scan says so

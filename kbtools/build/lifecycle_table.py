@@ -21,12 +21,17 @@ def rows(products: Mapping[str, Product], today: dt.date) -> list[dict[str, str]
                 status = "Not yet released"
             else:
                 status = "End of support"
-            out.append({
-                "product": p.name, "version": v.version, "deployments": ", ".join(p.deployments),
-                "released": v.released.isoformat(),
-                "support_ends": v.support_ends.isoformat() if v.support_ends else "",
-                "status": status, "status_class": status.split()[0].lower(),
-            })
+            out.append(
+                {
+                    "product": p.name,
+                    "version": v.version,
+                    "deployments": ", ".join(p.deployments),
+                    "released": v.released.isoformat(),
+                    "support_ends": v.support_ends.isoformat() if v.support_ends else "",
+                    "status": status,
+                    "status_class": status.split()[0].lower(),
+                }
+            )
     return out
 
 

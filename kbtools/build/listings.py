@@ -91,8 +91,11 @@ class Listings:
         """A landing page for every folder without one, and the continuation pages."""
         present = {f.src_uri for f in files.documentation_pages()}
         for uri, content in self.generated(present).items():
-            inclusion = InclusionLevel.NOT_IN_NAV if PurePosixPath(uri).stem.startswith(PAGE_PREFIX) \
+            inclusion = (
+                InclusionLevel.NOT_IN_NAV
+                if PurePosixPath(uri).stem.startswith(PAGE_PREFIX)
                 else InclusionLevel.UNDEFINED
+            )
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
 
     def generated(self, present: set[str] | None = None) -> dict[str, str]:
@@ -116,25 +119,40 @@ class Listings:
         folder = str(src.parent)
         every = self.folders.get(folder, [])
         pages = self.pages(folder)
-        k = int(src.stem[len(PAGE_PREFIX):]) if src.stem.startswith(PAGE_PREFIX) else 1
+        k = int(src.stem[len(PAGE_PREFIX) :]) if src.stem.startswith(PAGE_PREFIX) else 1
         up = "../" if k > 1 else ""  # a page-k listing lives one folder deeper
         subsections: list[dict[str, Any]] = []
         if k == 1:
             for sub in sorted(f for f in self.folders if str(PurePosixPath(f).parent) == folder and f != folder):
-                subsections.append({"href": PurePosixPath(sub).name + "/", "title": self.title(sub),
-                                    "count": self.count(sub)})
+                subsections.append(
+                    {"href": PurePosixPath(sub).name + "/", "title": self.title(sub), "count": self.count(sub)}
+                )
         articles = []
-        for a in every[(k - 1) * self.page_size: k * self.page_size]:
+        for a in every[(k - 1) * self.page_size : k * self.page_size]:
             rel = PurePosixPath(a.src_uri).relative_to(folder) if folder != "." else PurePosixPath(a.src_uri)
-            articles.append({"href": up + str(rel.with_suffix("")) + "/", "title": a.title,
-                             "type_label": TYPES[a.type], "description": a.description})
+            articles.append(
+                {
+                    "href": up + str(rel.with_suffix("")) + "/",
+                    "title": a.title,
+                    "type_label": TYPES[a.type],
+                    "description": a.description,
+                }
+            )
 
         def href(n: int) -> str:
             return (up + ("" if n == 1 else f"{PAGE_PREFIX}{n}/")) or "./"
 
         return self.fragments.render(
-            "listing.html", title=self.title(folder), page_number=k, pages=pages, total=len(every),
-            subsections=subsections, articles=articles, prev_href=href(k - 1), next_href=href(k + 1))
+            "listing.html",
+            title=self.title(folder),
+            page_number=k,
+            pages=pages,
+            total=len(every),
+            subsections=subsections,
+            articles=articles,
+            prev_href=href(k - 1),
+            next_href=href(k + 1),
+        )
 
     def categories(self, src_uri: str) -> str:
         up = _up(src_uri)
@@ -142,16 +160,23 @@ class Listings:
         rows = []
         for folder in tops:
             idx = self.articles.get(f"{folder}/index.md")
-            rows.append({"href": f"{up}{folder}/", "title": self.title(folder), "count": self.count(folder),
-                         "description": idx.description if idx else ""})
+            rows.append(
+                {
+                    "href": f"{up}{folder}/",
+                    "title": self.title(folder),
+                    "count": self.count(folder),
+                    "description": idx.description if idx else "",
+                }
+            )
         return self.fragments.render("categories.html", categories=rows)
 
     def promoted(self, src_uri: str) -> str:
         up = _up(src_uri)
-        rows = [{"href": up + target_url(a.src_uri, True), "title": a.title,
-                 "description": a.description}
-                for a in sorted(self.articles.values(), key=lambda a: a.title.lower())
-                if a.published and getattr(a, "promoted", False)]
+        rows = [
+            {"href": up + target_url(a.src_uri, True), "title": a.title, "description": a.description}
+            for a in sorted(self.articles.values(), key=lambda a: a.title.lower())
+            if a.published and getattr(a, "promoted", False)
+        ]
         return self.fragments.render("promoted.html", articles=rows)
 
 
@@ -162,4 +187,6 @@ def _up(src_uri: str) -> str:
 
 def _page(title: str) -> str:
     # The title travels as a JSON string (valid YAML): no folder or index title can add keys.
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ntype: documentation\n---\n<!-- kb:section-listing -->\n"
+    return (
+        f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ntype: documentation\n---\n<!-- kb:section-listing -->\n"
+    )

@@ -81,7 +81,7 @@ def window(kids: list[Any], idx: int, size: int) -> list[Any]:
     if len(kids) <= size:
         return kids
     lo = max(0, min(idx - size // 2, len(kids) - size))
-    shown = kids[lo:lo + size]
+    shown = kids[lo : lo + size]
     if kids[0] not in shown and getattr(kids[0], "is_index", False):
         shown = [kids[0]] + shown[1:]  # keep the section's own landing page
     return shown

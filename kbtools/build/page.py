@@ -36,7 +36,7 @@ def escape_theme_text(page: Page) -> None:
         if isinstance(page.meta.get(key), str):
             page.meta[key] = html.escape(page.meta[key])
     if "title" not in page.meta and page.title:
-        page.title = html.escape(page.title)  # type: ignore[misc]  # MkDocs allows setting it
+        page.title = html.escape(page.title)  # MkDocs allows setting it
 
 
 @dataclass

@@ -101,12 +101,20 @@ class KbPlugin(BasePlugin[KbConfig]):
             return None
         self.products = self._products()
         reuse = self.preview.reuse() if self.preview is not None else {}
-        read = reading.read_articles(files, config.docs_dir, self.products, self.show_drafts,
-                                     config.use_directory_urls, preview=self.command == "serve",
-                                     reuse=reuse)
+        read = reading.read_articles(
+            files,
+            config.docs_dir,
+            self.products,
+            self.show_drafts,
+            config.use_directory_urls,
+            preview=self.command == "serve",
+            reuse=reuse,
+        )
         if read.errors:
-            raise PluginError(f"{len(read.errors)} error(s) in the articles; nothing was written:\n"
-                              + "\n".join(map(str, read.errors)))
+            raise PluginError(
+                f"{len(read.errors)} error(s) in the articles; nothing was written:\n"
+                + "\n".join(map(str, read.errors))
+            )
         if read.warnings:
             log.info(f"kb: {read.warnings} lint warning(s); run `kb lint` to see them")
         if read.drafts_left_out:
@@ -119,8 +127,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.start_pages(len(files.documentation_pages()))
         for dest, src in SCHEMAS.items():
             files.append(File.generated(config, dest, abs_src_path=str(src)))
-        files.append(File.generated(config, catalog.PATH, content=catalog.articles_json(
-            read.articles.values(), config.use_directory_urls)))
+        files.append(
+            File.generated(
+                config, catalog.PATH, content=catalog.articles_json(read.articles.values(), config.use_directory_urls)
+            )
+        )
         return files
 
     def take_articles(self, articles: dict[str, Article], files: Files, config: MkDocsConfig) -> None:
@@ -129,11 +140,19 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.ctx.articles.clear()
         self.ctx.articles.update(articles)
         self.by_id = reading.by_id(articles)
-        self.listings = Listings(articles, self.products, self.config.section_page_size, self.fragments,
-                                 self.show_drafts)
+        self.listings = Listings(
+            articles, self.products, self.config.section_page_size, self.fragments, self.show_drafts
+        )
         previous = getattr(self, "pages", None)
-        self.pages = PageContext(self.by_id, self.products, files, self.config.related_count,
-                                 self.config.feedback_endpoint, self.config.request_page, bags=self.bags)
+        self.pages = PageContext(
+            self.by_id,
+            self.products,
+            files,
+            self.config.related_count,
+            self.config.feedback_endpoint,
+            self.config.request_page,
+            bags=self.bags,
+        )
         if previous is not None and self.preview is not None and self.preview.valid:
             # The preview: keep the related lists of pages it does not render again.
             self.pages.rows = dict(previous.rows or {})
@@ -160,8 +179,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.built, self.total, self.started = 0, total, time.monotonic()
 
     def redirect_pages(self, config: MkDocsConfig) -> dict[str, str]:
-        pairs = [(alias, art.src_uri) for art in self.by_id.values() for alias in art.aliases
-                 if art.status != "draft" or self.show_drafts]
+        pairs = [
+            (alias, art.src_uri)
+            for art in self.by_id.values()
+            for alias in art.aliases
+            if art.status != "draft" or self.show_drafts
+        ]
         return redirect_pages(pairs, config.use_directory_urls, self.fragments)
 
     def _products(self) -> dict[str, Any]:
@@ -173,8 +196,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         products, problems = policy.lifecycle
         problems = policy.problems + problems
         if problems:
-            raise PluginError(f"{len(problems)} error(s) in the policy file; nothing was written:\n"
-                              + "\n".join(map(str, sorted(problems))))
+            raise PluginError(
+                f"{len(problems)} error(s) in the policy file; nothing was written:\n"
+                + "\n".join(map(str, sorted(problems)))
+            )
         return products
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -201,21 +226,23 @@ class KbPlugin(BasePlugin[KbConfig]):
         try:
             return self.ctx.blocks.expand(markdown, page.file.src_uri)
         except UnknownBlock as exc:
-            raise PluginError(str(exc))
+            raise PluginError(str(exc)) from exc
 
     def on_page_content(self, html_: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.config.enabled:
             escape_theme_text(page)
         return None
 
-    def on_template_context(self, context: dict[str, Any], *, template_name: str,
-                            config: MkDocsConfig) -> dict[str, Any] | None:
+    def on_template_context(
+        self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
+    ) -> dict[str, Any] | None:
         if self.config.enabled and template_name == "404.html":
             context["kb"] = {"request_page": self.config.request_page}  # our 404.html's call-out
         return context
 
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> dict[str, Any] | None:
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any] | None:
         if not self.config.enabled:
             return None
         art: Article | None = self.ctx.articles.get(page.file.src_uri)

@@ -159,9 +159,7 @@ class Preview:
     def install(self, server: Any, config: MkDocsConfig, builder: Callable[..., None]) -> None:
         ctx = build_context.of(config)
         missing = [
-            name
-            for name in config.plugins
-            if name != "kb" and name not in ctx.preview_hooks and name not in NO_OUTPUTS
+            name for name in config.plugins if name != "kb" and name not in ctx.preview_hooks and name not in NO_OUTPUTS
         ]
         if missing:
             log.info(
@@ -245,7 +243,7 @@ class Preview:
                 and old.files.get_file_from_path(f.src_uri).content_string != f.content_string
             ),
             read=True,
-        )  # type: ignore[union-attr]
+        )
         for uri, page in new_pages.items():
             before = old_pages.get(uri)
             if before is not None and uri not in plan.read:
@@ -260,8 +258,7 @@ class Preview:
                 uri
                 for uri, page in new_pages.items()
                 if uri in old_pages
-                and affected.signature(old_pages[uri], old.nav, size)
-                != affected.signature(page, nav, size)
+                and affected.signature(old_pages[uri], old.nav, size) != affected.signature(page, nav, size)
             ),
         )
         self._plan_related(plan, old, new_pages, plan.removed)
@@ -280,9 +277,7 @@ class Preview:
         """The end of a dirty build."""
         assert self.structural is not None and self.plan is not None and self.built is not None
         self._delete_outputs(self.built.files, files, config)
-        self._finish(
-            config, files, nav, env, self.plan, self.structural, self.plugin.redirect_pages(config)
-        )
+        self._finish(config, files, nav, env, self.plan, self.structural, self.plugin.redirect_pages(config))
 
     def on_full_build(
         self,
@@ -342,9 +337,7 @@ class Preview:
         policy = build_context.of(config).policy_path
         for uris in (ch.modified, ch.added, ch.removed):
             for uri in [u for u in uris if spec.match_file(u)]:
-                if policy is None or os.path.abspath(os.path.join(config.docs_dir, uri)) != str(
-                    policy
-                ):
+                if policy is None or os.path.abspath(os.path.join(config.docs_dir, uri)) != str(policy):
                     uris.discard(uri)
 
     def _log_idle(self) -> None:
@@ -357,9 +350,7 @@ class Preview:
         policy = ctx.policy_path if ctx else None
         files = self.built.files if self.built else None
         for uri in sorted(ch.modified | ch.added | ch.removed):
-            if policy is not None and os.path.abspath(
-                os.path.join(self.built.config.docs_dir, uri)
-            ) == str(policy):
+            if policy is not None and os.path.abspath(os.path.join(self.built.config.docs_dir, uri)) == str(policy):
                 return f"the policy file {uri} changed"
             if uri.endswith(".md") or (files is not None and uri in files):
                 continue
@@ -443,8 +434,7 @@ class Preview:
         errors = sorted(p for p in problems if p.severity == "error")
         if errors:
             log.error(
-                f"kb: preview not updated: {len(errors)} error(s) in the articles:\n"
-                + "\n".join(map(str, errors))
+                f"kb: preview not updated: {len(errors)} error(s) in the articles:\n" + "\n".join(map(str, errors))
             )
             return  # nothing changed: the next save tries again with these files
 
@@ -515,10 +505,7 @@ class Preview:
         if any(item.parent is None for item in moved):  # it shows the top of the sidebar
             mkdocs_build._build_theme_template("404.html", built.env, files, config, nav)
         redirects = built.redirects
-        if any(
-            (a.aliases, a.id, a.status) != (old[u].aliases, old[u].id, old[u].status)
-            for u, a in fresh.items()
-        ):
+        if any((a.aliases, a.id, a.status) != (old[u].aliases, old[u].id, old[u].status) for u, a in fresh.items()):
             redirects = plugin.redirect_pages(config)
         self._finish(config, files, nav, built.env, plan, ch, redirects, navigation=bool(moved))
         self._log_plan(t0)
@@ -660,9 +647,7 @@ class Preview:
     def _related_done(self, rows: dict[str, list[str]]) -> set[str]:
         current = self.plugin.pages.rows or {}
         by_id = self.plugin.by_id
-        stale = {
-            by_id[i].src_uri for i, row in rows.items() if current.get(i) != row and i in by_id
-        }
+        stale = {by_id[i].src_uri for i, row in rows.items() if current.get(i) != row and i in by_id}
         current.update(rows)
         self.plugin.pages.fresh.update(rows)  # computed: keep them as they are
         return stale
@@ -689,9 +674,7 @@ class Preview:
         for f in doc_files:
             if f.src_uri in again and f.page is not None:
                 mkdocs_build._build_page(f.page, config, doc_files, nav, built.env)
-        log.info(
-            f"kb: preview: {len(again)} page(s) rendered again in {time.monotonic() - t0:.2f} s"
-        )
+        log.info(f"kb: preview: {len(again)} page(s) rendered again in {time.monotonic() - t0:.2f} s")
 
     def _commit(
         self,
@@ -709,9 +692,7 @@ class Preview:
         previous = self.built
         targets = previous.targets if previous is not None else {}
         links = previous.links if previous is not None else {}
-        for uri in [
-            u for u in targets if u not in ctx.articles or targets[u][0] is not ctx.articles[u]
-        ]:
+        for uri in [u for u in targets if u not in ctx.articles or targets[u][0] is not ctx.articles[u]]:
             for t in targets.pop(uri)[1]:
                 links[t].discard(uri)
         for uri, art in ctx.articles.items():
@@ -762,7 +743,7 @@ def _hand_over(before: Page, page: Page) -> None:
     for name in PAGE_STATE:
         setattr(page, name, getattr(before, name))
     if "title" in before.__dict__:
-        page.title = before.__dict__["title"]  # type: ignore[misc]
+        page.title = before.__dict__["title"]
 
 
 def _by_folder(files: Iterable[File]) -> dict[str, list[File]]:

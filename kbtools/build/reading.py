@@ -41,10 +41,16 @@ class Reading:
     drafts_left_out: list[str] = field(default_factory=list)
 
 
-def read_articles(files: Files, docs_dir: str, products: dict[str, Product] | None,
-                  show_drafts: bool, use_directory_urls: bool, preview: bool = False,
-                  reuse: Mapping[str, Article] | None = None,
-                  link_sources: Collection[str] | None = None) -> Reading:
+def read_articles(
+    files: Files,
+    docs_dir: str,
+    products: dict[str, Product] | None,
+    show_drafts: bool,
+    use_directory_urls: bool,
+    preview: bool = False,
+    reuse: Mapping[str, Article] | None = None,
+    link_sources: Collection[str] | None = None,
+) -> Reading:
     """`preview` (`mkdocs serve`): a `TODO:` left in a published article only warns, so the
     page stays visible while it is written; every other build refuses to publish it.
     `reuse`: articles read by the previous build whose files have not changed since (the
@@ -66,8 +72,15 @@ def read_articles(files: Files, docs_dir: str, products: dict[str, Product] | No
             links[link] = target
             files.remove(f)
     for link, target in sorted(links.items()):
-        problems.append(Problem(link, 1, "KB214", f"is a symbolic link to '{target}', outside the docs "
-                                "folder: content is read only from inside it; copy it in instead"))
+        problems.append(
+            Problem(
+                link,
+                1,
+                "KB214",
+                f"is a symbolic link to '{target}', outside the docs "
+                "folder: content is read only from inside it; copy it in instead",
+            )
+        )
     for f in files.documentation_pages():
         art = reuse.get(f.src_uri)
         if art is None:
@@ -110,8 +123,13 @@ def folders_of(uris: Iterable[str]) -> set[str]:
     return out
 
 
-def check_across(articles: dict[str, Article], assets: set[str], use_directory_urls: bool,
-                 preview: bool, link_sources: Collection[str] | None = None) -> list[Problem]:
+def check_across(
+    articles: dict[str, Article],
+    assets: set[str],
+    use_directory_urls: bool,
+    preview: bool,
+    link_sources: Collection[str] | None = None,
+) -> list[Problem]:
     """The checks across articles that a build makes (the rest of `kb lint`'s are lint-only):
     problems that fail the build are returned; the others are logged as warnings."""
     kb = lint_checks.Kb(articles, assets=assets, folders=folders_of(articles))
@@ -129,9 +147,15 @@ def check_across(articles: dict[str, Article], assets: set[str], use_directory_u
     return problems
 
 
-def check_edits(articles: dict[str, Article], edited: dict[str, Article], before: dict[str, Article],
-                assets: set[str], folders: set[str], use_directory_urls: bool,
-                link_sources: Collection[str]) -> list[Problem]:
+def check_edits(
+    articles: dict[str, Article],
+    edited: dict[str, Article],
+    before: dict[str, Article],
+    assets: set[str],
+    folders: set[str],
+    use_directory_urls: bool,
+    link_sources: Collection[str],
+) -> list[Problem]:
     """`check_across` for a few edited articles (the preview, after a save): an id now taken
     by another article, aliases if any changed, the links of the edited articles and of those
     linking to them, placeholders in the edited ones; the same checks, the same messages."""

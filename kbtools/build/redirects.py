@@ -14,8 +14,7 @@ from ..urls import alias_path, target_url
 from .fragments import Fragments
 
 
-def redirect_pages(pairs: Iterable[tuple[str, str]], use_directory_urls: bool,
-                   fragments: Fragments) -> dict[str, str]:
+def redirect_pages(pairs: Iterable[tuple[str, str]], use_directory_urls: bool, fragments: Fragments) -> dict[str, str]:
     """Site file -> redirect page, for (alias, target article's src_uri) pairs."""
     out: dict[str, str] = {}
     for alias, src_uri in pairs:

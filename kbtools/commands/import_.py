@@ -21,9 +21,17 @@ from ..importers.sync import MANIFEST, REPORT, Manifest, Sync, load_manifest
 from ..importers.zendesk import Finding, plan_import
 
 ACTION_WORDS = {
-    "new": "new", "updated": "updated", "moved": "moved", "unchanged": "unchanged", "adopted": "already there",
-    "kept": "kept with local edits", "beside": "written beside a local edit", "deleted-here": "deleted here, not re-created",
-    "removed": "removed (no longer used)", "gone": "no longer in the export", "refused": "refused",
+    "new": "new",
+    "updated": "updated",
+    "moved": "moved",
+    "unchanged": "unchanged",
+    "adopted": "already there",
+    "kept": "kept with local edits",
+    "beside": "written beside a local edit",
+    "deleted-here": "deleted here, not re-created",
+    "removed": "removed (no longer used)",
+    "gone": "no longer in the export",
+    "refused": "refused",
 }
 
 
@@ -35,11 +43,18 @@ def import_group() -> None:
 @import_group.command("zendesk")
 @click.argument("export_dir", metavar="EXPORT_DIR")
 @click.option("--to", "to", required=True, metavar="DIR", help="The KB folder to write into (usually docs/).")
-@click.option("--locale", metavar="LOCALE",
-              help="Language to import, e.g. en-us (default: the previous import's, else the articles' own).")
+@click.option(
+    "--locale",
+    metavar="LOCALE",
+    help="Language to import, e.g. en-us (default: the previous import's, else the articles' own).",
+)
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
-@click.option("--report", "report_path", metavar="FILE",
-              help=f"Where to write the JSON report (default: DIR/{REPORT}; with --dry-run: none).")
+@click.option(
+    "--report",
+    "report_path",
+    metavar="FILE",
+    help=f"Where to write the JSON report (default: DIR/{REPORT}; with --dry-run: none).",
+)
 def zendesk(export_dir: str, to: str, locale: str | None, dry_run: bool, report_path: str | None) -> None:
     """Import the Zendesk Help Center export in EXPORT_DIR into the folder given by --to.
 
@@ -59,8 +74,10 @@ def zendesk(export_dir: str, to: str, locale: str | None, dry_run: bool, report_
     plan = plan_import(export, target, locale or manifest.locale, manifest.md_paths(), display=export_dir)
     if not plan.usable:
         _print(plan.findings)
-        raise NothingImported(f"nothing imported from {export_dir}: no usable article "
-                              f"({len(plan.findings)} problem(s) above); nothing was written")
+        raise NothingImported(
+            f"nothing imported from {export_dir}: no usable article "
+            f"({len(plan.findings)} problem(s) above); nothing was written"
+        )
     if not dry_run:
         target.mkdir(parents=True, exist_ok=True)
     sync = Sync(target, manifest, dry_run)
@@ -83,8 +100,10 @@ def zendesk(export_dir: str, to: str, locale: str | None, dry_run: bool, report_
     report = Path(report_path) if report_path else (None if dry_run else target / REPORT)
     if report is not None:
         _write_report(report, export_dir, to, plan.locale, dry_run, counts, sync, findings)
-    click.echo(f"  {errors} error(s), {len(findings) - errors} warning(s)"
-               + (f"; report: {report}" if report is not None else ""))
+    click.echo(
+        f"  {errors} error(s), {len(findings) - errors} warning(s)"
+        + (f"; report: {report}" if report is not None else "")
+    )
 
 
 class NothingImported(KbError):
@@ -96,11 +115,24 @@ def _print(findings: list[Finding]) -> None:
         click.echo(str(f.problem))
 
 
-def _write_report(path: Path, export_dir: str, to: str, locale: str, dry_run: bool, counts: Counter[str],
-                  sync: Sync, findings: list[Finding]) -> None:
+def _write_report(
+    path: Path,
+    export_dir: str,
+    to: str,
+    locale: str,
+    dry_run: bool,
+    counts: Counter[str],
+    sync: Sync,
+    findings: list[Finding],
+) -> None:
     data = {
-        "format": "kb-zendesk-import-report", "version": 1, "export": export_dir, "to": to, "locale": locale,
-        "dry_run": dry_run, "counts": dict(sorted(counts.items())),
+        "format": "kb-zendesk-import-report",
+        "version": 1,
+        "export": export_dir,
+        "to": to,
+        "locale": locale,
+        "dry_run": dry_run,
+        "counts": dict(sorted(counts.items())),
         "problems": [f.as_dict() for f in sorted(findings, key=lambda f: f.problem)],
         "actions": [a.as_dict() for a in sync.actions if a.action != "unchanged"],
     }

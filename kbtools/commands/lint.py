@@ -27,19 +27,43 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 
 @click.command()
 @click.argument("path", required=False)
-@click.option("-f", "--config-file", help="The mkdocs.yml to read (default: ./mkdocs.yml, or the one whose docs_dir is PATH).")
-@click.option("--policy", help="Support policy file with the products (default: plugins.kb.policy_file, or PATH/_data/support-policy.yml).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
-              help="json: a list of problems; github: annotations for GitHub Actions.")
+@click.option(
+    "-f", "--config-file", help="The mkdocs.yml to read (default: ./mkdocs.yml, or the one whose docs_dir is PATH)."
+)
+@click.option(
+    "--policy",
+    help="Support policy file with the products (default: plugins.kb.policy_file, or PATH/_data/support-policy.yml).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="json: a list of problems; github: annotations for GitHub Actions.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--orphans", is_flag=True, help="Also report published articles no other article links to (KB207).")
-@click.option("--feedback", "feedback_src", metavar="DESK_URL_OR_EXPORT",
-              help="Votes from the desk: its URL (read token in KB_DESK_TOKEN) or a `kb desk export --what votes` "
-                   "file; articles often found not helpful get KB218.")
+@click.option(
+    "--feedback",
+    "feedback_src",
+    metavar="DESK_URL_OR_EXPORT",
+    help="Votes from the desk: its URL (read token in KB_DESK_TOKEN) or a `kb desk export --what votes` "
+    "file; articles often found not helpful get KB218.",
+)
 @click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="Date for review_by checks (default: today).")
 @click.pass_context
-def lint(ctx: click.Context, path: str | None, config_file: str | None, policy: str | None, fmt: str,
-         strict: bool, orphans: bool, feedback_src: str | None, today: dt.date | None) -> None:
+def lint(
+    ctx: click.Context,
+    path: str | None,
+    config_file: str | None,
+    policy: str | None,
+    fmt: str,
+    strict: bool,
+    orphans: bool,
+    feedback_src: str | None,
+    today: dt.date | None,
+) -> None:
     """Check the KB in PATH (a folder of Markdown; default: docs_dir of ./mkdocs.yml).
 
     Prints every problem as `path:line: CODE message`, then a summary line.

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import click
 
-from ..articles import ID_EXPECTED, ID_PATTERN, TYPES, default_id, load_article
 from kbcore.problems import KbError, ProblemsError, did_you_mean
+
+from ..articles import ID_EXPECTED, ID_PATTERN, TYPES, default_id, load_article
 from ..frontmatter import decode, parse
 from ..lint import locate, products_of
 from ..lint.source import KbSource, walk
@@ -36,14 +37,16 @@ def slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80].rstrip("-")
 
 
-def render(type_: str, title: str, id_: str, owner: str, today: dt.date,
-           products: list[str], versions: list[str]) -> str:
+def render(
+    type_: str, title: str, id_: str, owner: str, today: dt.date, products: list[str], versions: list[str]
+) -> str:
     """The new article's text: shared front matter, then the type's body."""
     front = (TEMPLATES / "_front-matter.md").read_text(encoding="utf-8")
     body = (TEMPLATES / f"{type_}.md").read_text(encoding="utf-8")
     lists = "".join(
         f"{key}: {json.dumps(values, ensure_ascii=False)}\n"
-        for key, values in (("products", products), ("versions", versions)) if values
+        for key, values in (("products", products), ("versions", versions))
+        if values
     )
     values = {
         "id": id_,
@@ -61,7 +64,9 @@ def render(type_: str, title: str, id_: str, owner: str, today: dt.date,
 
 def _default_owner() -> str:
     try:
-        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False).stdout.strip()
+        name = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         name = ""
     if name:
@@ -110,8 +115,15 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("-p", "--products", multiple=True, help="Product id(s) it applies to; repeat or separate with commas.")
 @click.option("--versions", multiple=True, help="Version(s) of those products; repeat or separate with commas.")
 @click.option("--owner", help="Who keeps it up to date (default: git user.name).")
-def new(title: str, type_: str, folder: str | None, id_: str | None, products: tuple[str, ...],
-        versions: tuple[str, ...], owner: str | None) -> None:
+def new(
+    title: str,
+    type_: str,
+    folder: str | None,
+    id_: str | None,
+    products: tuple[str, ...],
+    versions: tuple[str, ...],
+    owner: str | None,
+) -> None:
     """Create a draft article titled TITLE from the template for its type; print its path."""
     if type_ not in TYPES:
         raise KbError(f"unknown type '{type_}'{did_you_mean(type_, TYPES)}; choose one of {', '.join(TYPES)}")

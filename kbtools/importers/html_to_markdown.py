@@ -29,28 +29,156 @@ from markupsafe import Markup
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp"})
 # Dropped with a note: they run code, post data, or show nothing without their host page.
 DROPPED = {
-    "script": "script removed", "noscript": "noscript block removed", "style": "style sheet removed",
-    "form": "form removed (a static page cannot send it)", "object": "embedded object removed",
-    "embed": "embedded object removed", "applet": "applet removed", "canvas": "canvas removed",
-    "svg": "inline SVG drawing removed", "math": "MathML formula removed", "template": "template removed",
-    "link": "link element removed", "meta": "meta element removed", "base": "base element removed",
-    "frameset": "frameset removed", "input": "form control removed", "button": "button removed",
-    "select": "form control removed", "textarea": "form control removed", "dialog": "dialog removed",
+    "script": "script removed",
+    "noscript": "noscript block removed",
+    "style": "style sheet removed",
+    "form": "form removed (a static page cannot send it)",
+    "object": "embedded object removed",
+    "embed": "embedded object removed",
+    "applet": "applet removed",
+    "canvas": "canvas removed",
+    "svg": "inline SVG drawing removed",
+    "math": "MathML formula removed",
+    "template": "template removed",
+    "link": "link element removed",
+    "meta": "meta element removed",
+    "base": "base element removed",
+    "frameset": "frameset removed",
+    "input": "form control removed",
+    "button": "button removed",
+    "select": "form control removed",
+    "textarea": "form control removed",
+    "dialog": "dialog removed",
 }
 EMBEDS = frozenset({"iframe", "frame", "video", "audio"})
 # Tags converted as their content or by markdownify; anything else is an "unknown element".
-KNOWN = frozenset(["a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "big", "blockquote", "body", "br", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "font", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i", "img", "ins", "kbd", "label", "li", "main", "mark", "nav", "ol", "p", "picture", "pre", "q", "s", "samp", "section", "small", "source", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "title", "tr", "track", "tt", "u", "ul", "var", "wbr"])
+KNOWN = frozenset(
+    [
+        "a",
+        "abbr",
+        "address",
+        "article",
+        "aside",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "center",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "font",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "label",
+        "li",
+        "main",
+        "mark",
+        "nav",
+        "ol",
+        "p",
+        "picture",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "section",
+        "small",
+        "source",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "title",
+        "tr",
+        "track",
+        "tt",
+        "u",
+        "ul",
+        "var",
+        "wbr",
+    ]
+)
 CALLOUT_TAGS = frozenset({"div", "aside", "section", "p", "blockquote"})
 # class word -> admonition type (mkdocs-material's set)
 CALLOUT_KINDS = {
-    "note": "note", "notice": "note", "info": "info", "information": "info", "tip": "tip", "hint": "tip",
-    "success": "success", "warning": "warning", "warn": "warning", "caution": "warning",
-    "important": "warning", "danger": "danger", "error": "danger", "alert": "warning",
+    "note": "note",
+    "notice": "note",
+    "info": "info",
+    "information": "info",
+    "tip": "tip",
+    "hint": "tip",
+    "success": "success",
+    "warning": "warning",
+    "warn": "warning",
+    "caution": "warning",
+    "important": "warning",
+    "danger": "danger",
+    "error": "danger",
+    "alert": "warning",
 }
 CALLOUT_WORDS = frozenset(CALLOUT_KINDS) | {"callout", "admonition"}
 WIDGET_ATTRS = ("data-widget", "data-component", "data-zd-widget")
-BLOCK_IN_CELL = frozenset({"p", "ul", "ol", "pre", "blockquote", "table", "div", "h1", "h2", "h3", "h4",
-                           "h5", "h6", "hr", "dl", "details", "figure", "section", "aside"})
+BLOCK_IN_CELL = frozenset(
+    {
+        "p",
+        "ul",
+        "ol",
+        "pre",
+        "blockquote",
+        "table",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "dl",
+        "details",
+        "figure",
+        "section",
+        "aside",
+    }
+)
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,127}$")
 _LANG = re.compile(r"(?:^|\s)(?:language|lang|highlight|brush)[-:]\s*([A-Za-z0-9_+#.-]{1,30})")
 _SPACE = re.compile(r"[\t\n\r\f ]+")
@@ -62,7 +190,10 @@ _LINE_START = re.compile(r"^(\s*)(?:([#>+\-!|])|(\d{1,9})([.)])(?=\s|$)|([?~])(?
 _RULE_LINE = re.compile(r"^\s*(=+|-+)\s*$")
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-    autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+    autoescape=True,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
 )
 
@@ -169,8 +300,17 @@ def safe_url(url: str) -> str | None:
 
 def _md_url(url: str) -> str:
     """A URL written inside `(...)`: characters that would end or break it are percent-encoded."""
-    return (url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
-            .replace(">", "%3E").replace('"', "%22").replace("|", "%7C").replace("\n", "").replace("\\", "%5C"))
+    return (
+        url.replace(" ", "%20")
+        .replace("(", "%28")
+        .replace(")", "%29")
+        .replace("<", "%3C")
+        .replace(">", "%3E")
+        .replace('"', "%22")
+        .replace("|", "%7C")
+        .replace("\n", "")
+        .replace("\\", "%5C")
+    )
 
 
 def _md_title(title: str) -> str:
@@ -197,9 +337,17 @@ _MarkdownConverter: Any = MarkdownConverter
 class _Converter(_MarkdownConverter):
     def __init__(self, resolver: Resolver, notes: list[Note]) -> None:
         super().__init__(
-            heading_style=ATX, bullets="-", wrap=True, wrap_width=None, escape_asterisks=False,
-            escape_underscores=False, escape_misc=False, sup_symbol="<sup>", sub_symbol="<sub>",
-            autolinks=False, strip_document="strip",
+            heading_style=ATX,
+            bullets="-",
+            wrap=True,
+            wrap_width=None,
+            escape_asterisks=False,
+            escape_underscores=False,
+            escape_misc=False,
+            sup_symbol="<sup>",
+            sub_symbol="<sub>",
+            autolinks=False,
+            strip_document="strip",
         )
         self.resolver = resolver
         self.notes = notes
@@ -211,8 +359,10 @@ class _Converter(_MarkdownConverter):
         self.notes.append(Note(code, message))
 
     def summary_notes(self) -> list[Note]:
-        return [Note("ZD203", f"unknown element <{name}> ({n}x): its text kept, the element itself dropped")
-                for name, n in sorted(self.unknown.items())]
+        return [
+            Note("ZD203", f"unknown element <{name}> ({n}x): its text kept, the element itself dropped")
+            for name, n in sorted(self.unknown.items())
+        ]
 
     # ----- dispatch ------------------------------------------------------------------------
     def process_tag(self, node: Any, parent_tags: set[str] | None = None) -> str:
@@ -235,7 +385,7 @@ class _Converter(_MarkdownConverter):
             self.unknown[name] = self.unknown.get(name, 0) + 1
         widget = next((a for a in WIDGET_ATTRS if node.get(a) is not None), None) if name else None
         if widget:
-            self.note("ZD203", f"widget <{name} {widget}=\"{_attr(node, widget)[:60]}\">: only its text kept")
+            self.note("ZD203", f'widget <{name} {widget}="{_attr(node, widget)[:60]}">: only its text kept')
         return super().process_tag(node, parent_tags)
 
     def process_text(self, el: Any, parent_tags: set[str] | None = None) -> str:
@@ -272,7 +422,10 @@ class _Converter(_MarkdownConverter):
         what = {"iframe": "Embedded content", "frame": "Embedded content", "video": "Video", "audio": "Audio"}[name]
         label = _attr(node, "title") or what
         self.note("ZD201", f"<{name}> {url[:100]} replaced by a link (a static page does not embed it)")
-        link = f"[{_escape_text(label, False)}: {_escape_text(urlsplit(target).netloc or target, False)}]({_md_url(target)})"
+        link = (
+            f"[{_escape_text(label, False)}: "
+            f"{_escape_text(urlsplit(target).netloc or target, False)}]({_md_url(target)})"
+        )
         return link if "_inline" in parent_tags else f"\n\n{link}\n\n"
 
     # ----- block structures ----------------------------------------------------------------
@@ -342,8 +495,11 @@ class _Converter(_MarkdownConverter):
         if self.indented or "li" in parent_tags or "blockquote" in parent_tags:
             # Python-Markdown reads raw HTML blocks only at the margin, not inside a list item,
             # quote or callout: a pipe table is the table that survives there.
-            self.note("ZD212", "table inside a list, quote or callout with merged cells or block content: "
-                               "written as a simple table (blocks on separate lines, merged cells left empty)")
+            self.note(
+                "ZD212",
+                "table inside a list, quote or callout with merged cells or block content: "
+                "written as a simple table (blocks on separate lines, merged cells left empty)",
+            )
             return self._pipe_table(rows, header, flat=True)
         return self._html_table(groups, caption if isinstance(caption, Tag) else None)
 
@@ -377,15 +533,22 @@ class _Converter(_MarkdownConverter):
                 cells = []
                 for cell in _cells(row):
                     md = self._block_of(cell)
-                    block = "\n" in md or md.startswith(("- ", "!!!", "???", "```", "|", "#")) or bool(
-                        re.match(r"^\d+\\?\. ", md))
-                    attrs = [(k, str(cell.get(k))) for k in ("colspan", "rowspan")
-                             if str(cell.get(k) or "").isdigit() and 1 < int(str(cell.get(k))) <= 1000]
+                    block = (
+                        "\n" in md
+                        or md.startswith(("- ", "!!!", "???", "```", "|", "#"))
+                        or bool(re.match(r"^\d+\\?\. ", md))
+                    )
+                    attrs = [
+                        (k, str(cell.get(k)))
+                        for k in ("colspan", "rowspan")
+                        if str(cell.get(k) or "").isdigit() and 1 < int(str(cell.get(k))) <= 1000
+                    ]
                     scope = _attr(cell, "scope")
                     if scope in ("row", "col", "rowgroup", "colgroup"):
                         attrs.append(("scope", scope))
-                    cells.append({"tag": cell.name, "attrs": attrs, "mode": "block" if block else "span",
-                                  "text": Markup(md)})  # our own Markdown: escaped when converted
+                    cells.append(
+                        {"tag": cell.name, "attrs": attrs, "mode": "block" if block else "span", "text": Markup(md)}
+                    )  # our own Markdown: escaped when converted
                 out_rows.append(cells)
             out_groups.append({"tag": tag, "rows": out_rows})
         cap = Markup(self._block_of(caption).replace("\n", " ")) if caption is not None else None
@@ -616,8 +779,30 @@ def _pipeable(rows: list[Tag]) -> bool:
 class _Balance(HTMLParser):
     """Finds what a browser would have to guess: unclosed, stray and crossed tags."""
 
-    VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
-    OPTIONAL_END = frozenset(["p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "colgroup", "caption", "rb", "rt", "rp", "optgroup"])
+    VOID = frozenset(
+        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+    )
+    OPTIONAL_END = frozenset(
+        [
+            "p",
+            "li",
+            "dt",
+            "dd",
+            "tr",
+            "td",
+            "th",
+            "thead",
+            "tbody",
+            "tfoot",
+            "option",
+            "colgroup",
+            "caption",
+            "rb",
+            "rt",
+            "rp",
+            "optgroup",
+        ]
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -662,4 +847,3 @@ def well_formed_problems(html: str, most: int = 3) -> list[str]:
     if len(found) > most:
         found = found[:most] + [f"and {len(found) - most} more"]
     return found
-

@@ -68,9 +68,11 @@ def load_manifest(to: Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise KbError(f"{path}: cannot read the import manifest ({exc}); without it local edits cannot be told "
-                      "from Zendesk's. Restore it from git, or delete it to treat every existing file as a "
-                      "writer's own") from None
+        raise KbError(
+            f"{path}: cannot read the import manifest ({exc}); without it local edits cannot be told "
+            "from Zendesk's. Restore it from git, or delete it to treat every existing file as a "
+            "writer's own"
+        ) from None
     items = data.get("items") if isinstance(data, dict) else None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(items, dict):
         raise KbError(f"{path}: not a manifest written by `kb import zendesk` (format '{FORMAT}')")
@@ -78,8 +80,14 @@ def load_manifest(to: Path) -> Manifest:
     for owner, slots in items.items():
         if not isinstance(slots, dict):
             continue
-        good = {s: r for s, r in slots.items() if isinstance(r, dict) and isinstance(r.get("path"), str)
-                and isinstance(r.get("sha256"), str) and _relative_ok(r["path"])}
+        good = {
+            s: r
+            for s, r in slots.items()
+            if isinstance(r, dict)
+            and isinstance(r.get("path"), str)
+            and isinstance(r.get("sha256"), str)
+            and _relative_ok(r["path"])
+        }
         if good:
             clean[str(owner)] = good
     locale = data.get("locale") if isinstance(data.get("locale"), str) else None
@@ -106,8 +114,14 @@ class Sync:
 
     def _finding(self, code: str, path: str, message: str, owner: str, severity: str = "warning") -> None:
         kind, _, zid = owner.partition(":")
-        self.findings.append(Finding(Problem(self._shown(path), 1, code, message, severity), kind or "export",  # type: ignore[arg-type]
-                                     zid or None, path))
+        self.findings.append(
+            Finding(
+                Problem(self._shown(path), 1, code, message, severity),
+                kind or "export",
+                zid or None,
+                path,
+            )
+        )
 
     def _shown(self, rel: str) -> str:
         return str(self.to / rel)
@@ -191,9 +205,13 @@ class Sync:
                 if owner not in by_owner:
                     path = slots.get("md", next(iter(slots.values())))["path"]
                     self.actions.append(Action("gone", path, owner))
-                    self._finding("ZD303", path, f"{owner.replace(':', ' ')} is no longer in the export (or has no "
-                                  f"'{plan.locale}' version): {path} left as it is; delete it yourself if it should go",
-                                  owner)
+                    self._finding(
+                        "ZD303",
+                        path,
+                        f"{owner.replace(':', ' ')} is no longer in the export (or has no "
+                        f"'{plan.locale}' version): {path} left as it is; delete it yourself if it should go",
+                        owner,
+                    )
                     self.new_items[owner] = slots
         finally:
             if not self.dry_run:
@@ -206,15 +224,25 @@ class Sync:
         md_prev = prev.get("md")
         if md_prev is not None and self._safe(md_prev["path"]) is None:
             self.actions.append(Action("refused", md_prev["path"], owner))
-            self._finding("ZD300", md_prev["path"], f"{label}: {md_prev['path']} is a symbolic link or lies behind one "
-                          "that leads out of --to: not written", owner, "error")
+            self._finding(
+                "ZD300",
+                md_prev["path"],
+                f"{label}: {md_prev['path']} is a symbolic link or lies behind one that leads out of --to: not written",
+                owner,
+                "error",
+            )
             record.update(prev)
             return
         if md_prev is not None and not os.path.lexists(self.to / md_prev["path"]):
             # the writer deleted it: respect that, keep remembering it
             self.actions.append(Action("deleted-here", md_prev["path"], owner))
-            self._finding("ZD302", md_prev["path"], f"{label}: {md_prev['path']} was deleted here since the last "
-                          "import: not re-created (delete its entry from the manifest to import it again)", owner)
+            self._finding(
+                "ZD302",
+                md_prev["path"],
+                f"{label}: {md_prev['path']} was deleted here since the last "
+                "import: not re-created (delete its entry from the manifest to import it again)",
+                owner,
+            )
             record.update(prev)
             return
         keep_old_assets = False
@@ -240,8 +268,13 @@ class Sync:
                 self.actions.append(Action("removed", old["path"], owner, "no longer used by the article"))
             else:
                 record[slot] = old
-                self._finding("ZD303", old["path"], f"{label}: {old['path']} is no longer used by the Zendesk version "
-                              "but was edited here: left in place", owner)
+                self._finding(
+                    "ZD303",
+                    old["path"],
+                    f"{label}: {old['path']} is no longer used by the Zendesk version "
+                    "but was edited here: left in place",
+                    owner,
+                )
 
     def _record(self, pf: PlannedFile, old: dict[str, str] | None, result: str) -> dict[str, str] | None:
         """What the manifest remembers: the hash of what the import wrote, and the last version offered."""
@@ -256,8 +289,13 @@ class Sync:
         target = self._safe(pf.path)
         if target is None:
             self.actions.append(Action("refused", pf.path, owner))
-            self._finding("ZD300", pf.path, f"{label}: {pf.path} is a symbolic link or lies behind one that leads out "
-                          "of --to: not written", owner, "error")
+            self._finding(
+                "ZD300",
+                pf.path,
+                f"{label}: {pf.path} is a symbolic link or lies behind one that leads out of --to: not written",
+                owner,
+                "error",
+            )
             return "refused"
         here = self._local_sha(target)
         if old is None:
@@ -267,8 +305,13 @@ class Sync:
             if here == pf.sha256:
                 return self._did("adopted", pf, owner)
             if pf.slot == "md" and PurePosixPath(pf.path).name in ("index.md", "README.md"):
-                self._finding("ZD304", pf.path, f"{label}: {pf.path} was not written by the import: kept as it is "
-                              "(its title and description stay yours)", owner)
+                self._finding(
+                    "ZD304",
+                    pf.path,
+                    f"{label}: {pf.path} was not written by the import: kept as it is "
+                    "(its title and description stay yours)",
+                    owner,
+                )
                 self.actions.append(Action("kept", pf.path, owner, "not written by the import"))
                 return "kept"
             return self._beside(target, pf, owner, label, "is a file the import did not write")
@@ -312,13 +355,22 @@ class Sync:
         if self._local_sha(beside) != pf.sha256:
             self._write(beside, pf)
         self.actions.append(Action("beside", beside_rel, owner, why))
-        self._finding("ZD301", rel, f"{label}: {rel} {why}; not overwritten. The Zendesk version is in "
-                      f"{beside_rel}: merge what you want from it, then delete it", owner)
+        self._finding(
+            "ZD301",
+            rel,
+            f"{label}: {rel} {why}; not overwritten. The Zendesk version is in "
+            f"{beside_rel}: merge what you want from it, then delete it",
+            owner,
+        )
         return "beside"
 
     def _save(self, locale: str) -> None:
-        data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "locale": locale,
-                                "items": dict(sorted(self.new_items.items()))}
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "locale": locale,
+            "items": dict(sorted(self.new_items.items())),
+        }
         text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
         target = self._safe(MANIFEST)
         if target is None:

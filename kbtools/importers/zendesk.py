@@ -49,18 +49,27 @@ MAX_PAGES = 10_000
 ACTIVE_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml", ".xht", ".js", ".mjs", ".php", ".svgz"})
 _SVG_ACTIVE = re.compile(rb"<script|\son[a-z]+\s*=|javascript:|<foreignObject", re.IGNORECASE)
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|jpg|gif|webp);base64,([A-Za-z0-9+/=\s]+)$", re.IGNORECASE)
-_HC_ITEM = re.compile(r"^/hc/(?:(?P<locale>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)/)?"
-                      r"(?P<kind>articles|sections|categories)/(?P<id>\d+)(?P<slug>[^/?#]*)/?$")
-_HC_FILE = re.compile(r"^/hc/(?:[A-Za-z-]+/)?(?:article_attachments|guide-media)/(?P<id>[A-Za-z0-9_-]{1,64})"
-                      r"(?:/(?P<name>[^/?#]+))?/?$")
+_HC_ITEM = re.compile(
+    r"^/hc/(?:(?P<locale>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)/)?"
+    r"(?P<kind>articles|sections|categories)/(?P<id>\d+)(?P<slug>[^/?#]*)/?$"
+)
+_HC_FILE = re.compile(
+    r"^/hc/(?:[A-Za-z-]+/)?(?:article_attachments|guide-media)/(?P<id>[A-Za-z0-9_-]{1,64})"
+    r"(?:/(?P<name>[^/?#]+))?/?$"
+)
 _HC_REQUEST = re.compile(r"^/hc/(?:[A-Za-z-]+/)?requests/new/?$")
 _ID_LINE = re.compile(r'"id"\s*:\s*"?(\d+)')
 # Top-level names the site uses for something else (pages other plugins write, alias redirects).
 RESERVED_TOP = frozenset(checks.GENERATED_ROOTS | {"hc", "index", "_data", "404", "tags", "site"})
 LOCAL_HOST = "zendesk.invalid"  # stands for the help center when the export names no host
-TYPE_LABELS = {**{t: t for t in TYPES if t not in ("documentation", "solution")},
-               "howto": "how-to", "how to": "how-to", "release notes": "release-notes",
-               "faqs": "faq", "tips": "tip"}
+TYPE_LABELS = {
+    **{t: t for t in TYPES if t not in ("documentation", "solution")},
+    "howto": "how-to",
+    "how to": "how-to",
+    "release notes": "release-notes",
+    "faqs": "faq",
+    "tips": "tip",
+}
 
 
 @dataclass
@@ -74,9 +83,16 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         p = self.problem
-        return {"file": p.path, "line": p.line, "code": p.code, "severity": p.severity,
-                "message": p.message, "kind": self.kind, "zendesk_id": self.zendesk_id,
-                "output": self.output}
+        return {
+            "file": p.path,
+            "line": p.line,
+            "code": p.code,
+            "severity": p.severity,
+            "message": p.message,
+            "kind": self.kind,
+            "zendesk_id": self.zendesk_id,
+            "output": self.output,
+        }
 
 
 @dataclass
@@ -143,10 +159,22 @@ class Export:
     def shown(self, rel: str) -> str:
         return rel if self.display == "." else f"{self.display}/{rel}"
 
-    def problem(self, rel: str, line: int, code: str, message: str, severity: Severity = "error",
-                kind: str = "export", zid: Any = None, output: str | None = None) -> None:
-        self.findings.append(Finding(Problem(self.shown(rel), line, code, message, severity), kind,
-                                     None if zid is None else str(zid), output))
+    def problem(
+        self,
+        rel: str,
+        line: int,
+        code: str,
+        message: str,
+        severity: Severity = "error",
+        kind: str = "export",
+        zid: Any = None,
+        output: str | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                Problem(self.shown(rel), line, code, message, severity), kind, None if zid is None else str(zid), output
+            )
+        )
 
     def inside(self, rel: str) -> Path | None:
         """The real path of `rel` when it stays inside the export (links included), else None."""
@@ -155,8 +183,9 @@ class Export:
             return None
         return real
 
-    def file(self, rel: str, referrer: str | None = None, limit: int = MAX_JSON_BYTES,
-             kind: str = "export", zid: Any = None) -> Path | None:
+    def file(
+        self, rel: str, referrer: str | None = None, limit: int = MAX_JSON_BYTES, kind: str = "export", zid: Any = None
+    ) -> Path | None:
         """A regular file of the export, or None with a finding (missing, link out, too big)."""
         path = self.root / rel
         where = referrer or rel
@@ -171,8 +200,15 @@ class Export:
             return None
         real = self.inside(rel)
         if real is None:
-            self.problem(rel, 1, "ZD104", f"symbolic link to '{os.readlink(path) if stat.S_ISLNK(st.st_mode) else rel}' "
-                         "leads outside the export: not read", kind=kind, zid=zid)
+            self.problem(
+                rel,
+                1,
+                "ZD104",
+                f"symbolic link to '{os.readlink(path) if stat.S_ISLNK(st.st_mode) else rel}' "
+                "leads outside the export: not read",
+                kind=kind,
+                zid=zid,
+            )
             return None
         try:
             st = real.stat()
@@ -183,8 +219,14 @@ class Export:
             self.problem(rel, 1, "ZD104", "not a regular file: not read", kind=kind, zid=zid)
             return None
         if st.st_size > limit:
-            self.problem(rel, 1, "ZD105", f"{st.st_size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit: not read",
-                         kind=kind, zid=zid)
+            self.problem(
+                rel,
+                1,
+                "ZD105",
+                f"{st.st_size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit: not read",
+                kind=kind,
+                zid=zid,
+            )
             return None
         return real
 
@@ -250,11 +292,15 @@ class Export:
         if parts.scheme or parts.query:
             page = parse_qs(parts.query).get("page", [""])[0]
             if not page.isdigit():
-                self.problem(rel, 1, "ZD106", f"next_page '{value[:120]}' has no page=N: the pages after it are not read")
+                self.problem(
+                    rel, 1, "ZD106", f"next_page '{value[:120]}' has no page=N: the pages after it are not read"
+                )
                 return None
             return f"{stem}-{page}.json"
         if "/" in value or "\\" in value or value in (".", "..") or not value.endswith(".json"):
-            self.problem(rel, 1, "ZD104", f"next_page '{value[:120]}' is not a .json file of the export folder: not read")
+            self.problem(
+                rel, 1, "ZD104", f"next_page '{value[:120]}' is not a .json file of the export folder: not read"
+            )
             return None
         return value
 
@@ -422,14 +468,26 @@ class Importer:
         ex = self.export
         zid = _int_id(data.get("id"))
         if zid is None:
-            ex.problem(rel, line, "ZD102", f"{'an' if kind == 'article' else 'a'} {kind} without a numeric 'id' "
-                       f"({str(data.get('id'))[:40]!r}): skipped", kind=kind)
+            ex.problem(
+                rel,
+                line,
+                "ZD102",
+                f"{'an' if kind == 'article' else 'a'} {kind} without a numeric 'id' "
+                f"({str(data.get('id'))[:40]!r}): skipped",
+                kind=kind,
+            )
             self.plan.skipped += kind == "article"
             return
         if zid in into:
             first = into[zid]
-            ex.problem(rel, line, "ZD103", f"{kind} {zid} appears twice (first in {ex.shown(first.file)}:{first.line}): "
-                       "this copy is skipped", kind=kind, zid=zid)
+            ex.problem(
+                rel,
+                line,
+                "ZD103",
+                f"{kind} {zid} appears twice (first in {ex.shown(first.file)}:{first.line}): this copy is skipped",
+                kind=kind,
+                zid=zid,
+            )
             return
         item = _Item(kind, zid, data, rel, line)
         url = data.get("html_url")
@@ -440,8 +498,15 @@ class Importer:
         if kind == "article" and (data.get("locale") or data.get("source_locale") or self.locale) != self.locale:
             source = self._translation("articles", zid, data) or {}
             if not source:
-                ex.problem(rel, line, "ZD113", f"article {zid} has no '{self.locale}' version: not imported", "warning",
-                           kind=kind, zid=zid)
+                ex.problem(
+                    rel,
+                    line,
+                    "ZD113",
+                    f"article {zid} has no '{self.locale}' version: not imported",
+                    "warning",
+                    kind=kind,
+                    zid=zid,
+                )
                 self.plan.skipped += 1
                 return
             if isinstance(source.get("html_url"), str):
@@ -451,8 +516,14 @@ class Importer:
             source = self._translation(plural, zid, data) or data
         title = _one_line(source.get("title") if kind == "article" else source.get("name") or source.get("title"))
         if not title:
-            ex.problem(rel, line, "ZD102", f"{kind} {zid} has no {'title' if kind == 'article' else 'name'}: skipped",
-                       kind=kind, zid=zid)
+            ex.problem(
+                rel,
+                line,
+                "ZD102",
+                f"{kind} {zid} has no {'title' if kind == 'article' else 'name'}: skipped",
+                kind=kind,
+                zid=zid,
+            )
             self.plan.skipped += kind == "article"
             return
         item.title = title
@@ -462,9 +533,15 @@ class Importer:
             item.body = body if isinstance(body, str) else ""
             size = len(item.body.encode("utf-8", "replace"))
             if size > MAX_BODY_BYTES:
-                ex.problem(rel, line, "ZD120", f"article {zid} '{title[:60]}': body is {size / 1e6:.1f} MB, over the "
-                           f"{MAX_BODY_BYTES / 1e6:.0f} MB limit: not imported (split it in Zendesk, or copy it by hand)",
-                           kind=kind, zid=zid)
+                ex.problem(
+                    rel,
+                    line,
+                    "ZD120",
+                    f"article {zid} '{title[:60]}': body is {size / 1e6:.1f} MB, over the "
+                    f"{MAX_BODY_BYTES / 1e6:.0f} MB limit: not imported (split it in Zendesk, or copy it by hand)",
+                    kind=kind,
+                    zid=zid,
+                )
                 self.plan.skipped += 1
                 return
             item.draft = source.get("draft") is True
@@ -495,8 +572,15 @@ class Importer:
         for sec in self.sections.values():
             cid = _int_id(sec.data.get("category_id"))
             if cid not in self.categories:
-                ex.problem(sec.file, sec.line, "ZD110", f"section {sec.id} '{sec.title}': category {cid} is not in "
-                           "the export: placed in 'uncategorized/'", "warning", "section", sec.id)
+                ex.problem(
+                    sec.file,
+                    sec.line,
+                    "ZD110",
+                    f"section {sec.id} '{sec.title}': category {cid} is not in the export: placed in 'uncategorized/'",
+                    "warning",
+                    "section",
+                    sec.id,
+                )
                 orphan_cat = orphan_cat or self._uncategorized()
                 sec.parent = orphan_cat
             else:
@@ -506,8 +590,16 @@ class Importer:
             if pid is None:
                 continue
             if pid not in self.sections:
-                ex.problem(sec.file, sec.line, "ZD111", f"section {sec.id} '{sec.title}': parent section {pid} is not "
-                           "in the export: placed at the top of its category", "warning", "section", sec.id)
+                ex.problem(
+                    sec.file,
+                    sec.line,
+                    "ZD111",
+                    f"section {sec.id} '{sec.title}': parent section {pid} is not "
+                    "in the export: placed at the top of its category",
+                    "warning",
+                    "section",
+                    sec.id,
+                )
                 continue
             # a cycle of parents would nest forever: the section that closes it stays at the top
             seen: set[int] = {sec.id}
@@ -516,8 +608,16 @@ class Importer:
                 seen.add(cur)
                 cur = _int_id(self.sections[cur].data.get("parent_section_id"))
             if cur in seen:
-                ex.problem(sec.file, sec.line, "ZD111", f"section {sec.id} '{sec.title}': its parent sections form a "
-                           "loop: placed at the top of its category", "warning", "section", sec.id)
+                ex.problem(
+                    sec.file,
+                    sec.line,
+                    "ZD111",
+                    f"section {sec.id} '{sec.title}': its parent sections form a "
+                    "loop: placed at the top of its category",
+                    "warning",
+                    "section",
+                    sec.id,
+                )
                 continue
             sec.parent = self.sections[pid]
         for sec in sorted(self.sections.values(), key=lambda s: (_depth(s), _order(s))):
@@ -525,9 +625,16 @@ class Importer:
             sec.folder = self._name(parent_folder, sec, f"section:{sec.id}", folder=True)
         orphans = [a for a in self.articles.values() if _int_id(a.data.get("section_id")) not in self.sections]
         for art in orphans:
-            ex.problem(art.file, art.line, "ZD112", f"article {art.id} '{art.title}': section "
-                       f"{art.data.get('section_id')} is not in the export: placed in 'uncategorized/'",
-                       "warning", "article", art.id)
+            ex.problem(
+                art.file,
+                art.line,
+                "ZD112",
+                f"article {art.id} '{art.title}': section "
+                f"{art.data.get('section_id')} is not in the export: placed in 'uncategorized/'",
+                "warning",
+                "article",
+                art.id,
+            )
             orphan_cat = orphan_cat or self._uncategorized()
         for art in sorted(self.articles.values(), key=_order):
             home = self.sections.get(_int_id(art.data.get("section_id")) or 0)
@@ -561,9 +668,16 @@ class Importer:
             self.taken.take(parent, names)
             if name != slug and f"{name}.md" not in own and name not in own:
                 where = f"'{parent}/'" if parent else "the top folder"
-                self.export.problem(item.file, item.line, "ZD211", f"{item.kind} {item.id} '{item.title[:60]}': the "
-                                    f"name '{slug}' is already used in {where}: named '{name}'", "warning",
-                                    item.kind, item.id)
+                self.export.problem(
+                    item.file,
+                    item.line,
+                    "ZD211",
+                    f"{item.kind} {item.id} '{item.title[:60]}': the "
+                    f"name '{slug}' is already used in {where}: named '{name}'",
+                    "warning",
+                    item.kind,
+                    item.id,
+                )
             joined = f"{parent}/{name}" if parent else name
             return joined if folder else f"{joined}.md"
         raise AssertionError("no free name")  # pragma: no cover - 50 tries in one folder
@@ -599,11 +713,15 @@ class Importer:
     def _index(self, item: _Item, kind: str, planned: dict[str, Article]) -> None:
         path = f"{item.folder}/index.md"
         item.path = path
-        fm = front_matter([
-            ("title", item.title), ("id", f"zd-{item.kind}-{item.id}" if item.id else None),
-            ("type", "documentation"), ("description", item.description),
-            ("aliases", self._aliases(item, kind)),
-        ])
+        fm = front_matter(
+            [
+                ("title", item.title),
+                ("id", f"zd-{item.kind}-{item.id}" if item.id else None),
+                ("type", "documentation"),
+                ("description", item.description),
+                ("aliases", self._aliases(item, kind)),
+            ]
+        )
         body = (plain_text(item.description) + "\n\n" if item.description else "") + "<!-- kb:section-listing -->\n"
         data = (fm + "\n" + body).encode("utf-8")
         owner = f"{item.kind}:{item.id}"
@@ -626,13 +744,30 @@ class Importer:
         owner = f"article:{art.id}"
         self.plan.owners[owner] = f"article {art.id} '{art.title}'"
         for issue in well_formed_problems(art.body):
-            ex.problem(art.file, art.line, "ZD200", f"article {art.id}: HTML not well-formed: {issue}; converted as a "
-                       "browser would read it: check the result", "warning", "article", art.id, art.path)
+            ex.problem(
+                art.file,
+                art.line,
+                "ZD200",
+                f"article {art.id}: HTML not well-formed: {issue}; converted as a "
+                "browser would read it: check the result",
+                "warning",
+                "article",
+                art.id,
+                art.path,
+            )
         links = _Links(self, art)
         converted = html_to_markdown(art.body, links)
         for note in converted.notes + links.notes:
-            ex.problem(art.file, art.line, note.code, f"article {art.id} ({art.path}): {note.message}", "warning",
-                       "article", art.id, art.path)
+            ex.problem(
+                art.file,
+                art.line,
+                note.code,
+                f"article {art.id} ({art.path}): {note.message}",
+                "warning",
+                "article",
+                art.id,
+                art.path,
+            )
         body = converted.markdown
         listed = self._listed_attachments(art, links)
         if listed:
@@ -641,17 +776,33 @@ class Importer:
         tags = list(dict.fromkeys(t for t in labels if t))
         restricted = art.data.get("user_segment_id") not in (None, "")
         if restricted:
-            ex.problem(art.file, art.line, "ZD114", f"article {art.id} ({art.path}) is visible only to a user segment "
-                       "in Zendesk: imported as a draft without aliases, so that neither it nor its old address is "
-                       "published by accident", "warning", "article", art.id, art.path)
+            ex.problem(
+                art.file,
+                art.line,
+                "ZD114",
+                f"article {art.id} ({art.path}) is visible only to a user segment "
+                "in Zendesk: imported as a draft without aliases, so that neither it nor its old address is "
+                "published by accident",
+                "warning",
+                "article",
+                art.id,
+                art.path,
+            )
         draft = art.draft or restricted
         promoted = art.data.get("promoted") is True
-        fm = front_matter([
-            ("title", art.title), ("id", f"zd-{art.id}"), ("type", _type_of(tags, converted.headings)),
-            ("description", art.description), ("updated", art.updated), ("tags", tags),
-            ("status", "draft" if draft else "published"), ("promoted", True if promoted else None),
-            ("aliases", [] if restricted else self._aliases(art, "articles")),
-        ])
+        fm = front_matter(
+            [
+                ("title", art.title),
+                ("id", f"zd-{art.id}"),
+                ("type", _type_of(tags, converted.headings)),
+                ("description", art.description),
+                ("updated", art.updated),
+                ("tags", tags),
+                ("status", "draft" if draft else "published"),
+                ("promoted", True if promoted else None),
+                ("aliases", [] if restricted else self._aliases(art, "articles")),
+            ]
+        )
         data = (fm + "\n" + body).encode("utf-8")
         self._add_file(PlannedFile(owner, "md", art.path, data), planned)
         for pf in links.assets.values():
@@ -661,8 +812,16 @@ class Importer:
         self.plan.promoted += promoted and not draft
         errors = [p for p in planned[art.path].problems if p.severity == "error"]
         for p in errors:
-            ex.problem(art.file, art.line, "ZD299", f"article {art.id}: the converted file does not pass the article "
-                       f"model: {p}", "error", "article", art.id, art.path)
+            ex.problem(
+                art.file,
+                art.line,
+                "ZD299",
+                f"article {art.id}: the converted file does not pass the article model: {p}",
+                "error",
+                "article",
+                art.id,
+                art.path,
+            )
 
     def _listed_attachments(self, art: _Item, links: _Links) -> list[str]:
         out = []
@@ -688,8 +847,16 @@ class Importer:
             art = by_path.get(p.path)
             if art is None:
                 continue
-            self.export.problem(art.file, art.line, "ZD207", f"article {art.id} ({p.path}:{p.line}): {p.code} {p.message}",
-                                "warning", "article", art.id, p.path)
+            self.export.problem(
+                art.file,
+                art.line,
+                "ZD207",
+                f"article {art.id} ({p.path}:{p.line}): {p.code} {p.message}",
+                "warning",
+                "article",
+                art.id,
+                p.path,
+            )
 
 
 def _order(item: _Item) -> tuple[int, int]:
@@ -756,7 +923,9 @@ class _Links:
         m = _HC_ITEM.match(path)
         if m:
             kind, zid = m.group("kind"), int(m.group("id"))
-            table = {"articles": self.imp.articles, "sections": self.imp.sections, "categories": self.imp.categories}[kind]
+            table = {"articles": self.imp.articles, "sections": self.imp.sections, "categories": self.imp.categories}[
+                kind
+            ]
             target = table.get(zid)
             if target is not None and target.path:
                 return self._rel(target.path) + frag
@@ -788,17 +957,25 @@ class _Links:
         if inside is not None:
             m2 = _HC_FILE.match(inside[0])
             if m2:
-                got = self.attachment(m2.group("id"), unquote(m2.group("name")) if m2.group("name") else None, src,
-                                      link=False)
+                got = self.attachment(
+                    m2.group("id"), unquote(m2.group("name")) if m2.group("name") else None, src, link=False
+                )
                 if got:
                     return got, True
                 old = self._old(src)
                 return (old or src), False
             old = self._old(src) or src
-            self.notes.append(Note("ZD205", f"image {src[:100]} is not an attachment of the export: a link to it instead"))
+            self.notes.append(
+                Note("ZD205", f"image {src[:100]} is not an attachment of the export: a link to it instead")
+            )
             return old, False
-        self.notes.append(Note("ZD205", f"image from another site ({urlsplit(src).netloc or src[:60]}) not copied: "
-                                         "a link to it instead, so the page makes no request to another host"))
+        self.notes.append(
+            Note(
+                "ZD205",
+                f"image from another site ({urlsplit(src).netloc or src[:60]}) not copied: "
+                "a link to it instead, so the page makes no request to another host",
+            )
+        )
         return src, False
 
     def embed(self, src: str) -> str:
@@ -817,8 +994,9 @@ class _Links:
         key = f"data:{digest}"
         if key not in self.assets:
             name = self._free_name(f"embedded-{digest[:10]}.{'jpg' if ext == 'jpeg' else ext}", digest[:10])
-            self.assets[key] = PlannedFile(f"article:{self.art.id}", f"asset:{name}",
-                                           self._asset_path(name), data=data, sha256=digest)
+            self.assets[key] = PlannedFile(
+                f"article:{self.art.id}", f"asset:{name}", self._asset_path(name), data=data, sha256=digest
+            )
         return self._rel(self.assets[key].path)
 
     def _asset_path(self, name: str) -> str:
@@ -839,16 +1017,31 @@ class _Links:
             return self._rel(self.assets[key].path)
         if name is not None and (name in (".", "..") or any(c in name for c in "/\\\x00")):
             # the id names the attachment; a name that climbs out of its folder is only a bad hint
-            ex.problem(art.file, art.line, "ZD208", f"article {art.id} ({art.path}): attachment {aid} names the file "
-                       f"{name[:80]!r}, a path out of its folder: the name is ignored", "warning", "attachment", aid,
-                       art.path)
+            ex.problem(
+                art.file,
+                art.line,
+                "ZD208",
+                f"article {art.id} ({art.path}): attachment {aid} names the file "
+                f"{name[:80]!r}, a path out of its folder: the name is ignored",
+                "warning",
+                "attachment",
+                aid,
+                art.path,
+            )
             name = None
         folder = f"attachments/{aid}"
         source: Path | None = None
         if (ex.root / folder).is_dir() or (ex.root / folder).is_symlink():
             if ex.inside(folder) is None:
-                ex.problem(folder, 1, "ZD104", f"symbolic link leads outside the export: attachment {aid} of article "
-                           f"{art.id} not copied", kind="attachment", zid=aid, output=art.path)
+                ex.problem(
+                    folder,
+                    1,
+                    "ZD104",
+                    f"symbolic link leads outside the export: attachment {aid} of article {art.id} not copied",
+                    kind="attachment",
+                    zid=aid,
+                    output=art.path,
+                )
                 return None
             if name and ((ex.root / folder / name).exists() or (ex.root / folder / name).is_symlink()):
                 source = ex.file(f"{folder}/{name}", limit=MAX_ATTACHMENT_BYTES, kind="attachment", zid=aid)
@@ -863,28 +1056,50 @@ class _Links:
                     name = name or entries[0]
         if source is None:
             old = self._old(url) if url else None
-            self.notes.append(Note("ZD208", f"attachment {aid}{' (' + name + ')' if name else ''} is not in "
-                                            f"{folder}/: " + (f"linked to the old help center, {old[:120]}" if old
-                                                               else "left out")))
+            self.notes.append(
+                Note(
+                    "ZD208",
+                    f"attachment {aid}{' (' + name + ')' if name else ''} is not in "
+                    f"{folder}/: " + (f"linked to the old help center, {old[:120]}" if old else "left out"),
+                )
+            )
             return None
         file_name = name or source.name
         if posixpath.splitext(file_name.lower())[1] in ACTIVE_EXTENSIONS:
-            ex.problem(f"{folder}/{source.name}", 1, "ZD209", f"attachment {aid} of article {art.id} is a web page or "
-                       "script: not published (a browser would run it on the site)", "warning", "attachment", aid, art.path)
+            ex.problem(
+                f"{folder}/{source.name}",
+                1,
+                "ZD209",
+                f"attachment {aid} of article {art.id} is a web page or "
+                "script: not published (a browser would run it on the site)",
+                "warning",
+                "attachment",
+                aid,
+                art.path,
+            )
             return None
         if file_name.lower().endswith(".svg"):
             with open(source, "rb") as fh:
                 if _SVG_ACTIVE.search(fh.read()):
-                    ex.problem(f"{folder}/{source.name}", 1, "ZD209", f"attachment {aid} of article {art.id} is an SVG "
-                               "with scripts or event handlers: not published", "warning", "attachment", aid, art.path)
+                    ex.problem(
+                        f"{folder}/{source.name}",
+                        1,
+                        "ZD209",
+                        f"attachment {aid} of article {art.id} is an SVG with scripts or event handlers: not published",
+                        "warning",
+                        "attachment",
+                        aid,
+                        art.path,
+                    )
                     return None
         safe = self._free_name(safe_file_name(file_name, f"attachment-{aid}"), aid)
         self.assets[key] = PlannedFile(f"article:{art.id}", f"asset:{safe}", self._asset_path(safe), source=source)
         return self._rel(self.assets[key].path)
 
 
-def plan_import(export_dir: Path, to: Path, locale: str | None, previous: dict[str, str],
-                display: str | None = None) -> Plan:
+def plan_import(
+    export_dir: Path, to: Path, locale: str | None, previous: dict[str, str], display: str | None = None
+) -> Plan:
     """Read the export and return what the import would write (nothing is written here).
 
     `previous` maps an owner ("article:123") to the .md path the last import wrote for it,

@@ -4,8 +4,9 @@ Owns: running the checks over a whole KB and collecting every problem in one pas
 (`lint`), and showing them (`format_text`, `format_json`). Finding the KB and walking it
 is `source`; the checks across articles are `checks`; what a single article may say is
 `kbtools.articles`; the support policy's own rules come from
-the packages that register a `kb.lint` entry point (`intake`). Nothing here raises for bad content: a file that cannot be read or decoded is a
-problem like any other. The codes are listed in `kbtools/lint/README.md`.
+the packages that register a `kb.lint` entry point (`intake`). Nothing here raises for
+bad content: a file that cannot be read or decoded is a problem like any other. The codes are
+listed in `kbtools/lint/README.md`.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ class LintReport:
         return dict(sorted(Counter(p.code for p in self.problems).items()))
 
 
-def products_of(source: KbSource, today: dt.date | None = None, check: bool = True) -> tuple[dict[str, list[str]] | None, list[Problem]]:
+def products_of(
+    source: KbSource, today: dt.date | None = None, check: bool = True
+) -> tuple[dict[str, list[str]] | None, list[Problem]]:
     """Product id -> versions from the policy file (None: no policy), and the policy's problems
     (with `check`: its reading and lifecycle problems, then the checks that packages registered
     under the `kb.lint` entry points, such as the policy's own rules from `intake`)."""
@@ -58,7 +61,14 @@ def products_of(source: KbSource, today: dt.date | None = None, check: bool = Tr
     shown = _shown(path)
     if not path.is_file():
         if source.policy_declared:
-            return None, [Problem(shown, 1, "KB301", "policy file not found (plugins.kb.policy_file in mkdocs.yml); products and versions not checked")]
+            return None, [
+                Problem(
+                    shown,
+                    1,
+                    "KB301",
+                    "policy file not found (plugins.kb.policy_file in mkdocs.yml); products and versions not checked",
+                )
+            ]
         return None, []
     policy = policyfile.read(path, shown)
     products, lifecycle_problems = policy.lifecycle
@@ -74,8 +84,9 @@ def products_of(source: KbSource, today: dt.date | None = None, check: bool = Tr
     return {pid: [v.version for v in p.versions] for pid, p in products.items()}, problems
 
 
-def _registered_checks(policy: policyfile.PolicyFile, today: dt.date | None,
-                       plugins: set[str] | None) -> list[Problem] | None:
+def _registered_checks(
+    policy: policyfile.PolicyFile, today: dt.date | None, plugins: set[str] | None
+) -> list[Problem] | None:
     """Problems from the `kb.lint` entry points (`check(policy_file, today) -> problems`), each
     named after the MkDocs plugin whose data it checks and run when mkdocs.yml lists that plugin
     (all of them without an mkdocs.yml); None when none runs. A check that crashes is a
@@ -88,7 +99,15 @@ def _registered_checks(policy: policyfile.PolicyFile, today: dt.date | None,
         try:
             problems += ep.load()(policy, today)
         except Exception as exc:  # another package's bug must not hide our findings
-            problems.append(Problem(policy.display, 1, "KB300", f"the {ep.name} checks could not run: {type(exc).__name__}: {exc}", "warning"))
+            problems.append(
+                Problem(
+                    policy.display,
+                    1,
+                    "KB300",
+                    f"the {ep.name} checks could not run: {type(exc).__name__}: {exc}",
+                    "warning",
+                )
+            )
     return problems
 
 
@@ -100,8 +119,9 @@ def _shown(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
-def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False,
-         votes: feedback.Votes | None = None) -> LintReport:
+def lint(
+    source: KbSource, today: dt.date | None = None, orphans: bool = False, votes: feedback.Votes | None = None
+) -> LintReport:
     """Check the whole KB; every problem found, sorted. `votes`: the desk's (KB218)."""
     today = today or dt.date.today()
     listing = walk(source)
@@ -131,7 +151,9 @@ def lint(source: KbSource, today: dt.date | None = None, orphans: bool = False,
         problems += feedback.not_helpful(articles, votes)
     shown = [dataclasses.replace(p, path=source.display(p.path)) for p in problems if source.reports(p.path)]
     if source.only:  # a folder of the KB: its problems only, not the policy's
-        return LintReport(sorted(shown), sum(source.reports(a) for a in articles), len(listing.markdown) + len(listing.assets))
+        return LintReport(
+            sorted(shown), sum(source.reports(a) for a in articles), len(listing.markdown) + len(listing.assets)
+        )
     return LintReport(sorted(shown + policy_problems), len(articles), len(listing.markdown) + len(listing.assets))
 
 
@@ -149,13 +171,12 @@ def format_text(report: LintReport) -> str:
 
 
 def summary(report: LintReport) -> str:
-    return (
-        f"kb lint: {report.articles} article(s), {report.errors} error(s), {report.warnings} warning(s)"
-    )
+    return f"kb lint: {report.articles} article(s), {report.errors} error(s), {report.warnings} warning(s)"
 
 
 def format_github(report: LintReport) -> str:
     """GitHub Actions workflow commands: each problem becomes an annotation on its file and line."""
+
     def esc(text: str, prop: bool = False) -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if prop else text

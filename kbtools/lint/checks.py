@@ -68,11 +68,29 @@ def duplicates(kb: Kb) -> list[Problem]:
     for art in kb.articles.values():
         first = by_id.setdefault(art.id, art)
         if first is not art:
-            problems.append(Problem(art.src_uri, art.line_of("id"), "KB201", f"duplicate id '{art.id}' (also {kb.display(first.src_uri)}:{first.line_of('id')})", key="id"))
+            problems.append(
+                Problem(
+                    art.src_uri,
+                    art.line_of("id"),
+                    "KB201",
+                    f"duplicate id '{art.id}' (also {kb.display(first.src_uri)}:{first.line_of('id')})",
+                    key="id",
+                )
+            )
         title_key = " ".join(art.title.lower().split())
         first = by_title.setdefault(title_key, art)
         if first is not art:
-            problems.append(Problem(art.src_uri, art.line_of("title"), "KB202", f"duplicate title '{art.title}' (also {kb.display(first.src_uri)}:{first.line_of('title')}); readers cannot tell them apart in search", "warning", key="title"))
+            problems.append(
+                Problem(
+                    art.src_uri,
+                    art.line_of("title"),
+                    "KB202",
+                    f"duplicate title '{art.title}' (also {kb.display(first.src_uri)}:{first.line_of('title')}); "
+                    "readers cannot tell them apart in search",
+                    "warning",
+                    key="title",
+                )
+            )
     return problems
 
 
@@ -117,6 +135,7 @@ def _suggest(art: Article, wanted: str, choices: list[str]) -> tuple[str, int]:
     File names are compared without their extension ('.md' would make any two names look
     alike): first those in the target's folder, then in the whole KB (a wrong folder).
     """
+
     def name(path: str) -> str:
         return posixpath.splitext(posixpath.basename(path))[0]
 
@@ -188,8 +207,9 @@ def links(kb: Kb, sources: Collection[str] | None = None) -> tuple[list[Problem]
             anchor_cache[target.src_uri] = anchors_of(target, kb)
         return anchor_cache[target.src_uri]
 
-    for art in (kb.articles.values() if sources is None
-                else [kb.articles[u] for u in sorted(sources) if u in kb.articles]):
+    for art in (
+        kb.articles.values() if sources is None else [kb.articles[u] for u in sorted(sources) if u in kb.articles]
+    ):
         here = posixpath.dirname(art.src_uri)
         for target, line, image in _all_links(art, kb):
             if _SCHEME.match(target) or target.startswith("//"):
@@ -201,47 +221,114 @@ def links(kb: Kb, sources: Collection[str] | None = None) -> tuple[list[Problem]
                 continue
             path, anchor = unquote(parts.path), unquote(parts.fragment)
             if path.startswith(("/", "\\")):
-                problems.append(Problem(art.src_uri, line, "KB210", f"absolute link '{target}' breaks when the site is not served from the domain root; use a relative link", "warning"))
+                problems.append(
+                    Problem(
+                        art.src_uri,
+                        line,
+                        "KB210",
+                        f"absolute link '{target}' breaks when the site is not served from the domain root; use a "
+                        "relative link",
+                        "warning",
+                    )
+                )
                 continue
             if not path:  # same page
                 if anchor and anchor not in anchors(art):
-                    problems.append(Problem(art.src_uri, line, "KB204", f"no heading or id '#{anchor}' on this page{did_you_mean(anchor, anchors(art))}"))
+                    problems.append(
+                        Problem(
+                            art.src_uri,
+                            line,
+                            "KB204",
+                            f"no heading or id '#{anchor}' on this page{did_you_mean(anchor, anchors(art))}",
+                        )
+                    )
                 continue
             resolved = posixpath.normpath(posixpath.join(here, path))
             if resolved == ".." or resolved.startswith("../"):
-                problems.append(Problem(art.src_uri, line, "KB209", f"link '{target}' points outside the docs folder; it will not be in the site"))
+                problems.append(
+                    Problem(
+                        art.src_uri,
+                        line,
+                        "KB209",
+                        f"link '{target}' points outside the docs folder; it will not be in the site",
+                    )
+                )
                 continue
             if resolved in kb.articles:
                 dest = kb.articles[resolved]
                 if dest is not art:
                     inbound[resolved] = inbound.get(resolved, 0) + 1
                 if anchor and anchor not in anchors(dest):
-                    problems.append(Problem(art.src_uri, line, "KB204", f"'{path}' has no heading or id '#{anchor}'{did_you_mean(anchor, anchors(dest))}"))
+                    problems.append(
+                        Problem(
+                            art.src_uri,
+                            line,
+                            "KB204",
+                            f"'{path}' has no heading or id '#{anchor}'{did_you_mean(anchor, anchors(dest))}",
+                        )
+                    )
                 if dest.status == "draft" and art.status != "draft":
-                    problems.append(Problem(art.src_uri, line, "KB213", f"link to the draft '{path}': drafts are left out of the published site", "warning"))
+                    problems.append(
+                        Problem(
+                            art.src_uri,
+                            line,
+                            "KB213",
+                            f"link to the draft '{path}': drafts are left out of the published site",
+                            "warning",
+                        )
+                    )
                 continue
             if resolved in kb.assets:
                 used.add(resolved)
                 continue
             if resolved in kb.folders or resolved.rstrip("/") in kb.folders:
                 folder = resolved.rstrip("/")
-                index = next((f"{folder}/{n}" for n in ("index.md", "README.md") if f"{folder}/{n}" in kb.articles), None)
+                index = next(
+                    (f"{folder}/{n}" for n in ("index.md", "README.md") if f"{folder}/{n}" in kb.articles), None
+                )
                 if index:
                     inbound[index] = inbound.get(index, 0) + 1
-                problems.append(Problem(art.src_uri, line, "KB211", f"link to the folder '{target}': link to '{_relative(art.src_uri, folder + '/index.md')}' so the build can check it", "warning"))
+                problems.append(
+                    Problem(
+                        art.src_uri,
+                        line,
+                        "KB211",
+                        f"link to the folder '{target}': link to '{_relative(art.src_uri, folder + '/index.md')}' so "
+                        "the build can check it",
+                        "warning",
+                    )
+                )
                 continue
             if resolved.split("/", 1)[0] in GENERATED_ROOTS and not image:
                 continue  # a page another plugin generates (search, request form, ...)
             if image or is_image(resolved):
-                problems.append(Problem(art.src_uri, line, "KB205", f"missing image '{target}'{suggest(art, resolved, images)}"))
+                problems.append(
+                    Problem(art.src_uri, line, "KB205", f"missing image '{target}'{suggest(art, resolved, images)}")
+                )
             elif resolved.endswith(".md"):
-                problems.append(Problem(art.src_uri, line, "KB203", f"link to a missing page '{target}'{suggest(art, resolved, pages)}"))
+                problems.append(
+                    Problem(
+                        art.src_uri, line, "KB203", f"link to a missing page '{target}'{suggest(art, resolved, pages)}"
+                    )
+                )
             elif resolved + ".md" in kb.articles or resolved.rstrip("/") + ".md" in kb.articles:
                 fixed = _relative(art.src_uri, resolved.rstrip("/") + ".md")
-                problems.append(Problem(art.src_uri, line, "KB211", f"link '{target}' names a page by its address: link to '{fixed}' so the build can check it", "warning"))
+                problems.append(
+                    Problem(
+                        art.src_uri,
+                        line,
+                        "KB211",
+                        f"link '{target}' names a page by its address: link to '{fixed}' so the build can check it",
+                        "warning",
+                    )
+                )
                 inbound[resolved.rstrip("/") + ".md"] = inbound.get(resolved.rstrip("/") + ".md", 0) + 1
             else:
-                problems.append(Problem(art.src_uri, line, "KB203", f"link to a missing file '{target}'{suggest(art, resolved, files)}"))
+                problems.append(
+                    Problem(
+                        art.src_uri, line, "KB203", f"link to a missing file '{target}'{suggest(art, resolved, files)}"
+                    )
+                )
     return problems, used, inbound
 
 
@@ -274,7 +361,14 @@ def orphan_pages(kb: Kb, inbound: dict[str, int]) -> list[Problem]:
 def review_overdue(kb: Kb, today: dt.date) -> list[Problem]:
     """KB208: `review_by` is in the past (warning; archived articles are not reviewed)."""
     return [
-        Problem(uri, art.line_of("review_by"), "KB208", f"review overdue: review_by {art.review_by.isoformat()} is {(today - art.review_by).days} day(s) ago", "warning", key="review_by")
+        Problem(
+            uri,
+            art.line_of("review_by"),
+            "KB208",
+            f"review overdue: review_by {art.review_by.isoformat()} is {(today - art.review_by).days} day(s) ago",
+            "warning",
+            key="review_by",
+        )
         for uri, art in sorted(kb.articles.items())
         if art.review_by and art.review_by < today and art.status != "archived"
     ]
@@ -289,13 +383,26 @@ def placeholders(kb: Kb) -> list[Problem]:
         if art.status == "draft":
             continue
         if _PLACEHOLDER.search(art.description or ""):
-            out.append(Problem(uri, art.line_of("description"), "KB212", "placeholder 'TODO:' left in "
-                               "the description of a published article", key="description"))
+            out.append(
+                Problem(
+                    uri,
+                    art.line_of("description"),
+                    "KB212",
+                    "placeholder 'TODO:' left in the description of a published article",
+                    key="description",
+                )
+            )
         if "TODO:" in art.body:
             first = next((n for n, line in prose_lines(art, kb) if _PLACEHOLDER.search(_CODE_SPAN.sub("", line))), None)
             if first is not None:
-                out.append(Problem(uri, first, "KB212", "placeholder 'TODO:' left in a published "
-                                   "article; finish it or set 'status: draft'"))
+                out.append(
+                    Problem(
+                        uri,
+                        first,
+                        "KB212",
+                        "placeholder 'TODO:' left in a published article; finish it or set 'status: draft'",
+                    )
+                )
     return out
 
 
@@ -309,8 +416,9 @@ def aliases(kb: Kb, use_directory_urls: bool = True) -> list[Problem]:
     earlier alias) or needs a folder where a file is;
     KB217 an alias of the article's own address (a redirect to itself reloads forever)."""
     problems: list[Problem] = []
-    taken: dict[str, str] = {site_file(uri, use_directory_urls): f"the article {kb.display(uri)}"
-                             for uri in kb.articles}
+    taken: dict[str, str] = {
+        site_file(uri, use_directory_urls): f"the article {kb.display(uri)}" for uri in kb.articles
+    }
     taken.update({uri: f"the file {kb.display(uri)}" for uri in kb.assets})
     # A folder without an index.md gets a generated page (build/listings.py).
     for folder in sorted({str(p) for uri in kb.articles for p in PurePosixPath(uri).parents} - {"."}):
@@ -319,19 +427,30 @@ def aliases(kb: Kb, use_directory_urls: bool = True) -> list[Problem]:
     for uri, art in sorted(kb.articles.items()):
         line = art.line_of("aliases")
         for alias in art.aliases:
+
             def bad(code: str, message: str, uri: str = uri, line: int = line, alias: str = alias) -> None:
                 problems.append(Problem(uri, line, code, f"aliases: '{alias}' {message}", key="aliases"))
 
-            if not alias.strip() or _SCHEME.match(alias) or alias.startswith(("/", "//")) \
-                    or _ALIAS_BAD.search(alias) or ".." in alias.split("/") or "." in alias.split("/")[:-1]:
-                bad("KB215", "is not a relative site path (like 'hc/en-us/articles/123-old-title'): "
-                             "no scheme, no leading '/', no '..', no spaces, '?' or '#'")
+            if (
+                not alias.strip()
+                or _SCHEME.match(alias)
+                or alias.startswith(("/", "//"))
+                or _ALIAS_BAD.search(alias)
+                or ".." in alias.split("/")
+                or "." in alias.split("/")[:-1]
+            ):
+                bad(
+                    "KB215",
+                    "is not a relative site path (like 'hc/en-us/articles/123-old-title'): "
+                    "no scheme, no leading '/', no '..', no spaces, '?' or '#'",
+                )
                 continue
             dest = alias_path(alias)
             root = dest.split("/", 1)[0]
             # A file where the redirect needs a folder ('img/logo.png' -> img/logo.png/index.html).
-            blocker = next((p for p in map(str, PurePosixPath(dest).parents) if p in taken or p in GENERATED_FILES),
-                           None)
+            blocker = next(
+                (p for p in map(str, PurePosixPath(dest).parents) if p in taken or p in GENERATED_FILES), None
+            )
             if dest == site_file(uri, use_directory_urls):
                 bad("KB217", "is this article's own address: a redirect to itself would reload forever")
             elif dest in taken:
@@ -339,8 +458,11 @@ def aliases(kb: Kb, use_directory_urls: bool = True) -> list[Problem]:
             elif root in GENERATED_ROOTS or dest == "404.html":
                 bad("KB216", f"would replace a page the site generates ('{root}/')")
             elif blocker is not None:
-                bad("KB216", f"would need a folder '{blocker}/' where there is "
-                             f"{taken.get(blocker, 'a file the site generates')}")
+                bad(
+                    "KB216",
+                    f"would need a folder '{blocker}/' where there is "
+                    f"{taken.get(blocker, 'a file the site generates')}",
+                )
             elif _LISTING_PAGE.search(dest):
                 bad("KB216", f"would replace a file the site generates ('{dest}')")
             else:

@@ -19,7 +19,7 @@ from typing import Any
 from kbcore.problems import KbError, Problem
 
 API = "/api/staff/feedback"
-MIN_NOT_HELPFUL = 5   # at least this many "not helpful" votes ...
+MIN_NOT_HELPFUL = 5  # at least this many "not helpful" votes ...
 # ... and more of them than "helpful" ones: then writers should look.
 
 Votes = dict[str, tuple[int, int]]  # article id -> (helpful, not helpful)
@@ -51,8 +51,9 @@ def _fetch(url: str, timeout: float) -> list[tuple[str, Any]]:
     if parts.path in ("", "/"):
         url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, API, "", ""))
     token = os.environ.get("KB_DESK_TOKEN", "")
-    req = urllib.request.Request(url, headers={"Accept": "application/json",
-                                               **({"Authorization": f"Bearer {token}"} if token else {})})
+    req = urllib.request.Request(
+        url, headers={"Accept": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as res:
             data = json.loads(res.read(20_000_000))
@@ -62,18 +63,23 @@ def _fetch(url: str, timeout: float) -> list[tuple[str, Any]]:
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise KbError(f"{url}: cannot read the desk's feedback: {getattr(exc, 'reason', exc)}") from exc
     if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("articles"), list):
-        raise KbError(f"{url}: not the desk's feedback (expected {{\"version\": 1, \"articles\": [...]}})")
+        raise KbError(f'{url}: not the desk\'s feedback (expected {{"version": 1, "articles": [...]}})')
     return [(f"{url} $.articles[{i}]", row) for i, row in enumerate(data["articles"])]
 
 
 def _parse_rows(rows: list[tuple[str, Any]], src: str) -> Votes:
     out: Votes = {}
     for where, row in rows:
-        ok = (isinstance(row, dict) and isinstance(row.get("article_id"), str)
-              and all(isinstance(row.get(k), int) and not isinstance(row.get(k), bool) and row[k] >= 0
-                      for k in ("helpful", "not_helpful")))
+        ok = (
+            isinstance(row, dict)
+            and isinstance(row.get("article_id"), str)
+            and all(
+                isinstance(row.get(k), int) and not isinstance(row.get(k), bool) and row[k] >= 0
+                for k in ("helpful", "not_helpful")
+            )
+        )
         if not ok:
-            raise KbError(f"{where}: expected {{\"article_id\": string, \"helpful\": count, \"not_helpful\": count}}")
+            raise KbError(f'{where}: expected {{"article_id": string, "helpful": count, "not_helpful": count}}')
         h, n = out.get(row["article_id"], (0, 0))
         out[row["article_id"]] = (h + row["helpful"], n + row["not_helpful"])
     return out
@@ -86,7 +92,14 @@ def not_helpful(articles: dict[str, Any], votes: Votes, minimum: int = MIN_NOT_H
         helpful, nope = votes.get(art.id, (0, 0))
         if nope >= minimum and nope > helpful and art.status != "archived":
             share = round(100 * nope / (helpful + nope))
-            out.append(Problem(uri, art.line_of("title"), "KB218",
-                               f"readers found this article not helpful {nope} time(s) and helpful {helpful} "
-                               f"time(s) ({share} % not helpful): see the desk's report", "warning"))
+            out.append(
+                Problem(
+                    uri,
+                    art.line_of("title"),
+                    "KB218",
+                    f"readers found this article not helpful {nope} time(s) and helpful {helpful} "
+                    f"time(s) ({share} % not helpful): see the desk's report",
+                    "warning",
+                )
+            )
     return out

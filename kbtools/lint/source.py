@@ -83,8 +83,10 @@ def _read_config(config_file: Path) -> dict[str, Any]:
 def _plugins(config: dict[str, Any]) -> dict[str, Any]:
     """Plugin name -> its options, as mkdocs.yml lists them."""
     plugins = config.get("plugins") or []
-    items = plugins.items() if isinstance(plugins, dict) else (
-        next(iter(p.items())) if isinstance(p, dict) and p else (p, {}) for p in plugins
+    items = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else (next(iter(p.items())) if isinstance(p, dict) and p else (p, {}) for p in plugins)
     )
     return {str(name): options if isinstance(options, dict) else {} for name, options in items}
 
@@ -201,9 +203,16 @@ def walk(source: KbSource) -> Listing:
             uri = rel + entry.name
             if entry.is_symlink() and os.path.exists(entry.path) and escapes(entry.path, root):
                 # Never followed: a link out of docs/ would publish that file (KB214, as in the build).
-                problems.append(Problem(uri, 1, "KB214", f"is a symbolic link to '{os.readlink(entry.path)}', "
-                                        "outside the docs folder: content is read only from inside it; "
-                                        "copy it in instead"))
+                problems.append(
+                    Problem(
+                        uri,
+                        1,
+                        "KB214",
+                        f"is a symbolic link to '{os.readlink(entry.path)}', "
+                        "outside the docs folder: content is read only from inside it; "
+                        "copy it in instead",
+                    )
+                )
                 continue
             try:
                 is_dir = entry.is_dir()  # follows symbolic links
@@ -216,7 +225,15 @@ def walk(source: KbSource) -> Listing:
                     continue
                 real = os.path.realpath(entry.path)
                 if real in seen:
-                    problems.append(Problem(uri, 1, "KB110", f"symbolic link to a folder already in the KB ('{seen[real]}'); skipped", "warning"))
+                    problems.append(
+                        Problem(
+                            uri,
+                            1,
+                            "KB110",
+                            f"symbolic link to a folder already in the KB ('{seen[real]}'); skipped",
+                            "warning",
+                        )
+                    )
                     continue
                 seen[real] = uri
                 stack.append((Path(entry.path), uri + "/"))

@@ -22,8 +22,8 @@ Rules, in order:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 from .stemmer import stem
 
@@ -32,7 +32,8 @@ MAX_TOKEN = 64
 
 # Support text: drop the glue words of questions ("do I ..."), keep the words that change
 # an answer's meaning (not, no, cannot, can, will, off) and "how", which asks for a how-to.
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a an the and or but if then else of to in at by for with from as into onto about over
 than that this these those there here it its is are was were be been being am do does did
 doing done have has had having i me my mine we us our ours you your yours he him his she her
@@ -40,7 +41,8 @@ they them their theirs what which who whom whose when where why so such too very
 also any each some all both few more most other same only own etc via may might would should
 could shall must let lets please want wants need needs try trying tried get gets got getting
 im ive youre thats whats
-""".split())
+""".split()
+)
 
 # Question framing: (kind of article the question asks for, its words, dropped from the query?).
 # Dropped phrases are glue ("is there a way to reset" asks for a how-to about "reset"); cues stay
@@ -49,15 +51,53 @@ im ive youre thats whats
 # 0.01 MRR). Matched on the query's words, first match wins; exported in the manifest so that the
 # browser applies the very same list.
 FRAMING: tuple[tuple[str, list[str], bool], ...] = tuple(
-    (kind, phrase.split(), drop) for kind, drop, phrases in (
+    (kind, phrase.split(), drop)
+    for kind, drop, phrases in (
         ("how-to", False, ["how do i", "how can i", "how do you", "how do we", "how to", "how would i", "how"]),
-        ("how-to", True, ["is there a way to", "is it possible to", "what is the way to", "where do i",
-                          "where can i", "i want to", "i need to", "can i", "can we"]),
-        ("solution", True, ["i got", "i get", "i am getting", "im getting", "ever since", "since",
-                            "all of a sudden", "suddenly"]),
-        ("solution", False, ["error", "wont", "cant", "doesnt", "isnt", "fails", "failed", "stopped",
-                             "crashes", "crash", "keeps", "missing", "broken", "stuck", "not"]),
-    ) for phrase in phrases)
+        (
+            "how-to",
+            True,
+            [
+                "is there a way to",
+                "is it possible to",
+                "what is the way to",
+                "where do i",
+                "where can i",
+                "i want to",
+                "i need to",
+                "can i",
+                "can we",
+            ],
+        ),
+        (
+            "solution",
+            True,
+            ["i got", "i get", "i am getting", "im getting", "ever since", "since", "all of a sudden", "suddenly"],
+        ),
+        (
+            "solution",
+            False,
+            [
+                "error",
+                "wont",
+                "cant",
+                "doesnt",
+                "isnt",
+                "fails",
+                "failed",
+                "stopped",
+                "crashes",
+                "crash",
+                "keeps",
+                "missing",
+                "broken",
+                "stuck",
+                "not",
+            ],
+        ),
+    )
+    for phrase in phrases
+)
 
 _APOSTROPHE = re.compile(r"(?<=[^\W_])['\u2019](?=[^\W_])")
 _TOKEN = re.compile(r"[^\W_]+(?:[._-][^\W_]+)*")
@@ -136,7 +176,7 @@ def frame(tokens: list[str], framing=FRAMING) -> tuple[str, list[str]]:
     kind, kept, i = "", [], 0
     while i < len(tokens):
         for k, phrase, drop in framing:
-            if tokens[i:i + len(phrase)] == phrase:
+            if tokens[i : i + len(phrase)] == phrase:
                 kind = kind or k
                 if drop:
                     i += len(phrase)

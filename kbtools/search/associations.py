@@ -45,8 +45,9 @@ def _fields(doc) -> Iterable[str]:
     return doc.fields().values()
 
 
-def mine(docs: Sequence[D], texts: Callable[[D], Iterable[str]] = _fields, window: int = WINDOW,
-         top: int = TOP) -> dict[str, list[tuple[str, int]]]:
+def mine(
+    docs: Sequence[D], texts: Callable[[D], Iterable[str]] = _fields, window: int = WINDOW, top: int = TOP
+) -> dict[str, list[tuple[str, int]]]:
     """term -> [(associated term, strength in percent 1..100)], best first.
 
     Two passes over the documents (document frequencies, then pairs), so that memory holds the
@@ -65,7 +66,7 @@ def mine(docs: Sequence[D], texts: Callable[[D], Iterable[str]] = _fields, windo
         for text in texts(d):
             kept = [(ids[t], p) for t, p in _terms(text) if t in ids]
             for i, (a, pa) in enumerate(kept):
-                for b, pb in kept[i + 1:i + 1 + window]:  # positions ascend
+                for b, pb in kept[i + 1 : i + 1 + window]:  # positions ascend
                     if pb - pa > window:
                         break
                     if a != b:

@@ -140,7 +140,15 @@ def from_article(art: Article, url: str, breadcrumbs: list[str] | None = None) -
     sections.append(Section(heading, anchor, plain("\n".join(lines[start:]))))
     sections = [s for s in sections if s.heading or s.text]
     return SearchDoc(
-        id=art.id, title=art.title, url=url, type=art.type, description=art.description,
-        products=list(art.products), versions=list(art.versions), tags=list(art.tags),
-        breadcrumbs=list(breadcrumbs or []), sections=sections, kind=search_kind(art),
+        id=art.id,
+        title=art.title,
+        url=url,
+        type=art.type,
+        description=art.description,
+        products=list(art.products),
+        versions=list(art.versions),
+        tags=list(art.tags),
+        breadcrumbs=list(breadcrumbs or []),
+        sections=sections,
+        kind=search_kind(art),
     )

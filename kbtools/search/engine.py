@@ -52,6 +52,7 @@ class Clause:
 
 # --- reading untrusted files ------------------------------------------------------------------
 
+
 def _fail(rel: str, what: str) -> IndexError_:
     return IndexError_(f"search index damaged: {rel}: {what}; rebuild the site (mkdocs build)")
 
@@ -76,7 +77,8 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
     if m.get("format") != FORMAT or m.get("version") != VERSION or m.get("analyzer") != ANALYZER_ID:
         raise IndexError_(
             f"{rel}: search index format {m.get('format')} v{m.get('version')} ({m.get('analyzer')})"
-            f" is not the one this kb understands ({FORMAT} v{VERSION}); rebuild the site")
+            f" is not the one this kb understands ({FORMAT} v{VERSION}); rebuild the site"
+        )
     fields = _strs(m.get("fields"), rel, "fields")
     n = _num(m.get("doc_count"), rel, "doc_count", 0, MAX_DOCS, True)
     if not 1 <= len(fields) <= 16:
@@ -92,9 +94,22 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
         raise _fail(rel, "ranking.weights must have one number per field")
     for i, x in enumerate(r["weights"]):
         _num(x, rel, f"ranking.weights[{i}]", 0, 1e6)
-    for key, hi in (("B", 1), ("K1", 100), ("coord", 16), ("fuzzy", 1e3), ("prefix", 1e3), ("synonym", 1e3),
-                    ("assoc", 1e3), ("thesaurus", 1e3), ("code", 1e3), ("min_cover", 1), ("max_unknown", 1),
-                    ("weak_df", 1), ("fuzzy_common", 1), ("lift", 1e3)):
+    for key, hi in (
+        ("B", 1),
+        ("K1", 100),
+        ("coord", 16),
+        ("fuzzy", 1e3),
+        ("prefix", 1e3),
+        ("synonym", 1e3),
+        ("assoc", 1e3),
+        ("thesaurus", 1e3),
+        ("code", 1e3),
+        ("min_cover", 1),
+        ("max_unknown", 1),
+        ("weak_df", 1),
+        ("fuzzy_common", 1),
+        ("lift", 1e3),
+    ):
         _num(r.get(key), rel, f"ranking.{key}", 0, hi)
     for key in ("prefix_max", "fuzzy_max"):
         _num(r.get(key), rel, f"ranking.{key}", 0, 1000, True)
@@ -103,8 +118,15 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
     if not isinstance(framing, list) or len(framing) > 1000:
         raise _fail(rel, "framing must be a list")
     for e in framing:
-        ok = (isinstance(e, list) and len(e) == 3 and isinstance(e[0], str) and isinstance(e[2], bool)
-              and isinstance(e[1], list) and 1 <= len(e[1]) <= 8 and all(isinstance(w, str) for w in e[1]))
+        ok = (
+            isinstance(e, list)
+            and len(e) == 3
+            and isinstance(e[0], str)
+            and isinstance(e[2], bool)
+            and isinstance(e[1], list)
+            and 1 <= len(e[1]) <= 8
+            and all(isinstance(w, str) for w in e[1])
+        )
         if not ok:
             raise _fail(rel, "framing entries must be [kind, [words], drop]")
     lim = m.get("limits")
@@ -159,7 +181,7 @@ def read_text(buf: bytes, off: int, end: int, rel: str, what: str) -> tuple[str,
     if off + size > end:
         raise _fail(rel, f"{what} runs past the end")
     try:
-        return buf[off:off + size].decode("utf-8"), off + size
+        return buf[off : off + size].decode("utf-8"), off + size
     except UnicodeDecodeError:
         raise _fail(rel, f"{what} is not UTF-8") from None
 
@@ -289,8 +311,13 @@ class Index:
         if not isinstance(rows, list) or len(rows) != min(per, n - doc + k):
             raise _fail(rel, f"expected {min(per, n - doc + k)} documents")
         row = rows[k]
-        if not (isinstance(row, list) and len(row) == 5 and all(isinstance(x, str) for x in row[:4])
-                and isinstance(row[4], list) and all(isinstance(x, str) for x in row[4])):
+        if not (
+            isinstance(row, list)
+            and len(row) == 5
+            and all(isinstance(x, str) for x in row[:4])
+            and isinstance(row[4], list)
+            and all(isinstance(x, str) for x in row[4])
+        ):
             raise _fail(rel, f"document {doc}: expected [id, title, url, type, [crumbs]]")
         return row
 
@@ -572,7 +599,7 @@ def power(x: float, p: float) -> float:
         for _ in range(int(p)):
             out *= x
         return out
-    return x ** p
+    return x**p
 
 
 def bm25(idf: float, tf: float, fl: float, avgfl: float, B: float, K1: float) -> float:
@@ -663,8 +690,7 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
         suggestion = query[:MAX_QUERY_CHARS]
         for c in fixes:
             suggestion = re.sub(rf"(?i)(?<![^\W_]){re.escape(c.word)}(?![^\W_])", c.correction, suggestion)
-    return {"hits": ranked[:limit], "total": len(ranked), "did_you_mean": suggestion,
-            "docs": [d for d, _ in ranked]}
+    return {"hits": ranked[:limit], "total": len(ranked), "did_you_mean": suggestion, "docs": [d for d, _ in ranked]}
 
 
 def facet_docs(ix: Index, name: str, values: list[str]) -> list[int]:
@@ -685,8 +711,9 @@ def facet_docs(ix: Index, name: str, values: list[str]) -> list[int]:
     return out
 
 
-def search(site_dir: str | Path, query: str, limit: int = 10,
-           filters: dict[str, list[str]] | None = None) -> list[dict]:
+def search(
+    site_dir: str | Path, query: str, limit: int = 10, filters: dict[str, list[str]] | None = None
+) -> list[dict]:
     """Best-first [{id, title, url, score}] for `query` over a built site's index."""
     ix = Index(site_dir)
     res = run(ix, query, limit, filters)

@@ -15,9 +15,9 @@ import os
 import re
 import shutil
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from whoosh.util.numeric import byte_to_length  # a constant table; see README "Scoring"
 
@@ -45,8 +45,9 @@ _ALPHA = re.compile(r"^[a-z]+$")
 class Ranking:
     """Scoring parameters written into the manifest; both engines read them from there."""
 
-    weights: dict[str, float] = field(default_factory=lambda: {
-        "title": 5.0, "headings": 2.0, "tags": 3.0, "description": 2.0, "body": 1.0})
+    weights: dict[str, float] = field(
+        default_factory=lambda: {"title": 5.0, "headings": 2.0, "tags": 3.0, "description": 2.0, "body": 1.0}
+    )
     B: float = 0.75
     K1: float = 1.2
     coord: float = 1.0  # score *= (matched query words / query words) ** coord; 0 = plain BM25F
@@ -70,11 +71,25 @@ class Ranking:
     lift: float = 0.35  # score *= 1 + lift when the document's kind fits the question (how-to, symptom)
 
     def as_json(self) -> dict:
-        return {"weights": [self.weights.get(f, 0.0) for f in FIELDS], "B": self.B, "K1": self.K1,
-                "coord": self.coord, "fuzzy": self.fuzzy, "prefix": self.prefix,
-                "prefix_max": self.prefix_max, "fuzzy_max": self.fuzzy_max, "synonym": self.synonym, "assoc": self.assoc, "thesaurus": self.thesaurus,
-                "code": self.code, "min_cover": self.min_cover, "max_unknown": self.max_unknown, "weak_df": self.weak_df,
-                "fuzzy_common": self.fuzzy_common, "lift": self.lift}
+        return {
+            "weights": [self.weights.get(f, 0.0) for f in FIELDS],
+            "B": self.B,
+            "K1": self.K1,
+            "coord": self.coord,
+            "fuzzy": self.fuzzy,
+            "prefix": self.prefix,
+            "prefix_max": self.prefix_max,
+            "fuzzy_max": self.fuzzy_max,
+            "synonym": self.synonym,
+            "assoc": self.assoc,
+            "thesaurus": self.thesaurus,
+            "code": self.code,
+            "min_cover": self.min_cover,
+            "max_unknown": self.max_unknown,
+            "weak_df": self.weak_df,
+            "fuzzy_common": self.fuzzy_common,
+            "lift": self.lift,
+        }
 
 
 def varint(out: bytearray, n: int) -> None:
@@ -98,8 +113,13 @@ def framed(magic: bytes, payload: bytes | bytearray) -> bytes:
     return bytes(head) + bytes(payload)
 
 
-def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranking: Ranking,
-           facet_labels: dict[str, dict[str, str]] | None = None) -> dict:
+def export(
+    inv: Inverted,
+    docs: Sequence[SearchDoc],
+    site_dir: str | Path,
+    ranking: Ranking,
+    facet_labels: dict[str, dict[str, str]] | None = None,
+) -> dict:
     """Write the index under `site_dir/assets/search/index`; return a size summary."""
     if len(docs) != inv.doc_count or any(d.id != i for d, i in zip(docs, inv.doc_ids)):
         raise ValueError("documents and index disagree on the document order")
@@ -196,14 +216,23 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
     # META_DOCS documents' title, URL, type and breadcrumbs per m/<k>.json.
     meta: list[list] = []
     for n, d in enumerate(docs):
-        sizes["docs"] += _write_json(tmp / "d" / f"{n}.json", {
-            "id": d.id, "title": d.title, "url": d.url, "type": d.type, "crumbs": d.breadcrumbs,
-            "products": d.products, "versions": d.versions, "description": d.description,
-            "sections": [[s.heading, s.anchor, _clip(s.text)] for s in d.sections[:MAX_SECTIONS]],
-        })
+        sizes["docs"] += _write_json(
+            tmp / "d" / f"{n}.json",
+            {
+                "id": d.id,
+                "title": d.title,
+                "url": d.url,
+                "type": d.type,
+                "crumbs": d.breadcrumbs,
+                "products": d.products,
+                "versions": d.versions,
+                "description": d.description,
+                "sections": [[s.heading, s.anchor, _clip(s.text)] for s in d.sections[:MAX_SECTIONS]],
+            },
+        )
         meta.append([d.id, d.title, d.url, d.type, d.breadcrumbs])
     for k in range(0, len(meta), META_DOCS):
-        sizes["meta"] += _write_json(tmp / "m" / f"{k // META_DOCS}.json", meta[k:k + META_DOCS])
+        sizes["meta"] += _write_json(tmp / "m" / f"{k // META_DOCS}.json", meta[k : k + META_DOCS])
 
     # Facets: for each filter, value -> document numbers (fetched only when a filter is set).
     facets = {"type": lambda d: [d.type], "product": lambda d: d.products, "version": lambda d: d.versions}
@@ -230,13 +259,23 @@ def export(inv: Inverted, docs: Sequence[SearchDoc], site_dir: str | Path, ranki
 
     avgfl = [(inv.field_totals[f] / inv.doc_count if inv.doc_count else 0) or 1 for f in FIELDS]
     manifest = {
-        "format": FORMAT, "version": VERSION, "analyzer": ANALYZER_ID,
-        "stop_words": sorted(STOP_WORDS), "framing": [[kind, ws, drop] for kind, ws, drop in FRAMING],
-        "fields": list(FIELDS), "doc_count": inv.doc_count,
-        "avgfl": avgfl, "length_table": [byte_to_length(b) for b in range(256)],
-        "ranking": ranking.as_json(), "blocks": blocks, "meta_docs": META_DOCS,
-        "kinds": "".join(KIND_CODES.get(d.kind, "o") for d in docs), "limits": LIMITS,
-        "word_files": word_files, "facets": facet_meta, "synonyms": synonyms(),
+        "format": FORMAT,
+        "version": VERSION,
+        "analyzer": ANALYZER_ID,
+        "stop_words": sorted(STOP_WORDS),
+        "framing": [[kind, ws, drop] for kind, ws, drop in FRAMING],
+        "fields": list(FIELDS),
+        "doc_count": inv.doc_count,
+        "avgfl": avgfl,
+        "length_table": [byte_to_length(b) for b in range(256)],
+        "ranking": ranking.as_json(),
+        "blocks": blocks,
+        "meta_docs": META_DOCS,
+        "kinds": "".join(KIND_CODES.get(d.kind, "o") for d in docs),
+        "limits": LIMITS,
+        "word_files": word_files,
+        "facets": facet_meta,
+        "synonyms": synonyms(),
     }
     sizes["manifest"] = _write_json(tmp / "manifest.json", manifest)
     old = final.with_name(final.name + ".old")
@@ -278,7 +317,6 @@ def _clip(text: str, limit: int = 320) -> str:
         return text
     cut = text.rfind(" ", 0, limit)
     return text[: cut if cut > limit // 2 else limit] + " …"
-
 
 
 __all__ = ["export", "Ranking", "FORMAT", "VERSION", "INDEX_DIR"]

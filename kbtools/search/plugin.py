@@ -4,8 +4,9 @@ Owns: the plugin's options (field weights and ranking knobs in mkdocs.yml, valid
 load with every problem reported), collecting one `SearchDoc` per published page once all
 pages are read (`on_env`), indexing them in a child process while MkDocs renders the pages
 (joined in `on_post_build`, before the `kb` plugin swaps the finished site in), the
-generated search page (`search/`), and adding the search script and style to every page. Does not own: analysis, Whoosh, the export format or
-the query engines (the other modules of this package), nor the article model (`kb`).
+generated search page (`search/`), and adding the search script and style to every page. Does
+not own: analysis, Whoosh, the export format or the query engines (the other modules of this
+package), nor the article model (`kb`).
 The page's search script is the bundle (`bundle.py`) written after the index, in the same process.
 Replaces mkdocs-material's `search` plugin: list `kb-search`, not `search`, in mkdocs.yml.
 """
@@ -19,14 +20,13 @@ import tempfile
 import time
 
 from mkdocs.config import config_options as c
-
-from kbcore.options import PluginConfig
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kbcore import context as build_context
+from kbcore.options import PluginConfig
 from kbcore.preview import Job, Update
 from kbcore.problems import did_you_mean
 
@@ -36,9 +36,24 @@ from .export import Ranking, export
 
 log = logging.getLogger("mkdocs.plugins.kb-search")
 SEARCH_PAGE = "search/index.md"
-_RANKING_KEYS = {"B": float, "K1": float, "coord": float, "fuzzy": float, "prefix": float,
-                 "prefix_max": int, "fuzzy_max": int, "synonym": float, "assoc": float, "thesaurus": float, "code": float,
-                 "min_cover": float, "max_unknown": float, "weak_df": float, "fuzzy_common": float, "lift": float}
+_RANKING_KEYS = {
+    "B": float,
+    "K1": float,
+    "coord": float,
+    "fuzzy": float,
+    "prefix": float,
+    "prefix_max": int,
+    "fuzzy_max": int,
+    "synonym": float,
+    "assoc": float,
+    "thesaurus": float,
+    "code": float,
+    "min_cover": float,
+    "max_unknown": float,
+    "weak_df": float,
+    "fuzzy_common": float,
+    "lift": float,
+}
 
 
 # Knobs that are shares of something (of the documents, of the question's information): at most 1.
@@ -74,7 +89,9 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         ctx.preview_hooks["kb-search"] = lambda update: self.preview_update(update, ctx)
         self.incremental = ctx.incremental  # set by `kb`, whose on_config runs first
         if "search" in config.plugins or "material/search" in config.plugins:
-            log.warning("kb-search replaces mkdocs-material's search plugin: remove `search` from plugins in mkdocs.yml")
+            log.warning(
+                "kb-search replaces mkdocs-material's search plugin: remove `search` from plugins in mkdocs.yml"
+            )
         config.extra_css.append("assets/search/search.css")
         # The script (assets/search/search.js: the modules and the manifest, bundle.py) is in every
         # page's head (theme main.html), so that its one request starts with the page's own files.
@@ -84,7 +101,9 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         if not self.config.enabled:
             return None
         if files.get_file_from_path(SEARCH_PAGE) is None:
-            page = File.generated(config, SEARCH_PAGE, content="---\ntemplate: kb-search.html\ntitle: Search\n---\n# Search\n")
+            page = File.generated(
+                config, SEARCH_PAGE, content="---\ntemplate: kb-search.html\ntitle: Search\n---\n# Search\n"
+            )
             page.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(page)
         return files
@@ -192,7 +211,8 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
             raise PluginError(f"kb-search: could not build the search index: {result}")
         log.info(
             f"kb-search: indexed {self.indexed} pages, {result['terms_count']} terms, "
-            f"{result['total'] / 1e6:.1f} MB in {time.monotonic() - self.started:.1f} s")
+            f"{result['total'] / 1e6:.1f} MB in {time.monotonic() - self.started:.1f} s"
+        )
 
     def on_build_error(self, *, error: Exception) -> None:
         worker = getattr(self, "worker", None)
@@ -242,7 +262,12 @@ def _ranking(weights: dict, knobs: dict) -> Ranking:
         kind = _RANKING_KEYS.get(key)
         if kind is None:
             problems.append(f"ranking.{key}: unknown option{did_you_mean(key, _RANKING_KEYS)}")
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (kind is int and not float(value).is_integer()):
+        elif (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or value < 0
+            or (kind is int and not float(value).is_integer())
+        ):
             problems.append(f"ranking.{key}: expected a{'n integer' if kind is int else ' number'} >= 0, got {value!r}")
         elif key in _SHARES and value > 1:
             problems.append(f"ranking.{key}: expected a share between 0 and 1, got {value!r}")
@@ -253,5 +278,3 @@ def _ranking(weights: dict, knobs: dict) -> Ranking:
     if problems:
         raise PluginError("mkdocs.yml: plugins.kb-search: " + "; ".join(problems))
     return r
-
-

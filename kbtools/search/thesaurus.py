@@ -58,8 +58,13 @@ def _term(word: str) -> str | None:
     return terms[0] if len(terms) == 1 else None
 
 
-def for_kb(dfmax: Mapping[str, int], doc_count: int, thesaurus: Mapping[str, list[str]] | None = None,
-           share: float = TARGET_SHARE, limit: int = MAX_TARGETS) -> dict[str, list[str]]:
+def for_kb(
+    dfmax: Mapping[str, int],
+    doc_count: int,
+    thesaurus: Mapping[str, list[str]] | None = None,
+    share: float = TARGET_SHARE,
+    limit: int = MAX_TARGETS,
+) -> dict[str, list[str]]:
     """term the KB lacks or hardly uses -> the KB terms of its synonyms, for one KB.
 
     `dfmax`: each KB term's largest per-field document frequency (its vocabulary)."""

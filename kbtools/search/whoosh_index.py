@@ -9,8 +9,8 @@ to `SearchDoc`/`Inverted`, never to Whoosh types.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from whoosh import fields, index, query, scoring
 from whoosh.analysis import Token, Tokenizer
@@ -41,8 +41,19 @@ class _KbTokenizer(Tokenizer):
     def __setstate__(self, state: dict) -> None:
         self.__init__(None, state.get("field", ""), None)
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pairs = list(analyze(value, self.seen if mode == "index" else None))
         if self.sink is not None and mode == "index":
@@ -136,8 +147,14 @@ def read(directory: str | Path, sink: dict[str, dict[str, bytearray]]) -> Invert
     return Inverted(doc_count=n, field_totals=totals, terms=terms, doc_ids=doc_ids)
 
 
-def whoosh_ranking(directory: str | Path, terms: Iterable[str], weights: Mapping[str, float],
-                   B: float = 0.75, K1: float = 1.2, limit: int = 10) -> list[tuple[int, float]]:
+def whoosh_ranking(
+    directory: str | Path,
+    terms: Iterable[str],
+    weights: Mapping[str, float],
+    B: float = 0.75,
+    K1: float = 1.2,
+    limit: int = 10,
+) -> list[tuple[int, float]]:
     """Whoosh's BM25F ranking of OR(term in field, boosted by the field's weight)."""
     ix = index.open_dir(str(directory))
     q = query.Or([query.Term(f, t, boost=w) for t in terms for f, w in weights.items() if w])

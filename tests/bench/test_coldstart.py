@@ -44,12 +44,19 @@ def req(i: str, path: str, sent: float, done: float) -> dict:
 
 
 def test_round_trips_follow_requests_issued_after_another_search_request_arrived():
-    reqs = [req("html", "/search/", 0, 50), req("css", "/assets/main.css", 60, 300),
-            req("js", "/assets/search/search.js", 60, 200),
-            req("b1", "/assets/search/index/b/1.bin", 210, 260), req("b2", "/assets/search/index/b/2.bin", 211, 280),
-            req("m1", "/assets/search/index/m/1.json", 290, 330), req("m2", "/assets/search/index/m/2.json", 290, 340)]
-    assert coldstart.round_trips(reqs) == (3, ["/assets/search/search.js", "/assets/search/index/b/2.bin",
-                                               "/assets/search/index/m/1.json"])
+    reqs = [
+        req("html", "/search/", 0, 50),
+        req("css", "/assets/main.css", 60, 300),
+        req("js", "/assets/search/search.js", 60, 200),
+        req("b1", "/assets/search/index/b/1.bin", 210, 260),
+        req("b2", "/assets/search/index/b/2.bin", 211, 280),
+        req("m1", "/assets/search/index/m/1.json", 290, 330),
+        req("m2", "/assets/search/index/m/2.json", 290, 340),
+    ]
+    assert coldstart.round_trips(reqs) == (
+        3,
+        ["/assets/search/search.js", "/assets/search/index/b/2.bin", "/assets/search/index/m/1.json"],
+    )
     # A request queued behind others but issued at once is not a round trip further.
     assert coldstart.round_trips(reqs[:3] + [req("b3", "/assets/search/index/b/3.bin", 100, 400)])[0] == 1
     assert coldstart.round_trips([reqs[0], reqs[1]]) == (0, [])
@@ -57,9 +64,15 @@ def test_round_trips_follow_requests_issued_after_another_search_request_arrived
 
 def test_each_visit_is_paired_with_the_bare_page_of_its_query_and_round():
     V = coldstart.Visit
-    visits = [V("kb", "none", "a", 0, ms=100), V("kb", "ours", "a", 0, ms=150), V("kb", "pagefind", "a", 0, ms=400),
-              V("kb", "none", "b", 0, ms=300), V("kb", "ours", "b", 0, ms=320), V("kb", "pagefind", "b", 0, ms=700),
-              V("kb", "pagefind", "c", 0, error="timeout")]
+    visits = [
+        V("kb", "none", "a", 0, ms=100),
+        V("kb", "ours", "a", 0, ms=150),
+        V("kb", "pagefind", "a", 0, ms=400),
+        V("kb", "none", "b", 0, ms=300),
+        V("kb", "ours", "b", 0, ms=320),
+        V("kb", "pagefind", "b", 0, ms=700),
+        V("kb", "pagefind", "c", 0, error="timeout"),
+    ]
     s = coldstart.summarize(visits)
     assert s["ours"]["search_ms"] == 35  # median of 50 and 20
     assert s["pagefind"]["search_ms"] == 350  # median of 300 and 400

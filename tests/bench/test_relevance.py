@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kbtools.articles import load_article
-from testkit.project import REPO
 from testkit.paths import CORPUS
+from testkit.project import REPO
 
 BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
@@ -35,9 +35,11 @@ def test_success_at_3_counts_any_relevant_in_the_top_three():
 
 
 def test_score_averages_per_kind_and_overall():
-    queries = [{"q": "a", "kind": "error", "relevant": ["1"]},
-               {"q": "b", "kind": "error", "relevant": ["2"]},
-               {"q": "c", "kind": "typo", "relevant": ["3"]}]
+    queries = [
+        {"q": "a", "kind": "error", "relevant": ["1"]},
+        {"q": "b", "kind": "error", "relevant": ["2"]},
+        {"q": "c", "kind": "typo", "relevant": ["3"]},
+    ]
     ranked = [["1"], ["x", "2"], ["x", "y", "z", "w", "3"]]
     s = rel.score(queries, ranked)
     assert s["error"] == {"mrr": pytest.approx(0.75), "s3": 1.0, "n": 2}
@@ -49,14 +51,19 @@ def test_score_averages_per_kind_and_overall():
 
 def test_load_queries_rejects_an_unknown_kind(tmp_path):
     f = tmp_path / "q.jsonl"
-    f.write_text(json.dumps({"q": "x", "kind": "symptom", "relevant": ["a"]}) + "\n\n"
-                 + json.dumps({"q": "y", "kind": "vibes", "relevant": ["a"]}) + "\n")
+    f.write_text(
+        json.dumps({"q": "x", "kind": "symptom", "relevant": ["a"]})
+        + "\n\n"
+        + json.dumps({"q": "y", "kind": "vibes", "relevant": ["a"]})
+        + "\n"
+    )
     with pytest.raises(ValueError, match=r"q.jsonl:3"):
         rel.load_queries(f)
 
 
 def test_result_urls_map_to_article_ids():
     import browser
+
     assert browser.url_id("http://h/office-support/x/outlook-crash/") == "outlook-crash"
     assert browser.url_id("http://h/generated/a/b/foo-12/index.html") == "foo-12"
     assert browser.url_id("http://h/") == "home"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,7 @@ def only_own_host(requests: list[str], base: str) -> list[str]:
     return [u for u in requests if not (u.startswith(base) or u.startswith("data:") or u.startswith("blob:"))]
 
 
-@pytest.mark.parametrize("path", ["", ARTICLE, "policies/product-lifecycle/", "troubleshooting/",
-                                  "404.html"])
+@pytest.mark.parametrize("path", ["", ARTICLE, "policies/product-lifecycle/", "troubleshooting/", "404.html"])
 def test_pages_request_only_their_own_host_and_log_nothing(page, serve, shipped_site, path):
     base = serve(shipped_site)
     page.goto(base + path, wait_until="networkidle")
@@ -97,7 +95,9 @@ def test_still_need_help_links_to_the_wizard_with_the_article(page, serve, shipp
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("path", ["office-support/", "office-support/profile-picture-not-showing/", "office-support/kb-page-2/"])
+@pytest.mark.parametrize(
+    "path", ["office-support/", "office-support/profile-picture-not-showing/", "office-support/kb-page-2/"]
+)
 def test_corpus_pages_are_private_and_quiet(page, serve, corpus_site, path):
     base = serve(corpus_site)
     page.goto(base + path, wait_until="networkidle")

@@ -10,11 +10,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-
 def built_pages(site: Path) -> list[str]:
     """Site-relative URLs of every HTML page (folders for index.html)."""
-    return [f.relative_to(site).as_posix().removesuffix("index.html")
-            for f in sorted(site.rglob("*.html"))]
+    return [f.relative_to(site).as_posix().removesuffix("index.html") for f in sorted(site.rglob("*.html"))]
 
 
 @pytest.mark.parametrize("width", [390, 320])

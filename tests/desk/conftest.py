@@ -53,8 +53,9 @@ def site_dir(policy, tmp_path_factory) -> Path:
     (site / "policy").mkdir()
     (site / "policy" / "compiled-policy.json").write_bytes(to_bytes(policy))
     (site / ARTICLES_DIR).mkdir(parents=True)
-    (site / ARTICLES_DIR / "0.json").write_text(json.dumps(
-        {"version": 2, "articles": {"scanner-not-detected": ["Scanner not detected", "t/s/"]}}))
+    (site / ARTICLES_DIR / "0.json").write_text(
+        json.dumps({"version": 2, "articles": {"scanner-not-detected": ["Scanner not detected", "t/s/"]}})
+    )
     return site
 
 

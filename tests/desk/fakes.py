@@ -19,16 +19,17 @@ LABEL = "kb-request-"  # desk/forwarders/jira.py labels each request with its pa
 
 
 class FakeHelpDesk:
-    def __init__(self, kind: str, per_id: list[str] | None = None, sequence: list[str] | None = None,
-                 hang_s: float = 1.5):
+    def __init__(
+        self, kind: str, per_id: list[str] | None = None, sequence: list[str] | None = None, hang_s: float = 1.5
+    ):
         self.kind = kind
         self.per_id = per_id or []
         self.sequence = list(sequence or [])
         self.hang_s = hang_s
         self.lock = threading.Lock()
-        self.created: dict[str, list[str]] = defaultdict(list)   # payload id -> remote ids
+        self.created: dict[str, list[str]] = defaultdict(list)  # payload id -> remote ids
         self.bodies: dict[str, dict[str, Any]] = {}
-        self.calls: dict[str, int] = defaultdict(int)             # payload id -> create attempts
+        self.calls: dict[str, int] = defaultdict(int)  # payload id -> create attempts
         self.lookups = 0
         self.auth: set[str] = set()
         self.server = serve(handler=self.handle)
@@ -68,14 +69,14 @@ class FakeHelpDesk:
                 return 200, {"tickets": [{"id": int(t), "external_id": eid} for t in self._find(eid)]}
             if self.kind == "jira" and request.path == "/rest/api/2/search":
                 label = request.query["jql"][0].split('"')[1]
-                found = self._find(label[len(LABEL):])
+                found = self._find(label[len(LABEL) :])
                 return 200, {"issues": [{"key": k} for k in found[:1]], "total": len(found)}
             return 404, {"error": "not found"}
         body = request.json()
         if self.kind == "zendesk" and request.path == "/api/v2/tickets.json":
             pid = body["ticket"]["external_id"]
         elif self.kind == "jira" and request.path == "/rest/servicedeskapi/request":
-            pid = next(lb for lb in body["requestFieldValues"]["labels"] if lb.startswith(LABEL))[len(LABEL):]
+            pid = next(lb for lb in body["requestFieldValues"]["labels"] if lb.startswith(LABEL))[len(LABEL) :]
         else:
             return 404, {"error": "not found"}
         step = self._step(pid)

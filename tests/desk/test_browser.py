@@ -30,11 +30,18 @@ def desk_and_site(shipped_site, serve, tmp_path_factory):
     page = site / "request" / "index.html"
     html = page.read_text(encoding="utf-8")
     assert '"endpoint":""' in html, "the page's delivery options moved"
-    page.write_text(html.replace('"endpoint":""', f'"endpoint":"http://127.0.0.1:{port}/api/requests"'), encoding="utf-8")
+    page.write_text(
+        html.replace('"endpoint":""', f'"endpoint":"http://127.0.0.1:{port}/api/requests"'), encoding="utf-8"
+    )
     base = serve(site)
     url = f"sqlite:///{work / 'desk.sqlite3'}"
-    desk = desk_harness.DeskProcess(url, site / "policy" / "compiled-policy.json", port=port, log=work / "desk.log",
-                                    args=["--site", str(site), "--site-origin", base.rstrip("/")]).start()
+    desk = desk_harness.DeskProcess(
+        url,
+        site / "policy" / "compiled-policy.json",
+        port=port,
+        log=work / "desk.log",
+        args=["--site", str(site), "--site-origin", base.rstrip("/")],
+    ).start()
     yield base, desk, url
     desk.stop()
 
@@ -42,9 +49,15 @@ def desk_and_site(shipped_site, serve, tmp_path_factory):
 def shown_times(page, respond_by: str) -> list[str]:
     """The due time as the wizard writes it (browser zone), for the desk's time and a minute either side."""
     t = dt.datetime.fromisoformat(respond_by)
-    return [page.evaluate("""(iso) => new Intl.DateTimeFormat("en-GB", {weekday: "long", day: "numeric", month: "long",
+    return [
+        page.evaluate(
+            """(iso) => new Intl.DateTimeFormat("en-GB", {weekday: "long", day: "numeric", month: "long",
         year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-        timeZoneName: "short"}).format(new Date(iso))""", (t + dt.timedelta(minutes=m)).isoformat()) for m in (-1, 0, 1)]
+        timeZoneName: "short"}).format(new Date(iso))""",
+            (t + dt.timedelta(minutes=m)).isoformat(),
+        )
+        for m in (-1, 0, 1)
+    ]
 
 
 def exported(url: str, payload_id: str) -> dict:
@@ -77,7 +90,7 @@ def test_tampered_page_gets_the_desks_priority_and_is_not_verified(page, desk_an
             route.continue_()
             return
         body = json.loads(route.request.post_data)
-        body["classification"]["priority"] = "P1"        # the page raises its priority
+        body["classification"]["priority"] = "P1"  # the page raises its priority
         body["classification"]["priority_label"] = "Critical"
         sent.append(body)
         route.continue_(post_data=json.dumps(body))
@@ -88,7 +101,9 @@ def test_tampered_page_gets_the_desks_priority_and_is_not_verified(page, desk_an
     drv.run(FLOWS["P3"])
     page.wait_for_selector("text=We received your request", timeout=20000)
     line = exported(url, sent[0]["id"])
-    assert line["payload"]["classification"]["priority"] == "P1"       # stored verbatim ...
-    assert line["classification"]["priority"] == "P3"                  # ... with the desk's priority
+    assert line["payload"]["classification"]["priority"] == "P1"  # stored verbatim ...
+    assert line["classification"]["priority"] == "P3"  # ... with the desk's priority
     assert line["verified"] is False
-    assert {"field": "classification.priority", "client": "P1", "desk": "P3", "basis": "at created_at"} in line["differences"]
+    assert {"field": "classification.priority", "client": "P1", "desk": "P3", "basis": "at created_at"} in line[
+        "differences"
+    ]

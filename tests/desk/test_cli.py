@@ -50,9 +50,23 @@ def test_export_writes_every_request_with_its_events(tmp_path, serve_desk, make_
     assert [x["id"] for x in lines] == [p["id"] for p in sent]
     assert lines[0]["payload"] == sent[0] and lines[0]["verified"] is True
     assert [e["type"] for e in lines[0]["events"]] == ["received", "verified"]
-    assert set(lines[0]) == {"id", "reference", "received_at", "kind", "parent_id", "state", "verified",
-                             "differences", "classification", "payload", "events", "outbox",
-                             "acknowledged_at", "acknowledged_by", "met"}
+    assert set(lines[0]) == {
+        "id",
+        "reference",
+        "received_at",
+        "kind",
+        "parent_id",
+        "state",
+        "verified",
+        "differences",
+        "classification",
+        "payload",
+        "events",
+        "outbox",
+        "acknowledged_at",
+        "acknowledged_by",
+        "met",
+    }
 
 
 def test_export_of_something_that_is_not_a_desk_database_says_so(tmp_path):
@@ -66,16 +80,33 @@ def test_export_of_something_that_is_not_a_desk_database_says_so(tmp_path):
 
 def test_unreachable_postgresql_is_one_sentence(tmp_path):
     res = kb("desk", "migrate", "--db", "postgresql://desk:secret@127.0.0.1:1/nowhere")
-    assert res.returncode == 1 and res.stderr.startswith("ERROR: postgresql://desk:***@127.0.0.1:1/nowhere: cannot use the database")
+    assert res.returncode == 1 and res.stderr.startswith(
+        "ERROR: postgresql://desk:***@127.0.0.1:1/nowhere: cannot use the database"
+    )
     assert "secret" not in res.stderr and "Traceback" not in res.stderr
 
 
 def test_serve_reports_every_bad_setting_at_once(tmp_path):
-    res = kb("desk", "serve", "--db", "mysql://x", "--site-origin", "https://help.example.com/", "--forward", "zendesk",
-             "--policy", str(tmp_path / "missing.yml"))
+    res = kb(
+        "desk",
+        "serve",
+        "--db",
+        "mysql://x",
+        "--site-origin",
+        "https://help.example.com/",
+        "--forward",
+        "zendesk",
+        "--policy",
+        str(tmp_path / "missing.yml"),
+    )
     assert res.returncode == 2 and "Traceback" not in res.stderr
-    for words in ("--db: 'mysql://x'", "--site-origin: 'https://help.example.com/'", "KB_DESK_ZENDESK_URL: not set",
-                  "--policy: ", "does not exist"):
+    for words in (
+        "--db: 'mysql://x'",
+        "--site-origin: 'https://help.example.com/'",
+        "KB_DESK_ZENDESK_URL: not set",
+        "--policy: ",
+        "does not exist",
+    ):
         assert words in res.stderr
 
 

@@ -21,12 +21,16 @@ pytestmark = pytest.mark.skipif(not V2.is_file(), reason="payload schema v2 has 
 
 def escalation(policy: dict, reference: str) -> dict:
     return {
-        "schema_version": 2, "id": str(uuid.uuid4()),
+        "schema_version": 2,
+        "id": str(uuid.uuid4()),
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "policy": {"version": policy["policy_version"], "sha256": sha256(policy)},
         "kind": "escalation",
-        "escalation": {"reference": reference, "reason": policy["escalation"]["reasons"][0]["id"],
-                       "justification": "Now the whole site is down <b>really</b>."},
+        "escalation": {
+            "reference": reference,
+            "reason": policy["escalation"]["reasons"][0]["id"],
+            "justification": "Now the whole site is down <b>really</b>.",
+        },
         "requester": {"name": "Ada Example", "email": "ada@example.com", "organisation": "Example Corp"},
     }
 
@@ -44,14 +48,17 @@ def test_v2_escalation_is_stored_against_the_original(module_desk, make_payload,
     assert row["requester_email"] == "ada@example.com" and row["summary"].startswith(f"Escalation of {ref}")
     events = module_desk.store.events(original["id"])
     assert events[-1]["type"] == "escalated" and events[-1]["detail"]["by"] == esc["id"]
-    assert module_desk.post(esc).status_code == 200   # replay
+    assert module_desk.post(esc).status_code == 200  # replay
 
 
 def test_v2_escalation_of_an_unknown_request_is_refused(module_desk, policy):
     esc = escalation(policy, "ZZZZ-ZZZZ")
     res = module_desk.post(esc)
     assert res.status_code == 422
-    assert res.json()["errors"] == [{"path": "$.escalation.reference",
-                                     "message": "no request 'ZZZZ-ZZZZ' at this desk: an escalation must name a "
-                                                "request this desk received"}]
+    assert res.json()["errors"] == [
+        {
+            "path": "$.escalation.reference",
+            "message": "no request 'ZZZZ-ZZZZ' at this desk: an escalation must name a request this desk received",
+        }
+    ]
     assert module_desk.store.request(esc["id"]) is None

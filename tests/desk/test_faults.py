@@ -35,9 +35,24 @@ def test_sigkill_twice_with_a_failing_zendesk_every_payload_once(tmp_path, polic
     upgrade(url)
     zd = FakeHelpDesk("zendesk", sequence=["fail", "fail", "fail", "timeout"], hang_s=1.0)
     env = {"KB_DESK_ZENDESK_URL": zd.url, "KB_DESK_ZENDESK_EMAIL": "a@example.com", "KB_DESK_ZENDESK_TOKEN": "t"}
-    desk = desk_harness.DeskProcess(url, policy_file, env=env, log=tmp_path / "desk.log", args=[
-        "--forward", "zendesk", "--rate-limit", "0", "--retry-base", "0.05", "--forward-timeout", "0.5",
-        "--max-attempts", "30"]).start()
+    desk = desk_harness.DeskProcess(
+        url,
+        policy_file,
+        env=env,
+        log=tmp_path / "desk.log",
+        args=[
+            "--forward",
+            "zendesk",
+            "--rate-limit",
+            "0",
+            "--retry-base",
+            "0.05",
+            "--forward-timeout",
+            "0.5",
+            "--max-attempts",
+            "30",
+        ],
+    ).start()
     items = desk_harness.payloads(500, policy)
     kills: list[int] = []
 

@@ -64,15 +64,23 @@ def test_zendesk_three_failures_then_a_timeout_still_one_ticket_each(db_url, ser
         assert desk.post(p).status_code == 201
     until(lambda: states(desk.store) == ["done"] * len(sent))
     assert {pid: len(ids) for pid, ids in zd.created.items()} == {p["id"]: 1 for p in sent}
-    assert all(zd.calls[p["id"]] == 4 for p in sent)   # 3 failures, the timeout; the 5th attempt found it
+    assert all(zd.calls[p["id"]] == 4 for p in sent)  # 3 failures, the timeout; the 5th attempt found it
     p = sent[0]
     types = [e["type"] for e in desk.store.events(p["id"])]
-    assert types == ["received", "verified", "forward_failed", "forward_failed", "forward_failed", "forward_failed", "forwarded"]
+    assert types == [
+        "received",
+        "verified",
+        "forward_failed",
+        "forward_failed",
+        "forward_failed",
+        "forward_failed",
+        "forwarded",
+    ]
     done = desk.store.events(p["id"])[-1]["detail"]
     assert done["found_existing"] is True and done["remote_id"] == zd.created[p["id"]][0]
     ticket = zd.bodies[p["id"]]["ticket"]
     assert ticket["external_id"] == p["id"] and ticket["priority"] == "urgent"
-    assert {"id": 360001000001, "value": "P1"} in ticket["custom_fields"]   # from the policy's exports mapping
+    assert {"id": 360001000001, "value": "P1"} in ticket["custom_fields"]  # from the policy's exports mapping
     assert "Basic " in "".join(zd.auth)
     assert desk.store.request(p["id"])["state"] == "forwarded"
 
@@ -137,7 +145,11 @@ def test_a_rejected_request_is_dead_lettered_at_once(tmp_path, serve_desk, make_
     desk.post(make_payload())
     until(lambda: states(desk.store) == ["dead"])
     row = desk.store.table_rows(outbox)[0]
-    assert row["attempts"] == 1 and "refused by zendesk" in row["last_error"] and "Requester email is invalid" in row["last_error"]
+    assert (
+        row["attempts"] == 1
+        and "refused by zendesk" in row["last_error"]
+        and "Requester email is invalid" in row["last_error"]
+    )
 
 
 def test_email_one_message_per_request_with_the_json_attached(tmp_path, serve_desk, make_payload):
@@ -158,8 +170,11 @@ def test_email_one_message_per_request_with_the_json_attached(tmp_path, serve_de
     try:
         url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
         upgrade(url)
-        env = {"KB_DESK_SMTP_HOST": "127.0.0.1", "KB_DESK_SMTP_PORT": str(port),
-               "KB_DESK_SMTP_SENDER": "desk@psigen.example"}
+        env = {
+            "KB_DESK_SMTP_HOST": "127.0.0.1",
+            "KB_DESK_SMTP_PORT": str(port),
+            "KB_DESK_SMTP_SENDER": "desk@psigen.example",
+        }
         desk = desk_with(serve_desk, url, "email", env)
         p = make_payload()
         desk.post(p)
@@ -188,4 +203,4 @@ def test_no_forwarder_means_no_outbox_rows(db_url, serve_desk, make_payload):
     desk = serve_desk(db_url)
     desk.post(make_payload())
     assert desk.store.table_rows(outbox) == []
-    assert desk.app.state.outbox is None   # no worker thread either
+    assert desk.app.state.outbox is None  # no worker thread either

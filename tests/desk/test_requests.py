@@ -10,8 +10,17 @@ import sqlalchemy as sa
 from desk.storage import counters, requests
 from intake.reference import reference_for
 
-CONTRACT = {"reference", "id", "priority", "priority_label", "response_hours", "respond_by", "route",
-            "eligibility", "verified"}
+CONTRACT = {
+    "reference",
+    "id",
+    "priority",
+    "priority_label",
+    "response_hours",
+    "respond_by",
+    "route",
+    "eligibility",
+    "verified",
+}
 
 
 def test_new_request_is_stored_reclassified_and_answered(db_url, serve_desk, make_payload):
@@ -25,7 +34,7 @@ def test_new_request_is_stored_reclassified_and_answered(db_url, serve_desk, mak
     assert body["verified"] is True
     assert (body["priority"], body["route"], body["eligibility"]) == ("P1", "vendor", "eligible")
     row = desk.store.request(p["id"])
-    assert json.loads(row["body"]) == p                       # verbatim
+    assert json.loads(row["body"]) == p  # verbatim
     assert row["respond_by_text"] == body["respond_by"] and row["verified"] is True
     assert [e["type"] for e in desk.store.events(p["id"])] == ["received", "verified"]
 
@@ -35,8 +44,11 @@ def test_same_id_again_answers_200_with_the_same_body_and_stores_nothing(db_url,
     p = make_payload()
     first = desk.post(p)
     # the same JSON value with other key order and spacing is the same body
-    again = desk.http.post("/api/requests", content=json.dumps(p, indent=3, sort_keys=True),
-                           headers={"Content-Type": "application/json", "Idempotency-Key": p["id"]})
+    again = desk.http.post(
+        "/api/requests",
+        content=json.dumps(p, indent=3, sort_keys=True),
+        headers={"Content-Type": "application/json", "Idempotency-Key": p["id"]},
+    )
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
     assert len(desk.store.table_rows(requests)) == 1
@@ -59,8 +71,8 @@ def test_raised_priority_is_stored_with_the_desks_priority_and_not_verified(db_u
     desk = serve_desk(db_url)
     honest = make_payload()
     p = copy.deepcopy(honest)
-    p["answers"]["users_affected"] = "few"               # the answers give P2 ...
-    p["classification"]["priority"] = "P1"               # ... the page claims P1
+    p["answers"]["users_affected"] = "few"  # the answers give P2 ...
+    p["classification"]["priority"] = "P1"  # ... the page claims P1
     res = desk.post(p)
     assert res.status_code == 201, res.text
     assert res.json()["priority"] == "P2" and res.json()["verified"] is False
@@ -117,7 +129,7 @@ def test_honeypot_is_refused_not_stored_and_counted(db_url, serve_desk, make_pay
     assert res.json() == {"errors": [{"path": "$", "message": "request refused"}]}
     assert desk.store.request(p["id"]) is None
     assert desk.store.counter_totals() == {"refused_honeypot": 1}
-    assert desk.post(p, **{"X-KB-Honeypot": ""}).status_code == 201   # empty: a person
+    assert desk.post(p, **{"X-KB-Honeypot": ""}).status_code == 201  # empty: a person
 
 
 def test_idempotency_key_is_required_and_must_equal_the_id(db_url, serve_desk, make_payload):
@@ -134,7 +146,7 @@ def test_status_by_reference_tells_no_requester_details(db_url, serve_desk, make
     desk = serve_desk(db_url)
     p = make_payload()
     ref = desk.post(p).json()["reference"]
-    res = desk.http.get(f"/api/requests/{ref.lower().replace('-', ' ')}")   # as a person types it
+    res = desk.http.get(f"/api/requests/{ref.lower().replace('-', ' ')}")  # as a person types it
     assert res.status_code == 200
     assert set(res.json()) == {"reference", "id", "priority", "respond_by", "state"}
     text = res.text
@@ -148,8 +160,10 @@ def test_escalation_of_a_known_request_is_linked_to_it(db_url, serve_desk, make_
     desk = serve_desk(db_url)
     original = make_payload()
     ref = desk.post(original).json()["reference"]
-    esc = make_payload(kind="escalation", escalation={"request_id": ref, "reason": "raise_priority",
-                                                     "justification": "Now every user is affected."})
+    esc = make_payload(
+        kind="escalation",
+        escalation={"request_id": ref, "reason": "raise_priority", "justification": "Now every user is affected."},
+    )
     res = desk.post(esc)
     assert res.status_code == 201, res.text
     assert desk.store.request(esc["id"])["parent_id"] == original["id"]
@@ -167,15 +181,30 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path, serve_desk, make_payl
     assert statuses[:3] == [201, 201, 201] and statuses[3:] == [429, 429]
     res = desk.post(make_payload())
     assert int(res.headers["Retry-After"]) >= 1 and "too many requests" in res.json()["errors"][0]["message"]
-    assert desk.http.get("/api/requests/0000-0000").status_code == 429   # nor guessing references
+    assert desk.http.get("/api/requests/0000-0000").status_code == 429  # nor guessing references
 
 
 def test_votes_and_deflections_are_stored_unknown_articles_flagged(db_url, serve_desk):
     desk = serve_desk(db_url)
     ts = "2026-12-01T10:00:00.000Z"
-    assert desk.post({"article_id": "scanner-not-detected", "helpful": True, "ts": ts}, key=None, path="/api/feedback").status_code == 204
-    assert desk.post({"article_id": "no-such-article", "helpful": False, "ts": ts}, key=None, path="/api/feedback").status_code == 204
-    assert desk.post({"article_id": "scanner-not-detected", "ts": ts, "query": "scanner"}, key=None, path="/api/deflections").status_code == 204
+    assert (
+        desk.post(
+            {"article_id": "scanner-not-detected", "helpful": True, "ts": ts}, key=None, path="/api/feedback"
+        ).status_code
+        == 204
+    )
+    assert (
+        desk.post(
+            {"article_id": "no-such-article", "helpful": False, "ts": ts}, key=None, path="/api/feedback"
+        ).status_code
+        == 204
+    )
+    assert (
+        desk.post(
+            {"article_id": "scanner-not-detected", "ts": ts, "query": "scanner"}, key=None, path="/api/deflections"
+        ).status_code
+        == 204
+    )
     bad = desk.post({"article_id": "x", "helpful": "yes", "ts": ts}, key=None, path="/api/feedback")
     assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "$.helpful"
     with desk.store.engine.connect() as conn:
@@ -195,7 +224,10 @@ def test_health_is_503_when_the_database_is_unreachable(serve_desk, pg, db_url, 
 
 def test_cors_allows_only_the_site_origin(db_url, serve_desk, make_payload):
     desk = serve_desk(db_url)
-    ask = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,idempotency-key,x-kb-honeypot"}
+    ask = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,idempotency-key,x-kb-honeypot",
+    }
     ok = desk.http.options("/api/requests", headers={"Origin": "http://127.0.0.1:8000", **ask})
     assert ok.status_code == 204 and ok.headers["access-control-allow-origin"] == "http://127.0.0.1:8000"
     evil = desk.http.options("/api/requests", headers={"Origin": "https://evil.example", **ask})

@@ -10,7 +10,8 @@ import datetime as dt
 import itertools
 import random
 import zoneinfo
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from intake import engine
 
@@ -37,8 +38,11 @@ def answer_trees(policy: dict[str, Any], skip: set[str] = frozenset()) -> Iterat
 
 def yes_no_questions(policy: dict[str, Any]) -> list[dict[str, Any]]:
     """Unconditional questions whose options are exactly yes/no (exclusions, responsibilities, ...)."""
-    return [q for q in policy["questions"] if q["when"] == [{}] and sorted(o["value"] for o in q["options"]) == ["no", "yes"]
-            and not q.get("options_by")]
+    return [
+        q
+        for q in policy["questions"]
+        if q["when"] == [{}] and sorted(o["value"] for o in q["options"]) == ["no", "yes"] and not q.get("options_by")
+    ]
 
 
 def finite_vectors(policy: dict[str, Any], at: str) -> list[dict[str, Any]]:
@@ -87,7 +91,7 @@ def iso(policy: dict[str, Any], t: int, rng: random.Random) -> str:
     """The same instant written with a random offset (or Z): parsing must not depend on it."""
     off = rng.choice([0, -480, -420, 60, 330, None])
     if off is None:
-        return dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return dt.datetime.fromtimestamp(t, dt.timezone(dt.timedelta(minutes=off))).isoformat()
 
 

@@ -58,8 +58,13 @@ def test_python_and_javascript_agree(policy, pairs, tmp_path):
     pol, vec = tmp_path / "policy.json", tmp_path / "vectors.jsonl"
     pol.write_bytes(compiler.to_bytes(policy))
     vec.write_text("\n".join(json.dumps(v) for v in vecs) + "\n")
-    proc = subprocess.run([node, str(RUNNER), str(ENGINE_JS), str(pol), str(vec), "full"],
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [node, str(RUNNER), str(ENGINE_JS), str(pol), str(vec), "full"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     js = [json.loads(line) for line in proc.stdout.splitlines()]
     py = [_python(policy, v["start"], v["end"]) for v in vecs]

@@ -70,30 +70,19 @@ def test_hand_raised_priority_is_not_exported_as_urgent(policy, tmp_path, capsys
         "Not exported: check the payload, or export it marked as unverified with --force.\n"
     )
     # --force exports it, marked as unverified in every format, with the differences
-    code, out, _ = run(
-        ["intake", "export", "--to", "zendesk", "--force"], payload, tmp_path, capsys
-    )
+    code, out, _ = run(["intake", "export", "--to", "zendesk", "--force"], payload, tmp_path, capsys)
     ticket = json.loads(out)["ticket"]
     assert code == 0 and ticket["subject"].startswith("[UNVERIFIED] ")
     assert "kb-intake-unverified" in ticket["tags"]
-    assert ticket["comment"]["body"].startswith(
-        "UNVERIFIED: this request does not agree with policy"
-    )
-    assert (
-        'classification.priority: payload has "P1", the policy gives "P2"'
-        in ticket["comment"]["body"]
-    )
+    assert ticket["comment"]["body"].startswith("UNVERIFIED: this request does not agree with policy")
+    assert 'classification.priority: payload has "P1", the policy gives "P2"' in ticket["comment"]["body"]
     code, out, _ = run(["intake", "export", "--to", "jira", "--force"], payload, tmp_path, capsys)
     fields = json.loads(out)["requestFieldValues"]
-    assert (
-        fields["summary"].startswith("[UNVERIFIED] ") and "kb-intake-unverified" in fields["labels"]
-    )
+    assert fields["summary"].startswith("[UNVERIFIED] ") and "kb-intake-unverified" in fields["labels"]
     assert fields["description"].startswith("UNVERIFIED:")
     code, out, _ = run(["intake", "export", "--to", "email", "--force"], payload, tmp_path, capsys)
     msg = email.message_from_string(out, policy=email.policy.default)
-    assert msg["X-KB-Intake-Verified"] == "no" and msg["Subject"].startswith(
-        "[UNVERIFIED] [P1 Critical]"
-    )
+    assert msg["X-KB-Intake-Verified"] == "no" and msg["Subject"].startswith("[UNVERIFIED] [P1 Critical]")
     assert msg.get_body(("plain",)).get_content().startswith("UNVERIFIED:")
     # a payload that verifies is exported as verified
     code, out, _ = run(
@@ -183,9 +172,7 @@ def test_half_cut_emoji(good, tmp_path, capsys):
     # the low half alone, and half an emoji in a key, are refused the same way
     assert "lone UTF-16" in refused_everywhere(text.replace("\\ud83d", "\\ude00"), tmp_path, capsys)
     keyed = json.dumps(good).replace('"answers": {', '"answers": {"x\\ud83d": null, ')
-    assert '$.answers["x\\ud83d"]: this key contains half of a character' in refused_everywhere(
-        keyed, tmp_path, capsys
-    )
+    assert '$.answers["x\\ud83d"]: this key contains half of a character' in refused_everywhere(keyed, tmp_path, capsys)
 
 
 def test_whole_emoji_and_accents_still_export(good, tmp_path, capsys):
@@ -218,35 +205,23 @@ def test_huge_number(good, number, shown, tmp_path, capsys):
     text = json.dumps(good).replace('"response_hours": 2', f'"response_hours": {number}')
     assert text != json.dumps(good)
     err = refused_everywhere(text, tmp_path, capsys)
-    assert (
-        err.startswith("ERROR: invalid payload:\n$.classification.response_hours: ")
-        and shown in err
-    )
+    assert err.startswith("ERROR: invalid payload:\n$.classification.response_hours: ") and shown in err
     assert len(err) < 300  # the number is not printed whole
 
 
 def test_a_key_given_twice(good, tmp_path, capsys):
     text = json.dumps(good).replace('"kind": "new"', '"kind": "new", "kind": "escalation"')
-    assert (
-        refused_everywhere(text, tmp_path, capsys)
-        == "ERROR: invalid payload:\n$.kind: given more than once\n"
-    )
+    assert refused_everywhere(text, tmp_path, capsys) == "ERROR: invalid payload:\n$.kind: given more than once\n"
 
 
 def test_extra_addresses_in_from(good, tmp_path, capsys):
-    good["requester"]["name"] = (
-        'Eve <eve@evil.example>, "Mallory" <mallory@evil.example>; x@y.example'
-    )
+    good["requester"]["name"] = 'Eve <eve@evil.example>, "Mallory" <mallory@evil.example>; x@y.example'
     code, out, _ = run(["intake", "export", "--to", "email"], good, tmp_path, capsys)
     assert code == 0
     msg = email.message_from_string(out, policy=email.policy.default)
     (sender,) = msg["From"].addresses
-    assert (
-        sender.addr_spec == "ada@example.com" and sender.display_name == good["requester"]["name"]
-    )
-    assert [a.addr_spec for a in msg["To"].addresses] == [
-        intake.compiled_policy()["exports"]["email_to"]
-    ]
+    assert sender.addr_spec == "ada@example.com" and sender.display_name == good["requester"]["name"]
+    assert [a.addr_spec for a in msg["To"].addresses] == [intake.compiled_policy()["exports"]["email_to"]]
     # an email field that is itself a list (or carries a display name) is refused before export
     for bad in (
         "ada@example.com, eve@evil.example",

@@ -114,15 +114,8 @@ def test_schema_patterns_agree_in_python_and_javascript():
     )
     assert proc.returncode == 0, proc.stderr
     js = json.loads(proc.stdout)
-    differ = [
-        (p, s)
-        for p, row in zip(pats, js)
-        for s, j in zip(STRINGS, row)
-        if (re.search(p, s) is not None) != j
-    ]
+    differ = [(p, s) for p, row in zip(pats, js) for s, j in zip(STRINGS, row) if (re.search(p, s) is not None) != j]
     assert differ == []
     # and the hostile strings are refused where they must be
     line = P.schema(1)["$defs"]["line"]["pattern"]
-    assert [
-        s for s in STRINGS if re.search(line, s) and re.search("[\r\n\x85\u2028\u2029]", s)
-    ] == []
+    assert [s for s in STRINGS if re.search(line, s) and re.search("[\r\n\x85\u2028\u2029]", s)] == []

@@ -60,9 +60,7 @@ def test_shape_is_the_one_the_wizard_and_desk_build_against(esc):
     schema = P.schema(2)
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(esc)
-    assert (
-        P.schema(1)["$defs"]["line"] == schema["$defs"]["line"]
-    )  # one definition of text, twice written
+    assert P.schema(1)["$defs"]["line"] == schema["$defs"]["line"]  # one definition of text, twice written
     for name in ("id", "request_id", "text", "email", "instant", "policy"):
         assert P.schema(1)["$defs"][name] == schema["$defs"][name], name
 
@@ -150,9 +148,7 @@ def test_export_version_2(esc, policy, tmp_path, capsys):
     code, out, _ = run(["intake", "export", "--to", "zendesk"], esc, tmp_path, capsys)
     ticket = json.loads(out)["ticket"]
     assert code == 0 and "priority" not in ticket  # an escalation carries no classification
-    assert (
-        ticket["subject"] == f"Escalation of request {REFERENCE}: The response time is inadequate"
-    )
+    assert ticket["subject"] == f"Escalation of request {REFERENCE}: The response time is inadequate"
     assert ticket["tags"] == ["kb-intake", "escalation", "reason-inadequate_response_time"]
     assert ticket["comment"]["body"].startswith(
         f"ESCALATION of request {REFERENCE}: The response time is "

@@ -9,8 +9,8 @@ import zoneinfo
 import pytest
 
 from intake import calendar, engine
-from intake.compiler import compile_policy
 from intake.checks import read_policy
+from intake.compiler import compile_policy
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
@@ -40,8 +40,19 @@ def iso(policy, t) -> str:
 # ----- holidays -------------------------------------------------------------------------
 def test_us_federal_holidays_2026(policy):
     got = {h["date"] for h in policy["calendar"]["holidays"] if h["date"].startswith("2026")}
-    assert got == {"2026-01-01", "2026-01-19", "2026-02-16", "2026-05-25", "2026-06-19", "2026-07-03", "2026-09-07",
-                   "2026-10-12", "2026-11-11", "2026-11-26", "2026-12-25"}  # 4 July 2026 is a Saturday: observed Friday 3rd
+    assert got == {
+        "2026-01-01",
+        "2026-01-19",
+        "2026-02-16",
+        "2026-05-25",
+        "2026-06-19",
+        "2026-07-03",
+        "2026-09-07",
+        "2026-10-12",
+        "2026-11-11",
+        "2026-11-26",
+        "2026-12-25",
+    }  # 4 July 2026 is a Saturday: observed Friday 3rd
 
 
 def test_observed_dates_cross_the_year_end(data):
@@ -59,9 +70,9 @@ def test_holidays_are_expanded_years_ahead(policy):
 
 
 def test_nth_weekday():
-    assert calendar.nth_weekday(2026, 5, 0, -1) == dt.date(2026, 5, 25)   # last Monday of May
+    assert calendar.nth_weekday(2026, 5, 0, -1) == dt.date(2026, 5, 25)  # last Monday of May
     assert calendar.nth_weekday(2026, 11, 3, 4) == dt.date(2026, 11, 26)  # 4th Thursday of November
-    assert calendar.nth_weekday(2026, 2, 0, 5) is None                    # no 5th Monday in February 2026
+    assert calendar.nth_weekday(2026, 2, 0, 5) is None  # no 5th Monday in February 2026
 
 
 # ----- intervals and offsets agree with zoneinfo ---------------------------------------------
@@ -93,35 +104,38 @@ def test_format_instant_matches_zoneinfo(policy):
 
 
 # ----- the response clock ---------------------------------------------------------------------
-@pytest.mark.parametrize("submitted, hours, starts, due", [
-    # inside hours
-    ((2026, 3, 10, 9, 15), 2, "2026-03-10T09:15:00-07:00", "2026-03-10T11:15:00-07:00"),
-    # exact opening second starts the clock at once
-    ((2026, 3, 10, 8, 0), 4, "2026-03-10T08:00:00-07:00", "2026-03-10T12:00:00-07:00"),
-    # one second before opening waits for the opening
-    ((2026, 3, 10, 7, 59, 59), 2, "2026-03-10T08:00:00-07:00", "2026-03-10T10:00:00-07:00"),
-    # exact closing second is outside hours: next opening
-    ((2026, 3, 10, 17, 0), 2, "2026-03-11T08:00:00-07:00", "2026-03-11T10:00:00-07:00"),
-    # one second before closing: 1 s today, the rest tomorrow
-    ((2026, 3, 10, 16, 59, 59), 2, "2026-03-10T16:59:59-07:00", "2026-03-11T09:59:59-07:00"),
-    # a deadline landing exactly on the closing time is that closing time
-    ((2026, 3, 10, 15, 0), 2, "2026-03-10T15:00:00-07:00", "2026-03-10T17:00:00-07:00"),
-    # midnight
-    ((2026, 3, 10, 0, 0), 3, "2026-03-10T08:00:00-07:00", "2026-03-10T11:00:00-07:00"),
-    # Friday afternoon into Monday, across the spring-forward weekend (8 March 2026)
-    ((2026, 3, 6, 16, 0), 3, "2026-03-06T16:00:00-08:00", "2026-03-09T10:00:00-07:00"),
-    # Saturday on the fall-back weekend (1 November 2026): starts Monday in standard time
-    ((2026, 10, 31, 12, 0), 2, "2026-11-02T08:00:00-08:00", "2026-11-02T10:00:00-08:00"),
-    # during the repeated hour of the fall-back night
-    ((2026, 11, 1, 1, 30), 4, "2026-11-02T08:00:00-08:00", "2026-11-02T12:00:00-08:00"),
-    # Thanksgiving (Thursday) then the Friday after, then the weekend
-    ((2026, 11, 26, 10, 0), 4, "2026-11-27T08:00:00-08:00", "2026-11-27T12:00:00-08:00"),
-    ((2026, 11, 27, 15, 0), 4, "2026-11-27T15:00:00-08:00", "2026-11-30T10:00:00-08:00"),
-    # observed Independence Day (Friday 3 July 2026) and the weekend
-    ((2026, 7, 2, 16, 30), 2, "2026-07-02T16:30:00-07:00", "2026-07-06T09:30:00-07:00"),
-    # Christmas Eve afternoon across Christmas Day and the weekend
-    ((2026, 12, 24, 16, 0), 4, "2026-12-24T16:00:00-08:00", "2026-12-28T11:00:00-08:00"),
-])
+@pytest.mark.parametrize(
+    "submitted, hours, starts, due",
+    [
+        # inside hours
+        ((2026, 3, 10, 9, 15), 2, "2026-03-10T09:15:00-07:00", "2026-03-10T11:15:00-07:00"),
+        # exact opening second starts the clock at once
+        ((2026, 3, 10, 8, 0), 4, "2026-03-10T08:00:00-07:00", "2026-03-10T12:00:00-07:00"),
+        # one second before opening waits for the opening
+        ((2026, 3, 10, 7, 59, 59), 2, "2026-03-10T08:00:00-07:00", "2026-03-10T10:00:00-07:00"),
+        # exact closing second is outside hours: next opening
+        ((2026, 3, 10, 17, 0), 2, "2026-03-11T08:00:00-07:00", "2026-03-11T10:00:00-07:00"),
+        # one second before closing: 1 s today, the rest tomorrow
+        ((2026, 3, 10, 16, 59, 59), 2, "2026-03-10T16:59:59-07:00", "2026-03-11T09:59:59-07:00"),
+        # a deadline landing exactly on the closing time is that closing time
+        ((2026, 3, 10, 15, 0), 2, "2026-03-10T15:00:00-07:00", "2026-03-10T17:00:00-07:00"),
+        # midnight
+        ((2026, 3, 10, 0, 0), 3, "2026-03-10T08:00:00-07:00", "2026-03-10T11:00:00-07:00"),
+        # Friday afternoon into Monday, across the spring-forward weekend (8 March 2026)
+        ((2026, 3, 6, 16, 0), 3, "2026-03-06T16:00:00-08:00", "2026-03-09T10:00:00-07:00"),
+        # Saturday on the fall-back weekend (1 November 2026): starts Monday in standard time
+        ((2026, 10, 31, 12, 0), 2, "2026-11-02T08:00:00-08:00", "2026-11-02T10:00:00-08:00"),
+        # during the repeated hour of the fall-back night
+        ((2026, 11, 1, 1, 30), 4, "2026-11-02T08:00:00-08:00", "2026-11-02T12:00:00-08:00"),
+        # Thanksgiving (Thursday) then the Friday after, then the weekend
+        ((2026, 11, 26, 10, 0), 4, "2026-11-27T08:00:00-08:00", "2026-11-27T12:00:00-08:00"),
+        ((2026, 11, 27, 15, 0), 4, "2026-11-27T15:00:00-08:00", "2026-11-30T10:00:00-08:00"),
+        # observed Independence Day (Friday 3 July 2026) and the weekend
+        ((2026, 7, 2, 16, 30), 2, "2026-07-02T16:30:00-07:00", "2026-07-06T09:30:00-07:00"),
+        # Christmas Eve afternoon across Christmas Day and the weekend
+        ((2026, 12, 24, 16, 0), 4, "2026-12-24T16:00:00-08:00", "2026-12-28T11:00:00-08:00"),
+    ],
+)
 def test_response_window(policy, submitted, hours, starts, due):
     s, d = engine.response_window(policy, at(*submitted), hours)
     assert (iso(policy, s), iso(policy, d)) == (starts, due)
@@ -135,8 +149,14 @@ def test_submission_time_offset_does_not_matter(policy):
 
 
 def test_a_calendar_with_24_hour_days_spans_dst(data):
-    d = dict(data, calendar={**data["calendar"], "weekly": {k: ["00:00-24:00"] for k in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
-                             "holidays": []})
+    d = dict(
+        data,
+        calendar={
+            **data["calendar"],
+            "weekly": {k: ["00:00-24:00"] for k in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+            "holidays": [],
+        },
+    )
     p = compile_policy(d, dt.date(2026, 11, 26))
     # 23-hour day on 8 March: 24 business hours from Saturday 12:00 end Sunday 13:00 (wall clock)
     s, due = engine.response_window(p, at(2026, 3, 7, 12), 24)

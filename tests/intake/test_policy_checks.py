@@ -52,19 +52,26 @@ def test_bad_policy(fixture_path: Path, tmp_path: Path, capsys):
     if os.environ.get("KB_RECORD"):
         fixture["exit"], fixture["stderr"] = code, err
         head = "".join(line for line in fixture_path.read_text().splitlines(True) if line.startswith("#"))
-        fixture_path.write_text(head + yaml.safe_dump({k: fixture[k] for k in ("replace", "exit", "stderr")},
-                                                      sort_keys=False, allow_unicode=True, width=200))
+        fixture_path.write_text(
+            head
+            + yaml.safe_dump(
+                {k: fixture[k] for k in ("replace", "exit", "stderr")}, sort_keys=False, allow_unicode=True, width=200
+            )
+        )
         pytest.skip("recorded")
     assert "Traceback" not in err
     assert code == fixture["exit"] == 1
     assert err == fixture["stderr"]
 
 
-@pytest.mark.parametrize("depth, why", [
-    (3, "POL103 examples[0].expect.priority: expected a value or a list of values, got a list of lists"),
-    (40, "POL103 examples[0].expect.priority: expected a value or a list of values, got a list of lists"),
-    (3000, "POL100 "),  # the shared loader's cap (kbcore/yamlines.py), at the line
-])
+@pytest.mark.parametrize(
+    "depth, why",
+    [
+        (3, "POL103 examples[0].expect.priority: expected a value or a list of values, got a list of lists"),
+        (40, "POL103 examples[0].expect.priority: expected a value or a list of values, got a list of lists"),
+        (3000, "POL100 "),  # the shared loader's cap (kbcore/yamlines.py), at the line
+    ],
+)
 def test_deep_nesting_is_a_problem_at_its_line(depth, why, tmp_path, capsys):
     """Golden examples take plain values only, so nothing in intake walks a deep structure (the
     engines, comparisons and messages); nesting beyond the loader's cap is its problem, at its

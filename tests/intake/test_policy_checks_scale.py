@@ -44,9 +44,7 @@ def test_twelve_inputs_are_checked_and_the_planted_problems_found(tmp_path):
         "POL304 decision.priority.rules[planted-slower].priority: not monotone: "
         "environment=production, impact=functionality_loss, users_affected=many_or_all,"
     ) in err
-    assert (
-        "but gets P3 (4 h) against P2 (3 h) (rules 'planted-slower', 'sev-production-few')" in err
-    )
+    assert "but gets P3 (4 h) against P2 (3 h) (rules 'planted-slower', 'sev-production-few')" in err
     # exactly the planted problems: nothing else is reported
     codes = [line.split(": ", 1)[1].split()[0] for line in err.splitlines()[1:]]
     assert sorted(set(codes)) == ["POL301", "POL302", "POL303", "POL304"]

@@ -39,9 +39,7 @@ def random_table(rng: random.Random, questions: list[dict]):
     by_id = {q["id"]: q for q in questions}
     chosen = set(rng.sample(POOL, rng.randint(1, 5)))
     inputs = [q for q in POOL if q in chosen]
-    facts = inputs + (
-        ["contract_active"] if rng.random() < 0.2 else []
-    )  # sometimes a fact that is no input
+    facts = inputs + (["contract_active"] if rng.random() < 0.2 else [])  # sometimes a fact that is no input
     rules = []
     for _ in range(rng.randint(1, 6)):
         alts = []
@@ -59,11 +57,7 @@ def listed(questions, inputs, rules, rank, worse):
     """The checks as they were: list every combination, compare every pair."""
     combos = enumerate_combinations(questions, inputs)
     matched = [
-        [
-            j
-            for j, when in enumerate(rules)
-            if engine.matches(when, {k: v for k, v in c.items() if v is not None})
-        ]
+        [j for j, when in enumerate(rules) if engine.matches(when, {k: v for k, v in c.items() if v is not None})]
         for c in combos
     ]
     missing = [c for c, m in zip(combos, matched) if not m]
@@ -79,10 +73,7 @@ def listed(questions, inputs, rules, rank, worse):
         if worse(ra, rb) and all(rank(d, a[q]) <= rank(d, b[q]) for d, q in enumerate(a)):
             total += 1
             first.setdefault((ra, rb), (i, k))
-    examples = [
-        (ra, rb, combos[i], combos[k])
-        for (ra, rb), (i, k) in sorted(first.items(), key=lambda e: e[1])
-    ]
+    examples = [(ra, rb, combos[i], combos[k]) for (ra, rb), (i, k) in sorted(first.items(), key=lambda e: e[1])]
     return missing, [(a, b, c) for (a, b), c in overlaps.items()], reached, total, examples
 
 
@@ -107,9 +98,7 @@ def test_boxes_find_what_listing_finds(questions):
         got_missing = space.missing()
         assert space.first(got_missing, 10**6) == missing
         assert Table.size(got_missing) == len(missing)
-        assert sorted(space.overlaps(), key=lambda o: (o[0], o[1])) == sorted(
-            overlaps, key=lambda o: (o[0], o[1])
-        )
+        assert sorted(space.overlaps(), key=lambda o: (o[0], o[1])) == sorted(overlaps, key=lambda o: (o[0], o[1]))
         assert [space.reached(j) for j in range(len(rules))] == reached
         assert space.not_monotone(rank, worse) == (total, examples)
         checked["missing"] += bool(missing)

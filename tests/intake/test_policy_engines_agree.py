@@ -47,8 +47,12 @@ def _node(policy: dict, vecs: list[dict], tmp_path: Path, mode: str) -> list[str
     pol_file, vec_file = tmp_path / "policy.json", tmp_path / "vectors.jsonl"
     pol_file.write_bytes(compiler.to_bytes(policy))
     vec_file.write_text("\n".join(json.dumps(v) for v in vecs) + "\n")
-    proc = subprocess.run([NODE, str(RUNNER), str(ENGINE_JS), str(pol_file), str(vec_file), mode],
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [NODE, str(RUNNER), str(ENGINE_JS), str(pol_file), str(vec_file), mode],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout.splitlines()
     assert len(out) == len(vecs)
@@ -90,8 +94,9 @@ def test_every_finite_combination(policy, tmp_path):
     assert {p for p, _, _ in outcomes} == {p["id"] for p in policy["priorities"]}
     # every route: PSIGEN, each listed partner, and the partner who is not listed ("unlisted")
     partner_q = next(q for q in policy["questions"] if q.get("options_from") == "partners")
-    assert {r for _, r, _ in outcomes} == ({"vendor"} | {p["id"] for p in policy["partners"]["directory"]}
-                                           | {o["value"] for o in partner_q["options"]})
+    assert {r for _, r, _ in outcomes} == (
+        {"vendor"} | {p["id"] for p in policy["partners"]["directory"]} | {o["value"] for o in partner_q["options"]}
+    )
     assert {e for _, _, e in outcomes} == set(policy["eligibility"]["order"])
     print(f"\nagreement: {len(vecs)} finite-combination vectors, {len(outcomes)} distinct outcomes")
 
@@ -111,19 +116,24 @@ def test_random_answers_and_times(policy, tmp_path):
     midnight = sum(engine.format_instant(policy, t)[11:19] == "00:00:00" for t in ts)
     # offsets on both sides of a DST change (standard and daylight time) among the answers
     offsets = {r["ok"]["respond_by"][-6:] for r in py if "ok" in r and r["ok"]["respond_by"]}
-    print(f"\nagreement: {len(vecs)} random vectors: {near_dst} within 2 days of a DST change, {exact_edges} at an exact "
-          f"opening/closing second, {on_holiday} on holidays, {weekend} on weekends, {midnight} at midnight; offsets {sorted(offsets)}")
+    print(
+        f"\nagreement: {len(vecs)} random vectors: {near_dst} within 2 days of a DST change, {exact_edges} at an exact "
+        f"opening/closing second, {on_holiday} on holidays, {weekend} on weekends, {midnight} at midnight; offsets {sorted(offsets)}"  # noqa: E501
+    )
     assert min(near_dst, exact_edges, on_holiday, weekend, midnight) >= 50
     assert {"-07:00", "-08:00"} <= offsets
 
 
 def test_golden_examples_and_invalid_answers(policy, tmp_path):
-    examples = [{"answers": {k: v for k, v in ex["answers"].items() if v is not None}, "at": ex["at"]} for ex in policy["examples"]]
+    examples = [
+        {"answers": {k: v for k, v in ex["answers"].items() if v is not None}, "at": ex["at"]}
+        for ex in policy["examples"]
+    ]
     broken = vectors.broken_vectors(policy, 1000)
     py = run_both(policy, examples + broken, tmp_path)
     for ex, r in zip(policy["examples"], py):
         assert {k: r["ok"][k] for k in ex["expect"]} == ex["expect"], ex["name"]
-    assert all("error" in r for r in py[len(examples):])
+    assert all("error" in r for r in py[len(examples) :])
 
 
 def test_js_refuses_another_format_version(policy, tmp_path):
@@ -132,7 +142,9 @@ def test_js_refuses_another_format_version(policy, tmp_path):
     pol_file, vec_file = tmp_path / "policy.json", tmp_path / "v.jsonl"
     pol_file.write_text(json.dumps(other))
     vec_file.write_text(json.dumps(vec[0]) + "\n")
-    proc = subprocess.run([NODE, str(RUNNER), str(ENGINE_JS), str(pol_file), str(vec_file), "full"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [NODE, str(RUNNER), str(ENGINE_JS), str(pol_file), str(vec_file), "full"], capture_output=True, text=True
+    )
     assert json.loads(proc.stdout)["error"] == "compiled policy format_version 2 is not supported (this engine reads 1)"
 
 
@@ -159,8 +171,11 @@ def test_outcome_so_far_agrees_and_never_contradicts_the_final_classification(po
         # each explanation given early is the final one, word for word; one per decided part
         assert all(e in final["explanations"] for e in got["explanations"])
         assert [e["about"] for e in got["explanations"]] == (
-            ["priority"] * bool(got["priority"]) + ["route"] * bool(got["route"])
-            + ["eligibility"] * bool(got["eligibility"]) + ["exclusion"] * len(got["exclusions"]))
+            ["priority"] * bool(got["priority"])
+            + ["route"] * bool(got["route"])
+            + ["eligibility"] * bool(got["eligibility"])
+            + ["exclusion"] * len(got["exclusions"])
+        )
     assert all(decided[f] > 0 for f in ("priority", "route", "eligibility"))
     # complete answers decide everything
     full = [r["ok"] for r, v in zip(py, vecs) if not engine.validate_answers(policy, v["answers"])[1]]
@@ -172,11 +187,26 @@ def test_times_are_read_alike(policy, tmp_path):
     """Both engines accept and refuse the same submission times (a final newline, non-ASCII
     digits, an impossible date or UTC offset) and read the accepted ones as the same instant."""
     answers = {k: v for k, v in policy["examples"][0]["answers"].items() if v is not None}
-    times = ["2026-03-10T09:15:00-07:00", "2026-03-10T16:15:00Z", "2026-03-10T09:15-07:00",
-             "2026-03-10T09:15:00.999-07:00", "2026-03-10T21:45:00+05:30", "2026-03-10T09:15:00-07:00\n",
-             "\n2026-03-10T09:15:00-07:00", "٢٠٢٦-03-10T09:15:00Z", "2026-03-10 09:15:00Z", "2026-02-30T10:00:00Z",
-             "2026-03-10T24:00:00Z", "2026-03-10T09:60:00Z", "2026-03-10T09:15:60Z", "2026-03-10T09:15:00+24:00",
-             "2026-03-10T09:15:00-07:60", "2026-03-10T09:15:00+23:59", "0000-01-01T00:00:00Z", "2026-03-10"]
+    times = [
+        "2026-03-10T09:15:00-07:00",
+        "2026-03-10T16:15:00Z",
+        "2026-03-10T09:15-07:00",
+        "2026-03-10T09:15:00.999-07:00",
+        "2026-03-10T21:45:00+05:30",
+        "2026-03-10T09:15:00-07:00\n",
+        "\n2026-03-10T09:15:00-07:00",
+        "٢٠٢٦-03-10T09:15:00Z",
+        "2026-03-10 09:15:00Z",
+        "2026-02-30T10:00:00Z",
+        "2026-03-10T24:00:00Z",
+        "2026-03-10T09:60:00Z",
+        "2026-03-10T09:15:60Z",
+        "2026-03-10T09:15:00+24:00",
+        "2026-03-10T09:15:00-07:60",
+        "2026-03-10T09:15:00+23:59",
+        "0000-01-01T00:00:00Z",
+        "2026-03-10",
+    ]
     vecs = [{"answers": answers, "at": t} for t in times]
     js = [json.loads(line) for line in _node(policy, vecs, tmp_path, "full")]
     for t, j in zip(times, js):

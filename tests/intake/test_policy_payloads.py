@@ -107,9 +107,11 @@ def test_priority_raised_by_hand_is_caught(policy, tmp_path, capsys):
     payload["classification"]["priority_label"] = "Critical"
     code, out, err = verify_cli(json.dumps(payload).encode(), tmp_path, capsys)
     assert code == 1
-    assert err == ('ERROR: 2 field(s) differ from the policy:\n'
-                   'classification.priority: payload has "P1", the policy gives "P2"\n'
-                   'classification.priority_label: payload has "Critical", the policy gives "High"\n')
+    assert err == (
+        "ERROR: 2 field(s) differ from the policy:\n"
+        'classification.priority: payload has "P1", the policy gives "P2"\n'
+        'classification.priority_label: payload has "Critical", the policy gives "High"\n'
+    )
 
 
 def test_respond_by_moved_and_answers_contradicting_payload_fields(good, policy):
@@ -118,7 +120,7 @@ def test_respond_by_moved_and_answers_contradicting_payload_fields(good, policy)
     good["support_contract"]["active"] = False
     diffs = [str(d) for d in intake.verify(good, policy)]
     assert diffs == [
-        'classification.respond_by: payload has "2026-03-10T10:15:00-07:00", the policy gives "2026-03-10T11:15:00-07:00"',
+        'classification.respond_by: payload has "2026-03-10T10:15:00-07:00", the policy gives "2026-03-10T11:15:00-07:00"',  # noqa: E501
         'requester.role: payload has "reseller", the policy gives "customer"',
         "support_contract.active: payload has false, the policy gives true",
     ]
@@ -128,8 +130,12 @@ def test_answers_changed_after_classification(good, policy):
     good["answers"]["environment"] = "non_production"
     del good["answers"]["users_affected"]
     fields = [d.field for d in intake.verify(good, policy)]
-    assert fields[:4] == ["classification.priority", "classification.priority_label", "classification.response_hours",
-                          "classification.respond_by"]
+    assert fields[:4] == [
+        "classification.priority",
+        "classification.priority_label",
+        "classification.response_hours",
+        "classification.respond_by",
+    ]
 
 
 def test_payload_from_another_policy_build(good, policy):
@@ -145,7 +151,8 @@ def test_escalation_payload(policy):
     assert intake.verify(esc, policy) == []
     esc["escalation"]["reason"] = "angry"
     assert [str(d) for d in intake.verify(esc, policy)] == [
-        'escalation.reason: payload has "angry", the policy gives ["raise_priority", "inadequate_response_time"]']
+        'escalation.reason: payload has "angry", the policy gives ["raise_priority", "inadequate_response_time"]'
+    ]
 
 
 # ----- export ----------------------------------------------------------------------------
@@ -163,7 +170,10 @@ def test_zendesk_export(policy):
 def test_jira_export(good, policy):
     body = json.loads(intake.export(good, "jira", policy))
     assert body["requestFieldValues"]["priority"] == {"name": "Highest"}
-    assert body["requestFieldValues"][policy["exports"]["jira"]["respond_by_field"]] == good["classification"]["respond_by"]
+    assert (
+        body["requestFieldValues"][policy["exports"]["jira"]["respond_by_field"]]
+        == good["classification"]["respond_by"]
+    )
     assert body["raiseOnBehalfOf"] == good["requester"]["email"]
 
 
@@ -202,8 +212,10 @@ def test_classify_cli_bad_answers(tmp_path, capsys):
     f.write_text(json.dumps({"requester_role": "ceo", "impakt": "question"}))
     assert main(["intake", "classify", str(f), "--at", "2026-03-10T09:15:00-07:00"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("ERROR: invalid answers:\n$.answers.impakt: unknown question 'impakt' (did you mean 'impact'?)\n"
-                          "$.answers.requester_role: 'ceo' is not an option of 'requester_role' (options: customer, distributor, reseller)\n")
+    assert err.startswith(
+        "ERROR: invalid answers:\n$.answers.impakt: unknown question 'impakt' (did you mean 'impact'?)\n"
+        "$.answers.requester_role: 'ceo' is not an option of 'requester_role' (options: customer, distributor, reseller)\n"  # noqa: E501
+    )
     assert "$.answers.product: question 'product' is not answered" in err
 
 
@@ -211,8 +223,9 @@ def test_classify_cli_time_without_offset(tmp_path, capsys):
     f = tmp_path / "answers.json"
     f.write_text("{}")
     assert main(["intake", "classify", str(f), "--at", "2026-03-10 09:15"]) == 1
-    assert capsys.readouterr().err == ("ERROR: time '2026-03-10 09:15' is not ISO 8601 with an offset "
-                                       "(e.g. 2026-03-10T09:15:00-07:00)\n")
+    assert capsys.readouterr().err == (
+        "ERROR: time '2026-03-10 09:15' is not ISO 8601 with an offset (e.g. 2026-03-10T09:15:00-07:00)\n"
+    )
 
 
 def test_classify_outside_the_compiled_calendar(policy):

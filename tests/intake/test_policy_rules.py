@@ -32,28 +32,54 @@ def classify(policy, answers, when=TUESDAY):
     return engine.classify(policy, answers, when)
 
 
-@pytest.mark.parametrize("changes, priority, hours, rule", [
-    ({}, "P1", 2, "sev-production-many"),
-    ({"users_affected": "few"}, "P2", 3, "sev-production-few"),
-    ({"users_affected": "not_applicable"}, "P2", 3, "sev-production-few"),
-    ({"environment": "non_production", "users_affected": None}, "P3", 4, "sev-non-production"),
-    ({"impact": "minor", "users_affected": None}, "P4", 4, "sev-minor-or-question"),
-    ({"impact": "question", "users_affected": None}, "P4", 4, "sev-minor-or-question"),
-    ({"environment": "non_production", "impact": "question", "users_affected": None}, "P4", 4, "sev-minor-or-question"),
-])
+@pytest.mark.parametrize(
+    "changes, priority, hours, rule",
+    [
+        ({}, "P1", 2, "sev-production-many"),
+        ({"users_affected": "few"}, "P2", 3, "sev-production-few"),
+        ({"users_affected": "not_applicable"}, "P2", 3, "sev-production-few"),
+        ({"environment": "non_production", "users_affected": None}, "P3", 4, "sev-non-production"),
+        ({"impact": "minor", "users_affected": None}, "P4", 4, "sev-minor-or-question"),
+        ({"impact": "question", "users_affected": None}, "P4", 4, "sev-minor-or-question"),
+        (
+            {"environment": "non_production", "impact": "question", "users_affected": None},
+            "P4",
+            4,
+            "sev-minor-or-question",
+        ),
+    ],
+)
 def test_severity_matrix(policy, base, changes, priority, hours, rule):
     r = classify(policy, {**base, **changes})
     assert (r["priority"], r["response_hours"], r["rules"][0]) == (priority, hours, rule)
     assert r["explanations"][0]["rule"] == rule
 
 
-@pytest.mark.parametrize("changes, route, clock, rule", [
-    ({}, "vendor", True, "route-direct-customer"),
-    ({"purchase_channel": "partner", "partner": "northwind-imaging"}, "northwind-imaging", False, "route-partner-customer"),
-    ({"purchase_channel": "partner", "partner": "unlisted"}, "unlisted", False, "route-partner-unlisted"),
-    ({"requester_role": "reseller", "purchase_channel": None, "partner": "contoso-docs"}, "vendor", True, "route-partner-submits"),
-    ({"requester_role": "distributor", "purchase_channel": None, "partner": "unlisted"}, "vendor", True, "route-partner-submits"),
-])
+@pytest.mark.parametrize(
+    "changes, route, clock, rule",
+    [
+        ({}, "vendor", True, "route-direct-customer"),
+        (
+            {"purchase_channel": "partner", "partner": "northwind-imaging"},
+            "northwind-imaging",
+            False,
+            "route-partner-customer",
+        ),
+        ({"purchase_channel": "partner", "partner": "unlisted"}, "unlisted", False, "route-partner-unlisted"),
+        (
+            {"requester_role": "reseller", "purchase_channel": None, "partner": "contoso-docs"},
+            "vendor",
+            True,
+            "route-partner-submits",
+        ),
+        (
+            {"requester_role": "distributor", "purchase_channel": None, "partner": "unlisted"},
+            "vendor",
+            True,
+            "route-partner-submits",
+        ),
+    ],
+)
 def test_routing(policy, base, changes, route, clock, rule):
     r = classify(policy, {k: v for k, v in {**base, **changes}.items() if v is not None})
     assert (r["route"], r["respond_by"] is not None, r["rules"][1]) == (route, clock, rule)
@@ -83,7 +109,9 @@ def test_special_services_carry_no_initial_response_time(policy, base):
 
 def test_escalation_reasons_are_the_seeds_two(policy):
     assert [r["label"] for r in policy["escalation"]["reasons"]] == [
-        "The priority should be higher", "The response time is inadequate"]
+        "The priority should be higher",
+        "The response time is inadequate",
+    ]
     assert "or the response time is inadequate" in policy["escalation"]["text"]
     assert "anytime" not in policy["escalation"]  # the seed's "at any time" is the text; no flag
 
@@ -130,14 +158,17 @@ def test_worst_effect_wins_and_all_matches_are_listed(policy, base):
     assert r["exclusions"] == ["onsite", "database-tuning", "hardware"]  # policy order
 
 
-@pytest.mark.parametrize("version, when, status", [
-    ("8.1", "2026-03-10T09:15:00-07:00", "supported"),
-    ("7.3", "2026-06-30T16:00:00-07:00", "supported"),          # last day of support, local date
-    ("7.3", "2026-07-01T08:00:00-07:00", "end_of_support"),
-    ("7.3", "2026-07-01T06:59:59Z", "supported"),               # still 30 June in Los Angeles
-    ("7.2", "2026-03-10T09:15:00-07:00", "end_of_support"),
-    ("unlisted", "2026-03-10T09:15:00-07:00", "unlisted_version"),
-])
+@pytest.mark.parametrize(
+    "version, when, status",
+    [
+        ("8.1", "2026-03-10T09:15:00-07:00", "supported"),
+        ("7.3", "2026-06-30T16:00:00-07:00", "supported"),  # last day of support, local date
+        ("7.3", "2026-07-01T08:00:00-07:00", "end_of_support"),
+        ("7.3", "2026-07-01T06:59:59Z", "supported"),  # still 30 June in Los Angeles
+        ("7.2", "2026-03-10T09:15:00-07:00", "end_of_support"),
+        ("unlisted", "2026-03-10T09:15:00-07:00", "unlisted_version"),
+    ],
+)
 def test_supported_product_on_the_submission_date(policy, base, version, when, status):
     r = classify(policy, {**base, "version": version}, when)
     assert r["product_status"] == status
@@ -145,7 +176,11 @@ def test_supported_product_on_the_submission_date(policy, base, version, when, s
 
 
 def test_version_not_yet_released(policy, base):
-    r = classify(policy, {**base, "product": "psigen-cloud", "version": "2026.1", "deployment": "cloud"}, "2026-01-19T09:00:00-08:00")
+    r = classify(
+        policy,
+        {**base, "product": "psigen-cloud", "version": "2026.1", "deployment": "cloud"},
+        "2026-01-19T09:00:00-08:00",
+    )
     assert (r["product_status"], r["eligibility"]) == ("not_yet_released", "not_covered")
 
 
@@ -161,8 +196,10 @@ def test_cloud_deployment_adds_the_cloud_services_agreement(policy, base):
     assert classify(policy, base)["agreements"] == ["eula"]
 
 
-@pytest.mark.parametrize("question, responsibility", [
-    ("users_trained", "users-trained"), ("kb_attempted", "kb-first"), ("submitter_access", "submitter-trained")])
+@pytest.mark.parametrize(
+    "question, responsibility",
+    [("users_trained", "users-trained"), ("kb_attempted", "kb-first"), ("submitter_access", "submitter-trained")],
+)
 def test_responsibilities_are_listed_not_applied(policy, base, question, responsibility):
     r = classify(policy, {**base, question: "no"})
     assert r["responsibilities_unmet"] == [responsibility]
@@ -175,14 +212,20 @@ def test_answers_are_validated_in_order_without_cascades(policy, base):
     with pytest.raises(AnswersError) as exc:
         classify(policy, answers)
     # version/deployment depend on the wrong product: they are not reported as well
-    assert exc.value.problems == [("$.answers.product",
-                                   "'psicapturee' is not an option of 'product' (options: psicapture, psiextract, psigen-cloud, other)")]
+    assert exc.value.problems == [
+        (
+            "$.answers.product",
+            "'psicapturee' is not an option of 'product' (options: psicapture, psiextract, psigen-cloud, other)",
+        )
+    ]
 
 
 def test_answer_for_a_question_not_asked(policy, base):
     with pytest.raises(AnswersError) as exc:
         classify(policy, {**base, "impact": "question"})
-    assert exc.value.problems == [("$.answers.users_affected", "question 'users_affected' is not asked for these answers; remove it")]
+    assert exc.value.problems == [
+        ("$.answers.users_affected", "question 'users_affected' is not asked for these answers; remove it")
+    ]
 
 
 def test_null_means_not_answered(policy, base):
@@ -191,7 +234,9 @@ def test_null_means_not_answered(policy, base):
 
 
 def test_asked_questions_follow_the_answers(policy):
-    asked = [q["id"] for q in engine.asked_questions(policy, {"requester_role": "customer", "purchase_channel": "direct"})]
+    asked = [
+        q["id"] for q in engine.asked_questions(policy, {"requester_role": "customer", "purchase_channel": "direct"})
+    ]
     assert "partner" not in asked and "purchase_channel" in asked
     asked = [q["id"] for q in engine.asked_questions(policy, {"requester_role": "reseller"})]
     assert "partner" in asked and "purchase_channel" not in asked

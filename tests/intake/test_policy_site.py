@@ -38,7 +38,9 @@ def test_site_publishes_the_compiled_policy_schema_and_engine(shipped_site):
     published = json.loads((shipped_site / "policy" / "compiled-policy.json").read_text())
     assert published["format_version"] == compiler.FORMAT_VERSION
     assert published == intake.compiled_policy()  # same policy, same build day
-    assert (shipped_site / "assets" / "intake" / "engine.js").read_bytes() == (REPO / "intake" / "assets" / "engine.js").read_bytes()
+    assert (shipped_site / "assets" / "intake" / "engine.js").read_bytes() == (
+        REPO / "intake" / "assets" / "engine.js"
+    ).read_bytes()
     schema = json.loads((shipped_site / "schemas" / "request-payload.v1.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     for version in P.SCHEMA_VERSIONS:  # both payload versions, as the package ships them
@@ -46,7 +48,10 @@ def test_site_publishes_the_compiled_policy_schema_and_engine(shipped_site):
         assert published_schema.read_bytes() == P.schema_path(version).read_bytes()
     ex = published["examples"][0]
     good = P.build(published, {k: v for k, v in ex["answers"].items() if v is not None}, ex["at"])
-    assert good["policy"]["sha256"] == hashlib.sha256((shipped_site / "policy" / "compiled-policy.json").read_bytes()).hexdigest()
+    assert (
+        good["policy"]["sha256"]
+        == hashlib.sha256((shipped_site / "policy" / "compiled-policy.json").read_bytes()).hexdigest()
+    )
     jsonschema.Draft202012Validator(schema).validate(good)
 
 
@@ -54,11 +59,26 @@ def test_site_publishes_the_compiled_policy_schema_and_engine(shipped_site):
 def test_published_engine_classifies_the_published_policy(shipped_site, tmp_path):
     published = json.loads((shipped_site / "policy" / "compiled-policy.json").read_text())
     vec = tmp_path / "v.jsonl"
-    vec.write_text("\n".join(json.dumps({"answers": {k: v for k, v in ex["answers"].items() if v is not None}, "at": ex["at"]})
-                             for ex in published["examples"]) + "\n")
-    proc = subprocess.run(["node", str(HERE / "run_engine.mjs"), str(shipped_site / "assets" / "intake" / "engine.js"),
-                           str(shipped_site / "policy" / "compiled-policy.json"), str(vec), "full"],
-                          capture_output=True, text=True, timeout=60)
+    vec.write_text(
+        "\n".join(
+            json.dumps({"answers": {k: v for k, v in ex["answers"].items() if v is not None}, "at": ex["at"]})
+            for ex in published["examples"]
+        )
+        + "\n"
+    )
+    proc = subprocess.run(
+        [
+            "node",
+            str(HERE / "run_engine.mjs"),
+            str(shipped_site / "assets" / "intake" / "engine.js"),
+            str(shipped_site / "policy" / "compiled-policy.json"),
+            str(vec),
+            "full",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     for ex, line in zip(published["examples"], proc.stdout.splitlines()):
         got = json.loads(line)["ok"]
@@ -70,8 +90,12 @@ def test_policy_article_is_rendered_from_the_policy(shipped_site):
     policy = intake.compiled_policy()
     assert "<!-- kb:" not in page
     steps = set(re.findall(r'href="\.\./\.\./request/#step=([a-z_]+)"', page))
-    clause_questions = {e["question"] for e in policy["exclusions"]} | {r["question"] for r in policy["responsibilities"]} \
-        | set(policy["tables"]["priority"]["inputs"]) | set(policy["tables"]["route"]["inputs"])
+    clause_questions = (
+        {e["question"] for e in policy["exclusions"]}
+        | {r["question"] for r in policy["responsibilities"]}
+        | set(policy["tables"]["priority"]["inputs"])
+        | set(policy["tables"]["route"]["inputs"])
+    )
     assert clause_questions <= steps
     for e in policy["exclusions"]:
         assert f'id="exclusion-{e["id"]}"' in page
@@ -93,8 +117,16 @@ def test_policy_pages_say_only_what_a_customer_needs(shipped_site):
     for rel in POLICY_PAGES:
         page = (shipped_site / rel).read_text()
         words = text_of(page)
-        for note in ("lost cells", "How we read", "Default hours", "default to set", "_data", "support-policy.yml",
-                     ".yml", "policy file"):
+        for note in (
+            "lost cells",
+            "How we read",
+            "Default hours",
+            "default to set",
+            "_data",
+            "support-policy.yml",
+            ".yml",
+            "policy file",
+        ):
             assert note not in words, (rel, note)
         shows_sample = "(sample)" in words
         assert words.count("Sample data") == (1 if shows_sample else 0), rel
@@ -104,9 +136,11 @@ def test_policy_pages_say_only_what_a_customer_needs(shipped_site):
 
 def test_priority_names_are_labels_of_the_three_response_times(shipped_site):
     words = text_of((shipped_site / ARTICLE).read_text())
-    assert ("The commitment states three Initial Response Times. The priority names are the labels PSIGEN gives "
-            "them on your request: 2 business hours: P1 Critical 3 business hours: P2 High "
-            "4 business hours: P3 Normal, P4 Low") in words
+    assert (
+        "The commitment states three Initial Response Times. The priority names are the labels PSIGEN gives "
+        "them on your request: 2 business hours: P1 Critical 3 business hours: P2 High "
+        "4 business hours: P3 Normal, P4 Low"
+    ) in words
 
 
 def test_the_four_text_clauses_of_the_seed_are_on_the_policy_page(shipped_site):
@@ -114,13 +148,19 @@ def test_the_four_text_clauses_of_the_seed_are_on_the_policy_page(shipped_site):
     escalation by an engineer, the forms of resolution, and Updates by download."""
     words = text_of((shipped_site / ARTICLE).read_text())
     for clause in (
-        ("Updates means new versions of the Supported Products (including version patches) "
-         "released by PSIGEN to the public solely to correct errors and fix software bugs."),
-        ("A PSIGEN support engineer works to resolve the request and may involve additional "
-         "support resources or PSIGEN's engineering team."),
-        ("A resolution may consist of an acceptable workaround, an Update to the Supported Product "
-         "or another solution. PSIGEN does not guarantee that every Support Request will result "
-         "in a resolution."),
+        (
+            "Updates means new versions of the Supported Products (including version patches) "
+            "released by PSIGEN to the public solely to correct errors and fix software bugs."
+        ),
+        (
+            "A PSIGEN support engineer works to resolve the request and may involve additional "
+            "support resources or PSIGEN's engineering team."
+        ),
+        (
+            "A resolution may consist of an acceptable workaround, an Update to the Supported Product "
+            "or another solution. PSIGEN does not guarantee that every Support Request will result "
+            "in a resolution."
+        ),
         "PSIGEN makes Updates available as electronic downloads when they are publicly released.",
     ):
         assert clause in words
@@ -128,9 +168,14 @@ def test_the_four_text_clauses_of_the_seed_are_on_the_policy_page(shipped_site):
 
 def test_unlisted_partner_and_special_services_on_the_policy_page(shipped_site):
     words = text_of((shipped_site / ARTICLE).read_text())
-    assert ("Which distributor or reseller? Not listed here: submit to your distributor or reseller "
-            "(first-level support); their own response times apply.") in words
-    assert "if you do not know who they are, send a request with the request form and ask, and PSIGEN will tell you" in words
+    assert (
+        "Which distributor or reseller? Not listed here: submit to your distributor or reseller "
+        "(first-level support); their own response times apply."
+    ) in words
+    assert (
+        "if you do not know who they are, send a request with the request form and ask, and PSIGEN will tell you"
+        in words
+    )
     assert "or the response time is inadequate, you may request an escalation at any time" in words
 
 
@@ -187,7 +232,9 @@ def test_bad_policy_stops_the_build_with_every_problem(tmp_path):
 def test_policy_article_in_chromium(shipped_site, serve, page, axe):
     base = serve(shipped_site)
     page.goto(base + ARTICLE.removesuffix("index.html"))
-    assert page.locator("table[data-kb-policy=severity] tbody tr").count() == len(intake.compiled_policy()["tables"]["priority"]["rules"])
+    assert page.locator("table[data-kb-policy=severity] tbody tr").count() == len(
+        intake.compiled_policy()["tables"]["priority"]["rules"]
+    )
     assert axe(page) == []
     # a clause's link is reachable with the keyboard and opens the wizard at that question
     link = page.locator('a.kb-policy-step[href$="#step=onsite"]')
@@ -229,8 +276,11 @@ def test_policy_pages_have_no_wcag_violations_in_light_and_dark(shipped_site, se
         page.goto(base + rel.removesuffix("index.html"), wait_until="load")
         assert page.get_attribute("body", "data-md-color-scheme") == {"light": "default", "dark": "slate"}[scheme]
         page.add_script_tag(path=str(REPO / "node_modules" / "axe-core" / "axe.min.js"))
-        result = page.evaluate("""async (exclude) => await axe.run({include: [['body']], exclude},
-            {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""", OUTSIDE_THE_POLICY[scheme])
+        result = page.evaluate(
+            """async (exclude) => await axe.run({include: [['body']], exclude},
+            {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""",
+            OUTSIDE_THE_POLICY[scheme],
+        )
         assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == [], rel
         assert result["passes"], "axe checked nothing"
     assert page.kb_log.errors == []

@@ -37,7 +37,9 @@ def test_different_ids_different_references() -> None:
 def test_normalize_what_a_person_typed(typed: str) -> None:
     ref = reference_for("request-00000001")
     variants = {
-        "r": ref, "l": ref.lower(), "l_spaced": ref.lower().replace("-", " "),
+        "r": ref,
+        "l": ref.lower(),
+        "l_spaced": ref.lower().replace("-", " "),
         "r_o": ref.replace("0", "O").replace("1", "l"),
     }
     assert normalize_reference(typed.format(**variants)) == ref

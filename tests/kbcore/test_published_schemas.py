@@ -25,8 +25,19 @@ def validator(site: Path, name: str) -> jsonschema.Draft202012Validator:
 
 def _yaml(text: str):
     # Dates stay text, as the build reads them (YAML 1.1 would make them datetime objects).
-    return yaml.load(text, Loader=type("L", (yaml.SafeLoader,), {"yaml_implicit_resolvers": {
-        k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}}))
+    return yaml.load(
+        text,
+        Loader=type(
+            "L",
+            (yaml.SafeLoader,),
+            {
+                "yaml_implicit_resolvers": {
+                    k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+                    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+                }
+            },
+        ),
+    )
 
 
 def test_the_policy_schema_accepts_the_shipped_policy_and_refuses_a_typo(shipped_site):
@@ -37,7 +48,9 @@ def test_the_policy_schema_accepts_the_shipped_policy_and_refuses_a_typo(shipped
     assert {e.validator for e in v.iter_errors(policy)} == {"additionalProperties", "required"}
 
 
-@pytest.mark.parametrize("article", sorted(p.relative_to(REPO / "docs").as_posix() for p in (REPO / "docs").rglob("*.md")))
+@pytest.mark.parametrize(
+    "article", sorted(p.relative_to(REPO / "docs").as_posix() for p in (REPO / "docs").rglob("*.md"))
+)
 def test_the_front_matter_schema_accepts_every_shipped_article(shipped_site, article):
     v = validator(shipped_site, "article-front-matter.schema.json")
     fm = frontmatter.parse((REPO / "docs" / article).read_text(encoding="utf-8"), article)

@@ -7,14 +7,21 @@ from kbcore.yamlines import load
 
 CODES = Codes(unknown="T101", missing="T102", type="T103", value="T104")
 SCHEMA = {
-    "type": "object", "additionalProperties": False, "required": ["name", "zone"],
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "zone"],
     "properties": {
         "name": {"type": "string", "pattern": "\\S", "x-expected": "a non-empty text"},
         "zone": {"type": "string", "format": "iana-timezone", "x-code": "T105"},
         "day": {"type": "string", "format": "date"},
         "kind": {"enum": ["solution", "how-to"]},
-        "items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"},
-                                                                               "n": {"type": "integer", "minimum": 1}}}},
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "n": {"type": "integer", "minimum": 1}},
+            },
+        },
     },
 }
 
@@ -36,7 +43,9 @@ def test_every_problem_at_its_line_in_file_order():
 
 
 def test_types_are_named_for_a_writer():
-    assert problems("name: 3\nzone: UTC\n") == ['f.yml:1: T103 name: expected a non-empty text, got number 3 (quote it: "3")']
+    assert problems("name: 3\nzone: UTC\n") == [
+        'f.yml:1: T103 name: expected a non-empty text, got number 3 (quote it: "3")'
+    ]
     assert problems("name: ' '\nzone: UTC\nitems: {}\n") == [
         "f.yml:1: T104 name: ' ' is not a non-empty text",
         "f.yml:3: T103 items: expected a list, got a mapping",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from kbcore.yamlines import load, load_file
 
 BOMB = "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
-    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+)
 
 
 def test_lines_of_keys_and_items():
@@ -30,7 +31,8 @@ def test_an_alias_bomb_is_refused_where_aliases_are_not_allowed():
     got = load(BOMB, "f.md", code="KB102")
     assert got.data is not None
     assert [p.message for p in got.problems] == [
-        "YAML anchors and aliases (&name, *name) are not allowed here: write the value out"]
+        "YAML anchors and aliases (&name, *name) are not allowed here: write the value out"
+    ]
 
 
 def test_an_alias_bomb_is_capped_where_aliases_are_allowed():

@@ -12,7 +12,9 @@ def codes(art):
 
 
 def test_valid_article_reads_every_field():
-    art = load_article("sec/a.md", b"""---
+    art = load_article(
+        "sec/a.md",
+        b"""---
 title: Scanner not found
 type: solution
 id: scanner-not-found
@@ -30,7 +32,9 @@ aliases: [old/scanner/]
 ## Symptoms
 ## Cause
 ## Resolution
-""", PRODUCTS)
+""",
+        PRODUCTS,
+    )
     assert art.problems == []
     assert (art.id, art.title, art.type) == ("scanner-not-found", "Scanner not found", "solution")
     assert art.updated == dt.date(2026, 1, 2) and art.review_by == dt.date(2027, 1, 2)
@@ -46,7 +50,8 @@ def test_a_title_and_a_heading_that_disagree_are_a_warning_naming_both():
 
     assert kb218("Renew a licence", "Extend your *subscription*") == [
         "2: the title 'Renew a licence' and the heading '# Extend your subscription' (line 6) disagree: "
-        "navigation and search show the title, the page shows the heading; make them the same (warning)"]
+        "navigation and search show the title, the page shows the heading; make them the same (warning)"
+    ]
     assert kb218("Renew a licence", "Renew a  licence") == []  # the same words
     assert kb218("Error 42", "Error 42: the scanner is offline") == []  # a shortened form, on purpose
     assert kb218("Scanner offline (error 42)", "Error 42") == []
@@ -62,7 +67,9 @@ def test_no_front_matter_takes_title_from_first_heading_and_defaults():
 
 
 def test_every_front_matter_problem_is_reported_with_its_line():
-    art = load_article("x.md", b"""---
+    art = load_article(
+        "x.md",
+        b"""---
 title: ""
 tpye: faq
 type: sollution
@@ -72,8 +79,18 @@ tags: scanner
 status: live
 ---
 # T
-""", PRODUCTS)
-    assert codes(art) == [(2, "KB104"), (3, "KB103"), (4, "KB104"), (5, "KB104"), (6, "KB108"), (7, "KB104"), (8, "KB104")]
+""",
+        PRODUCTS,
+    )
+    assert codes(art) == [
+        (2, "KB104"),
+        (3, "KB103"),
+        (4, "KB104"),
+        (5, "KB104"),
+        (6, "KB108"),
+        (7, "KB104"),
+        (8, "KB104"),
+    ]
     msgs = {p.line: p.message for p in art.problems}
     assert "did you mean 'type'" in msgs[3]
     assert "did you mean 'solution'" in msgs[4]
@@ -88,8 +105,12 @@ def test_malformed_yaml_is_a_problem_not_an_exception():
 
 
 def test_unclosed_front_matter_and_non_mapping():
-    assert [p.code for p in load_article("x.md", b"---\ntitle: a\n# T\n").problems if p.severity == "error"] == ["KB102"]
-    assert [p.code for p in load_article("x.md", b"---\n- a\n- b\n---\n# T\n").problems if p.severity == "error"] == ["KB102"]
+    assert [p.code for p in load_article("x.md", b"---\ntitle: a\n# T\n").problems if p.severity == "error"] == [
+        "KB102"
+    ]
+    assert [p.code for p in load_article("x.md", b"---\n- a\n- b\n---\n# T\n").problems if p.severity == "error"] == [
+        "KB102"
+    ]
 
 
 def test_duplicate_key_names_both_lines():
@@ -111,15 +132,23 @@ def test_solution_needs_symptoms_cause_resolution():
 
 
 def test_versions_checked_against_the_articles_products():
-    art = load_article("x.md", b"---\ntitle: t\ntype: faq\nproducts: [psiextract]\nversions: ['8.1', '4.0']\n---\n", PRODUCTS)
+    art = load_article(
+        "x.md", b"---\ntitle: t\ntype: faq\nproducts: [psiextract]\nversions: ['8.1', '4.0']\n---\n", PRODUCTS
+    )
     assert [(p.line, p.code) for p in art.problems] == [(5, "KB109")]
     assert "'8.1'" in art.problems[0].message
 
 
 def test_headings_skip_code_fences_and_dedupe_anchors():
-    heads, links = scan_body("# A\n```\n# not a heading\n[x](y.md)\n```\n## Cause\n## Cause\n[l](z.md#cause)\n![i](img.png)\n", 10)
-    assert [(h.text, h.anchor, h.line) for h in heads] == [("A", "a", 10), ("Cause", "cause", 15), ("Cause", "cause_1", 16)]
-    assert [(l.target, l.line, l.image) for l in links] == [("z.md#cause", 17, False), ("img.png", 18, True)]
+    heads, links = scan_body(
+        "# A\n```\n# not a heading\n[x](y.md)\n```\n## Cause\n## Cause\n[l](z.md#cause)\n![i](img.png)\n", 10
+    )
+    assert [(h.text, h.anchor, h.line) for h in heads] == [
+        ("A", "a", 10),
+        ("Cause", "cause", 15),
+        ("Cause", "cause_1", 16),
+    ]
+    assert [(k.target, k.line, k.image) for k in links] == [("z.md#cause", 17, False), ("img.png", 18, True)]
 
 
 def test_default_id_uses_folder_for_index_pages():

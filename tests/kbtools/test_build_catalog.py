@@ -16,5 +16,5 @@ def test_the_article_list_matches_the_built_pages(shipped_site):
         page = shipped_site / a["url"] / "index.html" if a["url"] else shipped_site / "index.html"
         assert page.is_file(), a["url"]
         assert a["review_by"] is None or len(a["review_by"]) == 10
-    assert "batch-class-templates" not in arts   # a draft: left out of the build, and of the list
-    assert arts["scanner-not-detected"]["review_by"] == "2027-04-20"   # as its front matter says
+    assert "batch-class-templates" not in arts  # a draft: left out of the build, and of the list
+    assert arts["scanner-not-detected"]["review_by"] == "2027-04-20"  # as its front matter says

@@ -72,22 +72,14 @@ def test_the_article_status_draws_no_theme_status_icon(built):
 def test_key_notation_renders_as_keys(built):
     site, _ = built
     html = (site / "guides" / "setup" / "install" / "index.html").read_text()
-    assert (
-        '<kbd class="key-control">Ctrl</kbd>' in html
-        and '<kbd class="key-enter">Enter</kbd>' in html
-    )
+    assert '<kbd class="key-control">Ctrl</kbd>' in html and '<kbd class="key-enter">Enter</kbd>' in html
     assert "++ctrl" not in html
 
 
 def test_every_pymdown_extension_the_shipped_kb_uses_is_enabled(shipped_site):
     # The sample content's key notation, admonitions and attribute lists render; none shows raw.
-    html = (
-        shipped_site / "tips" / "productivity" / "keyboard-shortcuts" / "index.html"
-    ).read_text()
-    assert (
-        '<kbd class="key-page-down">Page Down</kbd>' in html
-        and "++" not in html.split('class="md-content"')[1]
-    )
+    html = (shipped_site / "tips" / "productivity" / "keyboard-shortcuts" / "index.html").read_text()
+    assert '<kbd class="key-page-down">Page Down</kbd>' in html and "++" not in html.split('class="md-content"')[1]
     assert 'class="admonition note' in html
     home = (shipped_site / "index.html").read_text()
     assert 'class="md-button md-button--primary"' in home and "{ .md-button" not in home
@@ -112,9 +104,7 @@ def test_section_titles_keep_the_products_and_the_index_spelling(built):
     crumbs = re.search(r'<nav class="kb-breadcrumbs".*?</nav>', page, re.DOTALL).group(0)
     # A folder named after a product id: the product's name from the lifecycle data.
     assert ">PSIcapture (sample)<" in crumbs and ">Psicapture<" not in page
-    assert re.search(
-        r'<span class="md-ellipsis">\s*PSIcapture \(sample\)\s*</span>', page
-    )  # the sidebar
+    assert re.search(r'<span class="md-ellipsis">\s*PSIcapture \(sample\)\s*</span>', page)  # the sidebar
     listing = (site / "release-notes" / "index.html").read_text()
     assert ">PSIcapture (sample)</a>" in listing
     # A folder with an index.md: the index's title, not the folder name capitalised.

@@ -41,7 +41,9 @@ def hostile(tmp_path_factory):
     folder.mkdir()
     (folder / "index.md").write_text(_article(INDEX_TITLE, "description: 'A section'\n"))
     for i in range(12):  # more than one listing page: the paginated heading is a sink too
-        (folder / f"a{i:02d}.md").write_text(_article(f"Article {i} {SCRIPT}", f"subtitle: {SUBTITLE!r}\ndescription: {DESCRIPTION!r}\n"))
+        (folder / f"a{i:02d}.md").write_text(
+            _article(f"Article {i} {SCRIPT}", f"subtitle: {SUBTITLE!r}\ndescription: {DESCRIPTION!r}\n")
+        )
     (folder / "a00.md").write_text(_article(f"Article 0 {SCRIPT}", f"subtitle: {SUBTITLE!r}\naliases: [old/a0]\n"))
     (docs / BARE_FOLDER).mkdir()
     (docs / BARE_FOLDER / "tool.md").write_text(_article("A tool"))
@@ -122,7 +124,10 @@ def test_hostile_text_is_shown_as_text(built):
     article = next(p for p in site.rglob("a01/index.html")).read_text()
     assert "Article 1 &lt;img src=x onerror=__xss(1)&gt;" in article
     assert "<script>__xss" not in article and "<img src=x onerror" not in article
-    assert "&#34;&gt;&lt;img src=x onerror=__xss(4)&gt;" in article or "&quot;&gt;&lt;img src=x onerror=__xss(4)&gt;" in article
+    assert (
+        "&#34;&gt;&lt;img src=x onerror=__xss(4)&gt;" in article
+        or "&quot;&gt;&lt;img src=x onerror=__xss(4)&gt;" in article
+    )
 
 
 def test_a_folder_name_is_text_in_the_sidebar_the_breadcrumbs_and_its_page(built):
@@ -139,17 +144,20 @@ def test_a_folder_name_is_text_in_the_sidebar_the_breadcrumbs_and_its_page(built
         assert "<img src=x onerror=kbxss" not in page
 
 
-@pytest.mark.parametrize("aliases, code, message", [
-    ("[https://evil.example/x]", "KB215", "is not a relative site path"),
-    ("['/absolute/path']", "KB215", "is not a relative site path"),
-    ("['../../outside']", "KB215", "is not a relative site path"),
-    ("['search']", "KB216", "would replace a page the site generates ('search/')"),
-    ("['request/']", "KB216", "would replace a page the site generates ('request/')"),
-    ("['']", "KB104", "is not a non-empty text"),
-    ("['index.html']", "KB216", "would replace the home page"),
-    ("['guide/other']", "KB216", "would replace the article docs/guide/other.md"),
-    ("['guide/self']", "KB217", "is this article's own address"),
-])
+@pytest.mark.parametrize(
+    "aliases, code, message",
+    [
+        ("[https://evil.example/x]", "KB215", "is not a relative site path"),
+        ("['/absolute/path']", "KB215", "is not a relative site path"),
+        ("['../../outside']", "KB215", "is not a relative site path"),
+        ("['search']", "KB216", "would replace a page the site generates ('search/')"),
+        ("['request/']", "KB216", "would replace a page the site generates ('request/')"),
+        ("['']", "KB104", "is not a non-empty text"),
+        ("['index.html']", "KB216", "would replace the home page"),
+        ("['guide/other']", "KB216", "would replace the article docs/guide/other.md"),
+        ("['guide/self']", "KB217", "is this article's own address"),
+    ],
+)
 def test_an_alias_cannot_replace_a_page(tmp_path, monkeypatch, capsys, aliases, code, message):
     from kbtools.cli import main
 
@@ -182,7 +190,8 @@ def test_an_alias_bomb_in_front_matter_is_one_problem(tmp_path, capsys):
     from kbtools.cli import main
 
     lol = "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
-        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "bomb.md").write_text("---\ntitle: Bomb\ntype: faq\n" + lol + "---\n# Bomb\n")
@@ -191,14 +200,17 @@ def test_an_alias_bomb_in_front_matter_is_one_problem(tmp_path, capsys):
     assert out.count("KB102 ") == 1 and "anchors and aliases" in out
 
 
-@pytest.mark.parametrize("alias, message", [
-    ("guide/logo.png", "would need a folder 'guide/logo.png/' where there is the file docs/guide/logo.png"),
-    ("guide/logo.png/old", "would need a folder 'guide/logo.png/' where there is the file docs/guide/logo.png"),
-    ("sitemap.xml", "would need a folder 'sitemap.xml/' where there is a file the site generates"),
-    ("404.html/old", "would need a folder '404.html/' where there is a file the site generates"),
-    ("guide", "would replace the page of the folder docs/guide/"),
-    ("guide/kb-page-2/", "would replace a file the site generates ('guide/kb-page-2/index.html')"),
-])
+@pytest.mark.parametrize(
+    "alias, message",
+    [
+        ("guide/logo.png", "would need a folder 'guide/logo.png/' where there is the file docs/guide/logo.png"),
+        ("guide/logo.png/old", "would need a folder 'guide/logo.png/' where there is the file docs/guide/logo.png"),
+        ("sitemap.xml", "would need a folder 'sitemap.xml/' where there is a file the site generates"),
+        ("404.html/old", "would need a folder '404.html/' where there is a file the site generates"),
+        ("guide", "would replace the page of the folder docs/guide/"),
+        ("guide/kb-page-2/", "would replace a file the site generates ('guide/kb-page-2/index.html')"),
+    ],
+)
 def test_an_alias_cannot_collide_with_a_file_or_a_generated_page(tmp_path, monkeypatch, capsys, alias, message):
     """Before, a redirect that needed a folder where a file is ended the build in a traceback
     (FileExistsError, NotADirectoryError), and one onto a folder's page was silently dropped."""

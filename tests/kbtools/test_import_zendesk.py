@@ -29,8 +29,17 @@ from testkit import zendesk_export as zx
 from testkit.paths import REPO
 from testkit.project import build, make_project
 
-EXTENSIONS = ["toc", "admonition", "attr_list", "tables", "md_in_html", "pymdownx.details",
-              "pymdownx.superfences", "pymdownx.highlight", "pymdownx.inlinehilite"]
+EXTENSIONS = [
+    "toc",
+    "admonition",
+    "attr_list",
+    "tables",
+    "md_in_html",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.inlinehilite",
+]
 
 
 def render(md: str) -> BeautifulSoup:
@@ -46,8 +55,11 @@ def kb(*args: str | Path) -> tuple[int, str, str]:
 
 
 def files_under(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and not p.is_symlink()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def front(path: Path) -> dict:
@@ -63,8 +75,9 @@ def test_headings_keep_their_zendesk_ids_so_old_anchor_links_work():
 
 
 def test_nested_lists_render_nested_and_ordered_lists_keep_their_start():
-    md = html_to_markdown('<ol start="3"><li>First<ul><li>a</li><li>b</li></ul></li><li><p>Second</p>'
-                          "<p>more</p></li></ol>").markdown
+    md = html_to_markdown(
+        '<ol start="3"><li>First<ul><li>a</li><li>b</li></ul></li><li><p>Second</p><p>more</p></li></ol>'
+    ).markdown
     html = render(md)
     items = html.find("ol").find_all("li", recursive=False)
     assert [li.get_text(" ").split()[0] for li in items] == ["First", "Second"]
@@ -74,9 +87,11 @@ def test_nested_lists_render_nested_and_ordered_lists_keep_their_start():
 
 
 def test_code_blocks_keep_language_and_content_even_with_backticks_inside():
-    code = 'Get-Service | ? { $_.Status }\n# <tag> & ``` fence'
-    md = html_to_markdown(f'<pre><code class="language-PowerShell">{code.replace("&", "&amp;").replace("<", "&lt;")}'
-                          "</code></pre><p>Run <code>a*b_c</code>.</p>").markdown
+    code = "Get-Service | ? { $_.Status }\n# <tag> & ``` fence"
+    md = html_to_markdown(
+        f'<pre><code class="language-PowerShell">{code.replace("&", "&amp;").replace("<", "&lt;")}'
+        "</code></pre><p>Run <code>a*b_c</code>.</p>"
+    ).markdown
     assert md.startswith("````powershell\n")
     html = render(md)
     assert html.find("pre").get_text().rstrip("\n") == code
@@ -84,8 +99,10 @@ def test_code_blocks_keep_language_and_content_even_with_backticks_inside():
 
 
 def test_a_table_with_a_header_row_becomes_a_pipe_table():
-    md = html_to_markdown("<table><tbody><tr><td><strong>Keys</strong></td><td><strong>Action</strong></td></tr>"
-                          "<tr><td>a | b</td><td><a href='https://x.example/'>link</a><br>two</td></tr></tbody></table>").markdown
+    md = html_to_markdown(
+        "<table><tbody><tr><td><strong>Keys</strong></td><td><strong>Action</strong></td></tr>"
+        "<tr><td>a | b</td><td><a href='https://x.example/'>link</a><br>two</td></tr></tbody></table>"
+    ).markdown
     assert md.splitlines() == ["| Keys | Action |", "|---|---|", r"| a \| b | [link](https://x.example/)<br>two |"]
     html = render(md)
     assert [th.get_text() for th in html.find_all("th")] == ["Keys", "Action"]
@@ -93,8 +110,10 @@ def test_a_table_with_a_header_row_becomes_a_pipe_table():
 
 
 def test_merged_cells_and_block_content_keep_the_table_as_html_with_markdown_cells():
-    md = html_to_markdown('<table><tr><th>Loss</th><th>Time</th></tr><tr><td rowspan="2" onclick="x()">'
-                          "<p>Production</p><ul><li>down</li></ul></td><td>2 h</td></tr><tr><td>3 h</td></tr></table>").markdown
+    md = html_to_markdown(
+        '<table><tr><th>Loss</th><th>Time</th></tr><tr><td rowspan="2" onclick="x()">'
+        "<p>Production</p><ul><li>down</li></ul></td><td>2 h</td></tr><tr><td>3 h</td></tr></table>"
+    ).markdown
     assert 'markdown="block"' in md and "onclick" not in md
     html = render(md)
     cell = html.find("td", rowspan="2")
@@ -103,22 +122,29 @@ def test_merged_cells_and_block_content_keep_the_table_as_html_with_markdown_cel
 
 
 def test_a_merged_table_inside_a_list_or_callout_becomes_a_simple_table_and_says_so():
-    got = html_to_markdown("<ul><li>Item<table><tr><td rowspan=2>a</td><td>b</td></tr><tr><td>c</td></tr></table></li>"
-                           "<li>Two</li></ul><div class='callout'><table><tr><th>x</th><th>y</th></tr><tr><td colspan=2>"
-                           "<p>p</p><ul><li>l</li></ul><pre>code</pre></td></tr></table></div>")
+    got = html_to_markdown(
+        "<ul><li>Item<table><tr><td rowspan=2>a</td><td>b</td></tr><tr><td>c</td></tr></table></li>"
+        "<li>Two</li></ul><div class='callout'><table><tr><th>x</th><th>y</th></tr><tr><td colspan=2>"
+        "<p>p</p><ul><li>l</li></ul><pre>code</pre></td></tr></table></div>"
+    )
     html = render(got.markdown)
     assert [li.get_text(" ").split()[0] for li in html.find("ul").find_all("li", recursive=False)] == ["Item", "Two"]
     first, second = html.find_all("table")
-    assert [[td.get_text() for td in tr.find_all("td")] for tr in first.find("tbody").find_all("tr")] == [["a", "b"], ["", "c"]]
+    assert [[td.get_text() for td in tr.find_all("td")] for tr in first.find("tbody").find_all("tr")] == [
+        ["a", "b"],
+        ["", "c"],
+    ]
     assert second.find_parent("div")["class"] == ["admonition", "note"]
     assert second.find("td").decode_contents() == "p<br/>- l<br/><code>code</code>"
     assert [n.code for n in got.notes] == ["ZD212", "ZD212"]
 
 
 def test_callouts_and_details_become_admonitions():
-    md = html_to_markdown('<div class="callout callout--warning"><strong>Warning:</strong> unplug <em>it</em>.'
-                          '<p>Second</p></div><p class="note">A note</p>'
-                          "<details open><summary>More</summary><p>Hidden</p></details>").markdown
+    md = html_to_markdown(
+        '<div class="callout callout--warning"><strong>Warning:</strong> unplug <em>it</em>.'
+        '<p>Second</p></div><p class="note">A note</p>'
+        "<details open><summary>More</summary><p>Hidden</p></details>"
+    ).markdown
     html = render(md)
     boxes = html.select("div.admonition")
     assert [b["class"] for b in boxes] == [["admonition", "warning"], ["admonition", "note"]]
@@ -129,26 +155,42 @@ def test_callouts_and_details_become_admonitions():
 
 
 def test_text_that_looks_like_markup_stays_text_and_nothing_runs():
-    hostile = ("<p>[Enter] *star* _u_ `t` &lt;b&gt;x&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt; {#id onclick=alert(1)} "
-               "&amp;amp; [l](javascript:alert(1)) &lt;!-- kb:categories --&gt; ++ctrl++</p><p># h</p><p>1. n</p>"
-               "<p>===</p><p>!!! note</p><p>??? x</p><p>| a | b |</p><p>&gt; q</p>")
-    md = html_to_markdown(hostile + '<a href="javascript:alert(1)">click</a><a href=" JaVa\tScRipt:x">two</a>'
-                          '<img src="x" onerror="alert(1)"><a href="data:text/html,<script>x</script>">d</a>').markdown
+    hostile = (
+        "<p>[Enter] *star* _u_ `t` &lt;b&gt;x&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt; {#id onclick=alert(1)} "
+        "&amp;amp; [l](javascript:alert(1)) &lt;!-- kb:categories --&gt; ++ctrl++</p><p># h</p><p>1. n</p>"
+        "<p>===</p><p>!!! note</p><p>??? x</p><p>| a | b |</p><p>&gt; q</p>"
+    )
+    md = html_to_markdown(
+        hostile + '<a href="javascript:alert(1)">click</a><a href=" JaVa\tScRipt:x">two</a>'
+        '<img src="x" onerror="alert(1)"><a href="data:text/html,<script>x</script>">d</a>'
+    ).markdown
     html = render(md)
     assert [t.name for t in html.find_all(True)] == ["p"] * 9 + ["img"]
     assert not any(a.startswith("on") for t in html.find_all(True) for a in t.attrs)
     assert html.find("img")["src"] == "x"
     paragraphs = [p.get_text() for p in html.find_all("p")]
     assert paragraphs == [
-        ("[Enter] *star* _u_ `t` <b>x</b> <script>alert(1)</script> {#id onclick=alert(1)} &amp; "
-         "[l](javascript:alert(1)) <!-- kb:categories --> ++ctrl++"),
-        "# h", "1. n", "===", "!!! note", "??? x", "| a | b |", "> q", "clicktwod"]
+        (
+            "[Enter] *star* _u_ `t` <b>x</b> <script>alert(1)</script> {#id onclick=alert(1)} &amp; "
+            "[l](javascript:alert(1)) <!-- kb:categories --> ++ctrl++"
+        ),
+        "# h",
+        "1. n",
+        "===",
+        "!!! note",
+        "??? x",
+        "| a | b |",
+        "> q",
+        "clicktwod",
+    ]
 
 
 def test_what_cannot_be_converted_is_noted_never_dropped_silently():
-    got = html_to_markdown('<p>Watch:</p><iframe src="https://www.youtube.com/embed/abc" title="Setup"></iframe>'
-                           "<script>track()</script><style>p{}</style><form action='/x'><input name=a></form>"
-                           "<zd-widget>kept text</zd-widget><div data-widget='contact'>w</div><object data='x.swf'></object>")
+    got = html_to_markdown(
+        '<p>Watch:</p><iframe src="https://www.youtube.com/embed/abc" title="Setup"></iframe>'
+        "<script>track()</script><style>p{}</style><form action='/x'><input name=a></form>"
+        "<zd-widget>kept text</zd-widget><div data-widget='contact'>w</div><object data='x.swf'></object>"
+    )
     assert [n.code for n in got.notes] == ["ZD201", "ZD202", "ZD202", "ZD202", "ZD203", "ZD202", "ZD203"]
     assert "https://www.youtube.com/embed/abc" in got.notes[0].message
     assert "[Setup: www.youtube.com](https://www.youtube.com/embed/abc)" in got.markdown
@@ -158,21 +200,31 @@ def test_what_cannot_be_converted_is_noted_never_dropped_silently():
 def test_html_that_is_not_well_formed_is_found_and_still_converted():
     html = "<p>a <b>bold <i>x</b> y</i></p>\n<div>never closed\n</span>"
     assert well_formed_problems(html, most=9) == [
-        "<i> from line 1 is closed by </b> on line 1", "</i> on line 1 closes nothing",
-        "</span> on line 3 closes nothing", "<div> from line 2 is never closed"]
+        "<i> from line 1 is closed by </b> on line 1",
+        "</i> on line 1 closes nothing",
+        "</span> on line 3 closes nothing",
+        "<div> from line 2 is never closed",
+    ]
     assert well_formed_problems("<p>fine<br><img src=x></p><ul><li>a<li>b</ul>") == []
     assert "never closed" in html_to_markdown(html).markdown
 
 
 def test_the_seed_document_loses_no_word():
-    links = {"Product Lifecycle Policy": "/hc/en-us/articles/1", "What's Included: Support and Professional Services": "/hc/en-us/articles/2"}
+    links = {
+        "Product Lifecycle Policy": "/hc/en-us/articles/1",
+        "What's Included: Support and Professional Services": "/hc/en-us/articles/2",
+    }
     md = html_to_markdown(zx.seed_html(links)).markdown
     html = render(md)
     words = [w for ln in zx.seed_lines() for w in ln.replace("\u00a0", " ").split() if w != "•"]
     assert html.get_text("").split() == words
     assert [h.get_text() for h in html.find_all("h2")] == [
-        "Support & Maintenance Services", "Support Requests", "Customer Responsibilities",
-        "Support & Maintenance Exclusions", "Custom Development & Support of Custom Code"]
+        "Support & Maintenance Services",
+        "Support Requests",
+        "Customer Responsibilities",
+        "Support & Maintenance Exclusions",
+        "Custom Development & Support of Custom Code",
+    ]
     assert html.find("td", rowspan="2") is not None
     assert [a["href"] for a in html.find_all("a")] == ["/hc/en-us/articles/1", "/hc/en-us/articles/2"]
 
@@ -185,8 +237,9 @@ def imported(tmp_path_factory):
     export = zx.realistic_export(root / "export")
     cfg = make_project(root / "project", include_shipped=False)
     docs = root / "project" / "docs"
-    (docs / "index.md").write_text("---\ntype: documentation\n---\n# Help Center\n\n<!-- kb:promoted -->\n\n"
-                                   "<!-- kb:categories -->\n")
+    (docs / "index.md").write_text(
+        "---\ntype: documentation\n---\n# Help Center\n\n<!-- kb:promoted -->\n\n<!-- kb:categories -->\n"
+    )
     rc, out, err = kb("import", "zendesk", export, "--to", docs)
     assert (rc, err) == (0, ""), out
     res = build(cfg, strict=True)
@@ -212,9 +265,15 @@ def test_front_matter_carries_what_zendesk_knew(imported):
     docs = imported[0] / "docs"
     fm = front(docs / zx.PATHS[zx.A_INSTALL])
     assert fm == {
-        "title": "Install PSIcapture", "id": f"zd-{zx.A_INSTALL}", "type": "how-to", "updated": dt.date(2024, 5, 2),
-        "tags": ["install", "how-to"], "status": "published", "promoted": True,
-        "aliases": [f"hc/en-us/articles/{zx.A_INSTALL}-Install-PSIcapture", f"hc/en-us/articles/{zx.A_INSTALL}"]}
+        "title": "Install PSIcapture",
+        "id": f"zd-{zx.A_INSTALL}",
+        "type": "how-to",
+        "updated": dt.date(2024, 5, 2),
+        "tags": ["install", "how-to"],
+        "status": "published",
+        "promoted": True,
+        "aliases": [f"hc/en-us/articles/{zx.A_INSTALL}-Install-PSIcapture", f"hc/en-us/articles/{zx.A_INSTALL}"],
+    }
     assert front(docs / zx.PATHS[zx.A_UPCOMING])["status"] == "draft"
     assert front(docs / zx.PATHS[zx.A_NOT_DETECTED])["type"] == "solution"
     assert front(docs / zx.PATHS[zx.A_SEED])["updated"] == dt.date(2025, 11, 20)
@@ -377,9 +436,11 @@ def test_local_edits_are_never_overwritten_the_new_version_goes_beside(kb_dirs):
     beside = local.with_name(".product-lifecycle-policy.zendesk.md")
     assert rc == 0 and local.read_text() == mine
     assert "Six years now." in beside.read_text()
-    assert (f"ZD301 article {zx.A_LIFECYCLE} 'Product Lifecycle Policy': policies-legal/support-policies/"
-            "product-lifecycle-policy.md was edited here since the last import; not overwritten. The Zendesk version "
-            "is in policies-legal/support-policies/.product-lifecycle-policy.zendesk.md") in out
+    assert (
+        f"ZD301 article {zx.A_LIFECYCLE} 'Product Lifecycle Policy': policies-legal/support-policies/"
+        "product-lifecycle-policy.md was edited here since the last import; not overwritten. The Zendesk version "
+        "is in policies-legal/support-policies/.product-lifecycle-policy.zendesk.md"
+    ) in out
     beside.unlink()  # the writer merged it by hand
     rc, out, _ = kb("import", "zendesk", export, "--to", docs)
     assert rc == 0 and not beside.exists() and "ZD301" not in out and local.read_text() == mine
@@ -389,8 +450,13 @@ def test_local_edits_are_never_overwritten_the_new_version_goes_beside(kb_dirs):
 
 def test_a_moved_and_renamed_article_moves_its_file_and_attachments(kb_dirs):
     export, docs = kb_dirs
-    _edit_article(export, zx.A_FIRST_BATCH, section_id=zx.S_INSTALL, title="Scan a first batch",
-                  html_url=zx.url("articles", zx.A_FIRST_BATCH, "Scan a first batch"))
+    _edit_article(
+        export,
+        zx.A_FIRST_BATCH,
+        section_id=zx.S_INSTALL,
+        title="Scan a first batch",
+        html_url=zx.url("articles", zx.A_FIRST_BATCH, "Scan a first batch"),
+    )
     rc, out, _ = kb("import", "zendesk", export, "--to", docs)
     assert rc == 0 and "3 moved" in out  # the article, its image and its embedded image
     old, new = docs / zx.PATHS[zx.A_FIRST_BATCH], docs / "getting-started/installation/scan-a-first-batch.md"
@@ -478,14 +544,20 @@ def test_malformed_html_is_named_with_its_article_and_still_imported(tmp_path):
 
 
 def test_duplicate_ids_and_slugs_are_named(tmp_path):
-    export = _small_export(tmp_path / "export", [_art(10, "Same title"), _art(11, "Same title"),
-                                                 _art(10, "Copy of ten")])
+    export = _small_export(
+        tmp_path / "export", [_art(10, "Same title"), _art(11, "Same title"), _art(10, "Copy of ten")]
+    )
     rc, out, _ = kb("import", "zendesk", export, "--to", tmp_path / "docs")
     assert rc == 0
-    assert re.search(r"articles\.json:\d+: ZD103 article 10 appears twice \(first in .*articles\.json:\d+\): "
-                     r"this copy is skipped", out)
-    assert ("ZD211 article 11 'Same title': the name 'same-title' is already used in 'help/general/': "
-            "named 'same-title-11' (warning)") in out
+    assert re.search(
+        r"articles\.json:\d+: ZD103 article 10 appears twice \(first in .*articles\.json:\d+\): "
+        r"this copy is skipped",
+        out,
+    )
+    assert (
+        "ZD211 article 11 'Same title': the name 'same-title' is already used in 'help/general/': "
+        "named 'same-title-11' (warning)"
+    ) in out
     assert front(tmp_path / "docs/help/general/same-title-11.md")["id"] == "zd-11"
 
 
@@ -500,17 +572,24 @@ def test_a_20_mb_article_is_refused_by_name_and_the_rest_imported(tmp_path):
 
 
 def test_path_traversal_in_attachment_names_writes_nothing_outside(tmp_path):
-    body = ('<p><img src="/hc/article_attachments/5/..%2F..%2F..%2Fevil.png"></p>'
-            '<p><a href="/hc/article_attachments/6/..%5C..%5Cevil.txt">x</a></p>')
-    export = _small_export(tmp_path / "export", [_art(10, "Sneaky", body)],
-                           files={"6/readme.txt": b"six", "7/ok.png": zx.png()},
-                           attachments=[zx.attachment(7, 10, "../../../../outside.png", "image/png", False, 10)])
+    body = (
+        '<p><img src="/hc/article_attachments/5/..%2F..%2F..%2Fevil.png"></p>'
+        '<p><a href="/hc/article_attachments/6/..%5C..%5Cevil.txt">x</a></p>'
+    )
+    export = _small_export(
+        tmp_path / "export",
+        [_art(10, "Sneaky", body)],
+        files={"6/readme.txt": b"six", "7/ok.png": zx.png()},
+        attachments=[zx.attachment(7, 10, "../../../../outside.png", "image/png", False, 10)],
+    )
     outside_before = files_under(tmp_path)
     rc, out, _ = kb("import", "zendesk", export, "--to", tmp_path / "docs")
     assert rc == 0
     for aid, name in ((5, "../../../evil.png"), (6, "..\\..\\evil.txt"), (7, "../../../../outside.png")):
-        assert (f"ZD208 article 10 (help/general/sneaky.md): attachment {aid} names the file {name!r}, a path out "
-                "of its folder: the name is ignored") in out
+        assert (
+            f"ZD208 article 10 (help/general/sneaky.md): attachment {aid} names the file {name!r}, a path out "
+            "of its folder: the name is ignored"
+        ) in out
     assert "attachment 5 is not in attachments/5/" in out
     written = set(files_under(tmp_path)) - set(outside_before)
     assert all(p.startswith("docs/") for p in written), written
@@ -522,9 +601,18 @@ def test_path_traversal_in_attachment_names_writes_nothing_outside(tmp_path):
 def test_symlinks_in_the_export_are_never_followed_out(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOKEN=abc")
-    export = _small_export(tmp_path / "export", [_art(10, "Links", '<p><img src="/hc/article_attachments/5/a.png"></p>'
-                                                                  '<p><a href="/hc/article_attachments/8/f.txt">f</a></p>')],
-                           files={"8/placeholder": b""})
+    export = _small_export(
+        tmp_path / "export",
+        [
+            _art(
+                10,
+                "Links",
+                '<p><img src="/hc/article_attachments/5/a.png"></p>'
+                '<p><a href="/hc/article_attachments/8/f.txt">f</a></p>',
+            )
+        ],
+        files={"8/placeholder": b""},
+    )
     (export / "attachments/5").mkdir(parents=True)
     os.symlink(secret, export / "attachments/5/a.png")
     (export / "attachments/8/placeholder").unlink()
@@ -533,7 +621,9 @@ def test_symlinks_in_the_export_are_never_followed_out(tmp_path):
     os.symlink(secret, export / "articles-2.json")
     rc, out, _ = kb("import", "zendesk", export, "--to", tmp_path / "docs")
     assert rc == 0
-    assert f"{export}/attachments/5/a.png:1: ZD104 symbolic link to '{secret}' leads outside the export: not read" in out
+    assert (
+        f"{export}/attachments/5/a.png:1: ZD104 symbolic link to '{secret}' leads outside the export: not read" in out
+    )
     assert f"{export}/attachments/8:1: ZD104 symbolic link leads outside the export: attachment 8 of article 10" in out
     assert f"{export}/articles-2.json:1: ZD106 no next_page leads to this page of articles.json: not read" in out
     assert not any(b"TOKEN" in data for data in files_under(tmp_path / "docs").values())
@@ -555,8 +645,10 @@ def test_a_symlink_in_the_target_leading_out_is_refused(tmp_path):
     _edit_article(export, 10, body="<p>Changed.</p>")
     rc, out, _ = kb("import", "zendesk", export, "--to", docs)
     assert rc == 0 and list(elsewhere.iterdir()) == []
-    assert (f"{docs}/help-1/general/inside.md:1: ZD300 article 10 'Inside': help-1/general/inside.md is a symbolic "
-            "link or lies behind one that leads out of --to: not written") in out
+    assert (
+        f"{docs}/help-1/general/inside.md:1: ZD300 article 10 'Inside': help-1/general/inside.md is a symbolic "
+        "link or lies behind one that leads out of --to: not written"
+    ) in out
 
 
 def test_an_export_with_nothing_usable_exits_non_zero_and_writes_nothing(tmp_path):

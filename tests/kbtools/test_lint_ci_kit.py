@@ -64,7 +64,8 @@ def test_init_ci_copies_the_kit_and_never_overwrites(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == (
         f"ERROR: {tmp_path / '.github/workflows/kb.yml'}, {tmp_path / '.pre-commit-config.yaml'}: "
-        "already exists; nothing was written (merge kbtools/kit/ by hand)\n")
+        "already exists; nothing was written (merge kbtools/kit/ by hand)\n"
+    )
     assert (tmp_path / ".pre-commit-config.yaml").read_text() == "mine"
 
 
@@ -74,7 +75,8 @@ def test_the_kit_commands_pass_on_a_clean_kb_and_fail_on_a_broken_one(tmp_path):
     make_project(tmp_path, include_shipped=False)
     (tmp_path / "docs" / "guide").mkdir()
     (tmp_path / "docs" / "guide" / "start.md").write_text(
-        "---\ntitle: Start here\ntype: how-to\ndescription: The first steps.\n---\n\n# Start here\n\n1. Begin.\n")
+        "---\ntitle: Start here\ntype: how-to\ndescription: The first steps.\n---\n\n# Start here\n\n1. Begin.\n"
+    )
     assert main(["init-ci", str(tmp_path)]) == 0
     runs = workflow_runs(tmp_path / ".github/workflows/kb.yml")
     commands = [runs["Lint the articles"], runs["Build the site (strict)"]]
@@ -82,23 +84,38 @@ def test_the_kit_commands_pass_on_a_clean_kb_and_fail_on_a_broken_one(tmp_path):
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}", NO_MKDOCS_2_WARNING="1")
 
     def sh(cmd: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["bash", "-eo", "pipefail", "-c", cmd], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=600, check=False)
+        return subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", cmd],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
 
     for cmd in commands:
         res = sh(cmd)
         assert res.returncode == 0, f"{cmd}\n{res.stdout}\n{res.stderr}"
     # A warning fails the lint step too (kb lint --strict).
     (tmp_path / "docs" / "guide" / "start.md").write_text(
-        "---\ntitle: Start here\ntype: how-to\ndescription: The first steps.\n---\n\n# Begin\n\n1. Begin.\n")
+        "---\ntitle: Start here\ntype: how-to\ndescription: The first steps.\n---\n\n# Begin\n\n1. Begin.\n"
+    )
     lint = sh(runs["Lint the articles"])
     assert lint.returncode == 1
-    assert "::warning file=docs/guide/start.md,line=2,title=KB219::the title 'Start here' and the heading '# Begin'" in lint.stdout
+    assert (
+        "::warning file=docs/guide/start.md,line=2,title=KB219::the title 'Start here' and the heading '# Begin'"
+        in lint.stdout
+    )
     (tmp_path / "docs" / "guide" / "start.md").write_text(
-        "---\ntitle: Start here\ntype: how-to\n---\n\n# Start here\n\nSee [setup](setup.md).\n")
+        "---\ntitle: Start here\ntype: how-to\n---\n\n# Start here\n\nSee [setup](setup.md).\n"
+    )
     lint = sh(runs["Lint the articles"])
     assert lint.returncode == 1
-    assert "::error file=docs/guide/start.md,line=8,title=KB203::link to a missing page 'setup.md'" in lint.stdout.splitlines()
+    assert (
+        "::error file=docs/guide/start.md,line=8,title=KB203::link to a missing page 'setup.md'"
+        in lint.stdout.splitlines()
+    )
     assert sh(hooks()["kb-lint"]["entry"]).returncode == 1
     assert shlex.split(hooks()["kb-build"]["entry"])[:3] == ["mkdocs", "build", "--strict"]
     assert sh(hooks()["kb-build"]["entry"]).returncode != 0  # the strict build refuses the broken link too

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kbtools.cli import main
-from testkit.project import REPO
 from testkit.paths import CORPUS
+from testkit.project import REPO
 
 LINE = re.compile(r"^[^:\n]+:\d+: [A-Z]+\d+ .+$")
 CLEAN = "---\ntitle: {title}\ntype: faq\n---\n\n# {title}\n"
@@ -63,37 +63,47 @@ def test_an_error_exits_one(tmp_path, monkeypatch, capsys):
 def test_without_mkdocs_yml_or_path_says_what_to_do(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert run(capsys, "lint") == (
-        1, "", "ERROR: no mkdocs.yml here; run `kb lint` in a KB project or name a folder: `kb lint docs/`\n")
+        1,
+        "",
+        "ERROR: no mkdocs.yml here; run `kb lint` in a KB project or name a folder: `kb lint docs/`\n",
+    )
     assert run(capsys, "lint", "nope") == (1, "", "ERROR: nope: no such folder\n")
 
 
 def test_reads_docs_dir_and_exclude_docs_from_mkdocs_yml(tmp_path, monkeypatch, capsys):
-    write(tmp_path, {
-        "mkdocs.yml": "site_name: t\ndocs_dir: content\nexclude_docs: |\n  drafts/\n",
-        "content/a.md": CLEAN.format(title="Alpha"),
-        "content/drafts/broken.md": "[x](missing.md)\n",
-        "content/.hidden/broken.md": "[x](missing.md)\n",
-    })
+    write(
+        tmp_path,
+        {
+            "mkdocs.yml": "site_name: t\ndocs_dir: content\nexclude_docs: |\n  drafts/\n",
+            "content/a.md": CLEAN.format(title="Alpha"),
+            "content/drafts/broken.md": "[x](missing.md)\n",
+            "content/.hidden/broken.md": "[x](missing.md)\n",
+        },
+    )
     monkeypatch.chdir(tmp_path)
     assert run(capsys, "lint") == (0, "kb lint: 1 article(s), 0 error(s), 0 warning(s)\n", "")
 
 
 # ----- links ------------------------------------------------------------------------------------------
 def test_link_forms(tmp_path, monkeypatch, capsys):
-    write(tmp_path, {
-        "a.md": CLEAN.format(title="Alpha") + (
-            "\n[html anchor](b.md#kept)\n"          # line 8: an id written in HTML
-            "[heading with html](b.md#second-part)\n"  # 9: toc drops the <a> tag
-            "[by address](b/)\n"                    # 10: a page named by its URL
-            "[request form](request/)\n"            # 11: a page another plugin generates
-            "[ref][r]\n"                             # 12
-            "\n[r]: gone.md\n"                       # 14: a reference definition
-            "<img src=\"pic.png\" alt=\"\">\n"       # 15
-            "[mail](mailto:a@example.com) [web](https://example.com/missing.md)\n"
-            "\n[^1]: A footnote, not a link.\n"
-        ),
-        "b.md": CLEAN.format(title="Beta") + '\n<a id="kept"></a>\n\n## <a id="x"></a>Second part\n',
-    })
+    write(
+        tmp_path,
+        {
+            "a.md": CLEAN.format(title="Alpha")
+            + (
+                "\n[html anchor](b.md#kept)\n"  # line 8: an id written in HTML
+                "[heading with html](b.md#second-part)\n"  # 9: toc drops the <a> tag
+                "[by address](b/)\n"  # 10: a page named by its URL
+                "[request form](request/)\n"  # 11: a page another plugin generates
+                "[ref][r]\n"  # 12
+                "\n[r]: gone.md\n"  # 14: a reference definition
+                '<img src="pic.png" alt="">\n'  # 15
+                "[mail](mailto:a@example.com) [web](https://example.com/missing.md)\n"
+                "\n[^1]: A footnote, not a link.\n"
+            ),
+            "b.md": CLEAN.format(title="Beta") + '\n<a id="kept"></a>\n\n## <a id="x"></a>Second part\n',
+        },
+    )
     monkeypatch.chdir(tmp_path)
     _, out, _ = run(capsys, "lint", ".")
     assert out.splitlines()[:-1] == [
@@ -104,26 +114,34 @@ def test_link_forms(tmp_path, monkeypatch, capsys):
 
 
 def test_images_used_by_mkdocs_yml_are_not_orphans(tmp_path, monkeypatch, capsys):
-    write(tmp_path, {
-        "mkdocs.yml": "site_name: t\ntheme:\n  name: material\n  logo: assets/logo.png\n",
-        "docs/a.md": CLEAN.format(title="Alpha"),
-        "docs/assets/logo.png": b"\x89PNG\r\n",
-        "docs/assets/old.png": b"\x89PNG\r\n",
-    })
+    write(
+        tmp_path,
+        {
+            "mkdocs.yml": "site_name: t\ntheme:\n  name: material\n  logo: assets/logo.png\n",
+            "docs/a.md": CLEAN.format(title="Alpha"),
+            "docs/assets/logo.png": b"\x89PNG\r\n",
+            "docs/assets/old.png": b"\x89PNG\r\n",
+        },
+    )
     monkeypatch.chdir(tmp_path)
     _, out, _ = run(capsys, "lint")
-    assert out.splitlines()[:-1] == ["docs/assets/old.png:1: KB206 image not used by any article; delete it or link it (warning)"]
+    assert out.splitlines()[:-1] == [
+        "docs/assets/old.png:1: KB206 image not used by any article; delete it or link it (warning)"
+    ]
 
 
 # ----- bad input: never a traceback -------------------------------------------------------------
 def test_bad_files_are_problems_not_crashes(tmp_path, monkeypatch, capsys):
-    kb = write(tmp_path / "kb", {
-        "junk.md": bytes(range(256)) * 64,
-        "empty.md": "",
-        "nul.md": b"---\ntitle: a\x00b\n---\n# x\n",
-        "huge.md": "---\ntitle: Huge\ntype: faq\n---\n# Huge\n\n" + "A [link](huge.md#huge) line.\n" * 50_000,
-        "deep/" * 30 + "deep.md": CLEAN.format(title="Deep"),
-    })
+    kb = write(
+        tmp_path / "kb",
+        {
+            "junk.md": bytes(range(256)) * 64,
+            "empty.md": "",
+            "nul.md": b"---\ntitle: a\x00b\n---\n# x\n",
+            "huge.md": "---\ntitle: Huge\ntype: faq\n---\n# Huge\n\n" + "A [link](huge.md#huge) line.\n" * 50_000,
+            "deep/" * 30 + "deep.md": CLEAN.format(title="Deep"),
+        },
+    )
     os.symlink(".", kb / "loop")  # a folder that contains itself
     os.symlink("b.md", kb / "a.md")  # two links pointing at each other
     os.symlink("a.md", kb / "b.md")
@@ -148,12 +166,15 @@ def test_bad_files_are_problems_not_crashes(tmp_path, monkeypatch, capsys):
 
 
 # ----- the policy file ------------------------------------------------------------------------------
-POLICY = "products:\n  - {id: scanner, name: P, deployments: [cloud], versions: [{version: '1.0', released: 2024-01-01}]}\n"
+POLICY = (
+    "products:\n  - {id: scanner, name: P, deployments: [cloud], versions: [{version: '1.0', released: 2024-01-01}]}\n"
+)
 
 
 def _policy_kb(tmp_path: Path, monkeypatch, policy: str | None = POLICY, plugins: tuple[str, ...] = ()) -> None:
     files = {
-        "mkdocs.yml": "site_name: t\nplugins:\n  - kb:\n      policy_file: policy.yml\n" + "".join(f"  - {p}\n" for p in plugins),
+        "mkdocs.yml": "site_name: t\nplugins:\n  - kb:\n      policy_file: policy.yml\n"
+        + "".join(f"  - {p}\n" for p in plugins),
         "docs/a.md": "---\ntitle: A\ntype: faq\nproducts: [scaner]\n---\n# A\n",
     }
     if policy is not None:
@@ -164,9 +185,13 @@ def _policy_kb(tmp_path: Path, monkeypatch, policy: str | None = POLICY, plugins
 
 def test_a_missing_policy_file_is_reported(tmp_path, monkeypatch, capsys):
     _policy_kb(tmp_path, monkeypatch, policy=None)
-    assert run(capsys, "lint")[:2] == (1, (
-        "policy.yml:1: KB301 policy file not found (plugins.kb.policy_file in mkdocs.yml); products and versions not checked\n"
-        "kb lint: 1 article(s), 1 error(s), 0 warning(s)\n"))
+    assert run(capsys, "lint")[:2] == (
+        1,
+        (
+            "policy.yml:1: KB301 policy file not found (plugins.kb.policy_file in mkdocs.yml); products and versions not checked\n"  # noqa: E501
+            "kb lint: 1 article(s), 1 error(s), 0 warning(s)\n"
+        ),
+    )
 
 
 def test_the_policy_checks_of_a_listed_plugin_run(tmp_path, monkeypatch, capsys):
@@ -193,7 +218,9 @@ def test_policy_checks_that_crash_do_not_stop_lint(tmp_path, monkeypatch, capsys
     ext = tmp_path / "ext"
     (ext / "crashing_ext-1.0.dist-info").mkdir(parents=True)
     (ext / "crashing_ext.py").write_text("def check(policy, today):\n    raise ValueError('boom')\n")
-    (ext / "crashing_ext-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: crashing-ext\nVersion: 1.0\n")
+    (ext / "crashing_ext-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: crashing-ext\nVersion: 1.0\n"
+    )
     (ext / "crashing_ext-1.0.dist-info" / "entry_points.txt").write_text("[kb.lint]\nkb-crash = crashing_ext:check\n")
     monkeypatch.syspath_prepend(str(ext))
     _policy_kb(tmp_path, monkeypatch, plugins=("kb-crash",))
@@ -235,10 +262,13 @@ def test_the_real_corpus_lints_without_a_crash(capsys):
     assert not [line for line in lines if re.search(r": KB10[0-2] ", line)]
 
 
-@pytest.mark.parametrize("config", [
-    "site_name: t\nnav: [unclosed\n",
-    "site_name: t\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:no_such_module.index\n",
-])
+@pytest.mark.parametrize(
+    "config",
+    [
+        "site_name: t\nnav: [unclosed\n",
+        "site_name: t\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:no_such_module.index\n",  # noqa: E501
+    ],
+)
 def test_a_broken_mkdocs_yml_is_an_error_message(tmp_path, monkeypatch, capsys, config):
     write(tmp_path, {"mkdocs.yml": config, "docs/a.md": CLEAN.format(title="A")})
     monkeypatch.chdir(tmp_path)

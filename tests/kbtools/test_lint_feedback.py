@@ -26,18 +26,22 @@ def test_kb218_needs_five_not_helpful_votes_outnumbering_helpful_ones():
 
 def test_votes_of_one_article_on_several_lines_add_up(tmp_path):
     f = tmp_path / "votes.jsonl"
-    f.write_text("\n".join(json.dumps({"article_id": "a", "helpful": h, "not_helpful": n}) for h, n in ((1, 2), (3, 4)))
-                 + "\n\n")
+    f.write_text(
+        "\n".join(json.dumps({"article_id": "a", "helpful": h, "not_helpful": n}) for h, n in ((1, 2), (3, 4))) + "\n\n"
+    )
     assert feedback.load(str(f)) == {"a": (4, 6)}
 
 
-@pytest.mark.parametrize("text, message", [
-    ("not json\n", ":1: not a JSON line"),
-    ('{"article_id": "a", "helpful": 1}\n', ':1: expected {"article_id": string'),
-    ('{"article_id": "a", "helpful": true, "not_helpful": 1}\n', ":1: expected"),
-    ('{"article_id": "a", "helpful": -1, "not_helpful": 1}\n', ":1: expected"),
-    ('[1]\n', ":1: expected"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("not json\n", ":1: not a JSON line"),
+        ('{"article_id": "a", "helpful": 1}\n', ':1: expected {"article_id": string'),
+        ('{"article_id": "a", "helpful": true, "not_helpful": 1}\n', ":1: expected"),
+        ('{"article_id": "a", "helpful": -1, "not_helpful": 1}\n', ":1: expected"),
+        ("[1]\n", ":1: expected"),
+    ],
+)
 def test_a_bad_votes_file_is_one_sentence_naming_the_line(tmp_path, text, message):
     f = tmp_path / "votes.jsonl"
     f.write_text(text)

@@ -24,17 +24,42 @@ PLANTED = [
     ("docs/faq/latin1.md", 6, "KB101", "invalid UTF-8 (byte 0xe9"),
     ("docs/faq/no-front-matter.md", 1, "KB106", "no 'type'"),
     ("docs/faq/published-todo.md", 4, "KB212", "placeholder 'TODO:' left in the description of a published article"),
-    ("docs/faq/published-todo.md", 12, "KB212", "placeholder 'TODO:' left in a published article; finish it or set 'status: draft'"),
-    ("docs/faq/title-differs.md", 2, "KB219", "the title 'Renew a licence' and the heading '# Extend your subscription' (line 7) disagree"),
+    (
+        "docs/faq/published-todo.md",
+        12,
+        "KB212",
+        "placeholder 'TODO:' left in a published article; finish it or set 'status: draft'",
+    ),
+    (
+        "docs/faq/title-differs.md",
+        2,
+        "KB219",
+        "the title 'Renew a licence' and the heading '# Extend your subscription' (line 7) disagree",
+    ),
     ("docs/faq/unknown-product.md", 4, "KB108", "unknown product 'psicaptur' (did you mean 'psicapture'?)"),
     ("docs/guides/broken-links.md", 9, "KB203", "missing page 'instal.md' (did you mean 'install.md'?)"),
-    ("docs/guides/broken-links.md", 10, "KB204", "'install.md' has no heading or id '#install-step' (did you mean 'install-steps'?)"),
-    ("docs/guides/broken-links.md", 11, "KB204", "no heading or id '#link-that-go-nowhere' on this page (did you mean 'links-that-go-nowhere'?)"),
+    (
+        "docs/guides/broken-links.md",
+        10,
+        "KB204",
+        "'install.md' has no heading or id '#install-step' (did you mean 'install-steps'?)",
+    ),
+    (
+        "docs/guides/broken-links.md",
+        11,
+        "KB204",
+        "no heading or id '#link-that-go-nowhere' on this page (did you mean 'links-that-go-nowhere'?)",
+    ),
     ("docs/guides/broken-links.md", 12, "KB205", "missing image 'img/setup.jpg' (did you mean 'img/setup.png'?)"),
     ("docs/guides/broken-links.md", 13, "KB209", "'../../README.md' points outside the docs folder"),
     ("docs/guides/broken-links.md", 14, "KB210", "absolute link '/index.md'"),
     ("docs/guides/img/unused.png", 1, "KB206", "image not used by any article"),
-    ("docs/guides/index.md", 9, "KB213", "link to the draft '../faq/draft-todo.md': drafts are left out of the published site"),
+    (
+        "docs/guides/index.md",
+        9,
+        "KB213",
+        "link to the draft '../faq/draft-todo.md': drafts are left out of the published site",
+    ),
     ("docs/guides/install.md", 2, "KB201", "duplicate id 'install' (also docs/guides/dup-id.md:4)"),
     ("docs/guides/install.md", 3, "KB202", "duplicate title 'Install the product' (also docs/guides/dup-title.md:2)"),
     ("docs/guides/install.md", 9, "KB208", "review_by 2026-03-01 is 92 day(s) ago"),
@@ -42,7 +67,12 @@ PLANTED = [
     ("docs/troubleshooting/bad-front-matter.md", 4, "KB102", "malformed front matter: mapping values are not allowed"),
     ("docs/troubleshooting/scanner-jams.md", 3, "KB107", "missing: Cause"),
     ("docs/troubleshooting/typos.md", 2, "KB103", "unknown key 'tittle' (did you mean 'title'?)"),
-    ("docs/troubleshooting/typos.md", 3, "KB104", "type: 'solutoin' is not one of documentation, how-to, solution, faq, tip, technique, policy, release-notes (did you mean 'solution'?)"),
+    (
+        "docs/troubleshooting/typos.md",
+        3,
+        "KB104",
+        "type: 'solutoin' is not one of documentation, how-to, solution, faq, tip, technique, policy, release-notes (did you mean 'solution'?)",  # noqa: E501
+    ),
     ("docs/troubleshooting/typos.md", 4, "KB104", "id: 'Bad ID' is not an id: lower-case letters"),
     ("docs/troubleshooting/typos.md", 5, "KB104", "updated: '2024-13-01' is not a date (YYYY-MM-DD)"),
     ("docs/troubleshooting/typos.md", 7, "KB109", "unknown version '8.2' of psicapture (did you mean '8.1'?)"),
@@ -51,10 +81,18 @@ PLANTED = [
 WARNINGS = {"KB105", "KB106", "KB202", "KB206", "KB208", "KB210", "KB211", "KB213", "KB219"}
 # Published, not an index page, and no other article links to them (see the fixture's links).
 ORPHANS = [
-    "docs/faq/empty.md", "docs/faq/latin1.md", "docs/faq/no-front-matter.md", "docs/faq/published-todo.md",
-    "docs/faq/title-differs.md", "docs/faq/unknown-product.md", "docs/guides/dup-id.md", "docs/guides/dup-title.md",
-    "docs/troubleshooting/bad-front-matter.md", "docs/troubleshooting/scanner-jams.md",
-    "docs/troubleshooting/typos.md", "docs/troubleshooting/unclosed.md",
+    "docs/faq/empty.md",
+    "docs/faq/latin1.md",
+    "docs/faq/no-front-matter.md",
+    "docs/faq/published-todo.md",
+    "docs/faq/title-differs.md",
+    "docs/faq/unknown-product.md",
+    "docs/guides/dup-id.md",
+    "docs/guides/dup-title.md",
+    "docs/troubleshooting/bad-front-matter.md",
+    "docs/troubleshooting/scanner-jams.md",
+    "docs/troubleshooting/typos.md",
+    "docs/troubleshooting/unclosed.md",
 ]
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<code>[A-Z]+\d+) (?P<message>.*)$")
 
@@ -122,8 +160,10 @@ def test_json_format_lists_the_same_problems(in_fixture, capsys):
     rc, out, err = run(capsys, "lint", "--today", TODAY, "--format", "json")
     assert rc == 1
     items = json.loads(out)
-    assert [f"{i['path']}:{i['line']}: {i['code']} {i['message']}" + ("" if i["severity"] == "error" else " (warning)") for i in items] \
-        == [r["text"] for r in parsed(text_out)]
+    assert [
+        f"{i['path']}:{i['line']}: {i['code']} {i['message']}" + ("" if i["severity"] == "error" else " (warning)")
+        for i in items
+    ] == [r["text"] for r in parsed(text_out)]
     assert set(items[0]) == {"path", "line", "code", "message", "severity", "key"}
     dup = next(i for i in items if i["code"] == "KB201")
     assert (dup["severity"], dup["key"]) == ("error", "id")
@@ -149,14 +189,23 @@ def test_review_by_is_not_overdue_before_its_date(in_fixture, capsys):
 def test_linting_the_docs_folder_finds_its_mkdocs_yml(in_fixture, capsys):
     """`kb lint docs` reads the mkdocs.yml whose docs_dir is docs/: products are checked."""
     _, out, _ = run(capsys, "lint", "docs", "--today", TODAY)
-    assert "docs/faq/unknown-product.md:4: KB108 unknown product 'psicaptur' (did you mean 'psicapture'?)" in out.splitlines()
+    assert (
+        "docs/faq/unknown-product.md:4: KB108 unknown product 'psicaptur' (did you mean 'psicapture'?)"
+        in out.splitlines()
+    )
 
 
 def test_paths_are_shown_relative_to_the_working_folder(monkeypatch, capsys):
     monkeypatch.chdir(FIXTURE / "docs")
     _, out, _ = run(capsys, "lint", "guides", "--today", TODAY)
-    assert "broken-links.md:9: KB203 link to a missing page 'instal.md' (did you mean 'install.md'?)" not in out.splitlines()
-    assert "guides/broken-links.md:9: KB203 link to a missing page 'instal.md' (did you mean 'install.md'?)" in out.splitlines()
+    assert (
+        "broken-links.md:9: KB203 link to a missing page 'instal.md' (did you mean 'install.md'?)"
+        not in out.splitlines()
+    )
+    assert (
+        "guides/broken-links.md:9: KB203 link to a missing page 'instal.md' (did you mean 'install.md'?)"
+        in out.splitlines()
+    )
 
 
 def test_bad_today_is_a_usage_error(in_fixture, capsys):
@@ -170,11 +219,15 @@ def test_a_folder_inside_the_kb_reports_only_its_own_problems(in_fixture, capsys
     rc, out, _ = run(capsys, "lint", "docs/guides", "--today", TODAY)
     assert rc == 1
     assert [(r["path"], r["line"], r["code"]) for r in parsed(out)] == [
-        (p, n, c) for p, n, c, _ in PLANTED if p.startswith("docs/guides/")]
+        (p, n, c) for p, n, c, _ in PLANTED if p.startswith("docs/guides/")
+    ]
     assert out.splitlines()[-1].startswith("kb lint: 5 article(s), 6 error(s), ")
 
 
 def test_paths_are_relative_from_inside_the_kb(monkeypatch, capsys):
     monkeypatch.chdir(FIXTURE / "docs" / "faq")
     _, out, _ = run(capsys, "lint", ".", "--today", TODAY)
-    assert "../faq/unknown-product.md:4: KB108 unknown product 'psicaptur' (did you mean 'psicapture'?)" in out.splitlines()
+    assert (
+        "../faq/unknown-product.md:4: KB108 unknown product 'psicaptur' (did you mean 'psicapture'?)"
+        in out.splitlines()
+    )

@@ -13,7 +13,7 @@ from kbtools.commands.new import TEMPLATES, slug
 
 POLICY = (
     "products:\n"
-    "  - {id: scanner, name: Scanner, deployments: [cloud], versions: [{version: '1.0', released: 2024-01-01}, {version: '2.0', released: 2025-01-01}]}\n"
+    "  - {id: scanner, name: Scanner, deployments: [cloud], versions: [{version: '1.0', released: 2024-01-01}, {version: '2.0', released: 2025-01-01}]}\n"  # noqa: E501
 )
 
 
@@ -41,15 +41,34 @@ def test_there_is_one_template_per_type():
 
 @pytest.mark.parametrize("type_", sorted(TYPES))
 def test_each_type_scaffolds_a_draft_that_lints_clean(kb, capsys, type_):
-    rc, out, err = run(capsys, "new", "--type", type_, f"A new {type_} article", "--dir", "docs/guides",
-                       "--products", "scanner", "--versions", "2.0", "--owner", "Ann")
+    rc, out, err = run(
+        capsys,
+        "new",
+        "--type",
+        type_,
+        f"A new {type_} article",
+        "--dir",
+        "docs/guides",
+        "--products",
+        "scanner",
+        "--versions",
+        "2.0",
+        "--owner",
+        "Ann",
+    )
     assert (rc, err) == (0, "")
     path = f"docs/guides/a-new-{type_}-article.md"
     assert out == path + "\n"
     art = load_article(path, Path(path).read_bytes())
     assert art.problems == []
     today = dt.date.today()
-    assert (art.id, art.title, art.type, art.status, art.owner) == (f"a-new-{type_}-article", f"A new {type_} article", type_, "draft", "Ann")
+    assert (art.id, art.title, art.type, art.status, art.owner) == (
+        f"a-new-{type_}-article",
+        f"A new {type_} article",
+        type_,
+        "draft",
+        "Ann",
+    )
     assert (art.products, art.versions, art.updated) == (["scanner"], ["2.0"], today)
     assert art.review_by is not None and art.review_by > today
     assert art.description.startswith("TODO:")
@@ -75,7 +94,7 @@ def test_publishing_with_placeholders_left_is_an_error(kb, capsys):
     assert rc == 1
     assert out.splitlines() == [
         "docs/reset-a-password.md:5: KB212 placeholder 'TODO:' left in the description of a published article",
-        "docs/reset-a-password.md:15: KB212 placeholder 'TODO:' left in a published article; finish it or set 'status: draft'",
+        "docs/reset-a-password.md:15: KB212 placeholder 'TODO:' left in a published article; finish it or set 'status: draft'",  # noqa: E501
         "kb lint: 2 article(s), 2 error(s), 0 warning(s)",
     ]
     path.write_text(draft)
@@ -83,13 +102,22 @@ def test_publishing_with_placeholders_left_is_an_error(kb, capsys):
 
 
 def test_default_folder_is_the_docs_dir(kb, capsys):
-    assert run(capsys, "new", "-t", "faq", "Billing questions", "--owner", "Ann") == (0, "docs/billing-questions.md\n", "")
+    assert run(capsys, "new", "-t", "faq", "Billing questions", "--owner", "Ann") == (
+        0,
+        "docs/billing-questions.md\n",
+        "",
+    )
 
 
 def test_unknown_type_suggests_the_close_one(kb, capsys):
-    assert run(capsys, "new", "--type", "solutoin", "X") == (1, "", (
-        "ERROR: unknown type 'solutoin' (did you mean 'solution'?); choose one of "
-        "documentation, how-to, solution, faq, tip, technique, policy, release-notes\n"))
+    assert run(capsys, "new", "--type", "solutoin", "X") == (
+        1,
+        "",
+        (
+            "ERROR: unknown type 'solutoin' (did you mean 'solution'?); choose one of "
+            "documentation, how-to, solution, faq, tip, technique, policy, release-notes\n"
+        ),
+    )
 
 
 def test_refuses_to_overwrite(kb, capsys):
@@ -97,16 +125,25 @@ def test_refuses_to_overwrite(kb, capsys):
     path = kb / "docs" / "billing-questions.md"
     path.write_text("mine")
     assert run(capsys, "new", "-t", "tip", "Billing questions") == (
-        1, "", "ERROR: docs/billing-questions.md: already exists; not overwritten (choose another title or --id)\n")
+        1,
+        "",
+        "ERROR: docs/billing-questions.md: already exists; not overwritten (choose another title or --id)\n",
+    )
     assert path.read_text() == "mine"
 
 
 def test_refuses_an_id_used_elsewhere_in_the_kb(kb, capsys):
     (kb / "docs" / "guides" / "old.md").write_text("---\nid: billing\ntitle: Old\ntype: faq\n---\n# Old\n")
     assert run(capsys, "new", "-t", "faq", "Billing", "-d", "docs") == (
-        1, "", "ERROR: id 'billing' is already used by docs/guides/old.md; choose another with --id\n")
+        1,
+        "",
+        "ERROR: id 'billing' is already used by docs/guides/old.md; choose another with --id\n",
+    )
     assert run(capsys, "new", "-t", "faq", "Billing", "-d", "docs", "--id", "billing-2", "--owner", "Ann") == (
-        0, "docs/billing-2.md\n", "")
+        0,
+        "docs/billing-2.md\n",
+        "",
+    )
 
 
 def test_unknown_products_and_versions_are_refused_before_writing(kb, capsys):
@@ -114,7 +151,8 @@ def test_unknown_products_and_versions_are_refused_before_writing(kb, capsys):
     assert (rc, out) == (1, "")
     assert err == (
         "ERROR: 1 error(s) in the new article; nothing was written:\n"
-        "docs/scanner-faq.md:6: KB108 unknown product 'scaner' (did you mean 'scanner'?)\n")
+        "docs/scanner-faq.md:6: KB108 unknown product 'scaner' (did you mean 'scanner'?)\n"
+    )
     rc, _, err = run(capsys, "new", "-t", "faq", "Scanner FAQ", "-p", "scanner", "--versions", "1.0,3.0")
     assert rc == 1 and "docs/scanner-faq.md:7: KB109 unknown version '3.0' of scanner" in err
     assert not (kb / "docs" / "scanner-faq.md").exists()
@@ -131,8 +169,13 @@ def test_titles_with_yaml_characters_survive(kb, capsys):
 
 def test_a_title_without_letters_needs_an_id(kb, capsys):
     assert run(capsys, "new", "-t", "faq", "???") == (
-        1, "", "ERROR: cannot make a file name from the title '???'; give one with --id\n")
-    assert run(capsys, "new", "-t", "faq", "???", "--id", "Bad Id")[2].startswith("ERROR: --id 'Bad Id' must be lower-case")
+        1,
+        "",
+        "ERROR: cannot make a file name from the title '???'; give one with --id\n",
+    )
+    assert run(capsys, "new", "-t", "faq", "???", "--id", "Bad Id")[2].startswith(
+        "ERROR: --id 'Bad Id' must be lower-case"
+    )
 
 
 def test_outside_a_kb_project_it_writes_here(tmp_path, monkeypatch, capsys):
@@ -140,10 +183,13 @@ def test_outside_a_kb_project_it_writes_here(tmp_path, monkeypatch, capsys):
     assert run(capsys, "new", "-t", "tip", "Quick tip", "--owner", "Ann") == (0, "quick-tip.md\n", "")
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("Install PSIcapture 8.1", "install-psicapture-8-1"),
-    ("  Crème brûlée!  ", "creme-brulee"),
-    ("a" * 100, "a" * 80),
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Install PSIcapture 8.1", "install-psicapture-8-1"),
+        ("  Crème brûlée!  ", "creme-brulee"),
+        ("a" * 100, "a" * 80),
+    ],
+)
 def test_slug(title, expected):
     assert slug(title) == expected

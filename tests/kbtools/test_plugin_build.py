@@ -51,7 +51,10 @@ def test_bad_articles_fail_with_every_problem_and_keep_the_previous_site(project
     assert res.returncode != 0
     assert "Traceback" not in out
     assert "guides/setup/malformed.md:2: KB102 malformed front matter" in out
-    assert "guides/setup/wrong-type.md:3: KB104 type: 'sollution' is not one of" in out and "did you mean 'solution'" in out
+    assert (
+        "guides/setup/wrong-type.md:3: KB104 type: 'sollution' is not one of" in out
+        and "did you mean 'solution'" in out
+    )
     assert "guides/setup/unknown-key.md:4: KB103 unknown key 'authr'" in out
     assert "guides/setup/bad-utf8.md:7: KB101 invalid UTF-8" in out
     assert "guides/setup/install.md:4: KB201 duplicate id 'install' (also guides/setup/dup.md:4)" in out
@@ -95,7 +98,15 @@ def test_section_landing_pages_list_their_articles(project):
 
 def test_article_page_parts(project):
     root, cfg = project
-    write(root, "guides/setup/scanner.md", article("Scanner drivers", extra="products: [psicapture]\nversions: ['8.1']\ntags: [scanner, install]\n", body="Install the scanner driver."))
+    write(
+        root,
+        "guides/setup/scanner.md",
+        article(
+            "Scanner drivers",
+            extra="products: [psicapture]\nversions: ['8.1']\ntags: [scanner, install]\n",
+            body="Install the scanner driver.",
+        ),
+    )
     assert build(cfg).returncode == 0
     html = (root / "site" / "guides" / "setup" / "scanner" / "index.html").read_text()
     assert 'aria-label="Breadcrumb"' in html and ">Help Center<" in html
@@ -107,7 +118,11 @@ def test_article_page_parts(project):
 
 def test_article_supplied_text_is_escaped(project):
     root, cfg = project
-    write(root, "guides/setup/xss.md", "---\ntitle: '<img src=x onerror=alert(1)>'\ntype: faq\ntags: ['<b>t</b>']\nproducts: [psicapture]\n---\nBody\n")
+    write(
+        root,
+        "guides/setup/xss.md",
+        "---\ntitle: '<img src=x onerror=alert(1)>'\ntype: faq\ntags: ['<b>t</b>']\nproducts: [psicapture]\n---\nBody\n",  # noqa: E501
+    )
     assert build(cfg).returncode == 0
     html = (root / "site" / "guides" / "setup" / "xss" / "index.html").read_text()
     assert "<img src=x onerror" not in html
@@ -115,7 +130,9 @@ def test_article_supplied_text_is_escaped(project):
 
 
 def _largest_article_page(site: Path) -> int:
-    return max(p.stat().st_size for p in site.rglob("index.html") if "/big/" in str(p) and p.parent.name.startswith("a"))
+    return max(
+        p.stat().st_size for p in site.rglob("index.html") if "/big/" in str(p) and p.parent.name.startswith("a")
+    )
 
 
 def test_page_size_does_not_grow_with_the_section(tmp_path):
@@ -128,7 +145,10 @@ def test_page_size_does_not_grow_with_the_section(tmp_path):
         res = build(cfg)
         assert res.returncode == 0, res.stderr
         sizes.append(_largest_article_page(root / "site"))
-        nav_links = re.findall(r'class="md-nav__link[^"]*"\s+href="\.\./a\d+/"', (root / "site" / "kb" / "big" / "a0020" / "index.html").read_text())
+        nav_links = re.findall(
+            r'class="md-nav__link[^"]*"\s+href="\.\./a\d+/"',
+            (root / "site" / "kb" / "big" / "a0020" / "index.html").read_text(),
+        )
         assert len(nav_links) <= 25
     assert sizes[1] <= sizes[0] * 1.05, sizes
 
@@ -139,7 +159,12 @@ def test_long_sections_are_paginated(tmp_path):
         write(tmp_path, f"kb/big/a{i:04d}.md", article(f"Article {i:04d}", type_="faq"))
     assert build(cfg).returncode == 0
     site = tmp_path / "site" / "kb" / "big"
-    first, second, third = (site / "index.html").read_text(), (site / "kb-page-2" / "index.html").read_text(), (site / "kb-page-3" / "index.html").read_text()
+    first, second, third = (
+        (site / "index.html").read_text(),
+        (site / "kb-page-2" / "index.html").read_text(),
+        (site / "kb-page-3" / "index.html").read_text(),
+    )
+
     def links(h: str) -> list[str]:
         return re.findall(r'<li><a href="(?:\.\./)?(a\d+)/">', h)
 
@@ -167,7 +192,11 @@ def test_preview_shows_drafts_with_a_banner(tmp_path):
 
 def test_missing_image_fails_the_build_at_its_line_and_broken_links_warn(project):
     root, cfg = project
-    write(root, "guides/setup/pictures.md", article("Pictures", body="Intro\n\n![shot](img/missing.png)\n\n[gone](nowhere.md)\n"))
+    write(
+        root,
+        "guides/setup/pictures.md",
+        article("Pictures", body="Intro\n\n![shot](img/missing.png)\n\n[gone](nowhere.md)\n"),
+    )
     res = build(cfg)
     out = res.stdout + res.stderr
     assert res.returncode != 0 and "Traceback" not in out
@@ -183,7 +212,9 @@ def test_missing_image_fails_the_build_at_its_line_and_broken_links_warn(project
 def test_top_level_navigation_is_bounded_too(tmp_path):
     cfg = make_project(tmp_path, include_shipped=False, extra_config="plugins:\n  - kb:\n      nav_window: 10\n")
     for i in range(30):
-        write(tmp_path, f"c{i:02d}/s/a.md", article(f"Article in category {i:02d}", type_="faq", extra=f"id: a{i:02d}\n"))
+        write(
+            tmp_path, f"c{i:02d}/s/a.md", article(f"Article in category {i:02d}", type_="faq", extra=f"id: a{i:02d}\n")
+        )
     assert build(cfg).returncode == 0
     page = (tmp_path / "site" / "c15" / "s" / "a" / "index.html").read_text()
     top = set(re.findall(r'href="(?:\.\./)+(c\d\d)/"', page))

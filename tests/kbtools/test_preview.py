@@ -58,9 +58,7 @@ class Preview:
             plugin_options={"kb": {"nav_window": 5, "section_page_size": 10}},
         )
         self.docs = root / "project" / "docs"
-        self.articles = sorted(
-            p for p in (self.docs / "generated").rglob("*.md") if p.name != "index.md"
-        )
+        self.articles = sorted(p for p in (self.docs / "generated").rglob("*.md") if p.name != "index.md")
         for p in self.articles:  # own copies: make_project hard-links the generated files
             data = p.read_bytes()
             p.unlink()
@@ -86,9 +84,7 @@ class Preview:
         rel = article.relative_to(self.docs).with_suffix("")
         with urllib.request.urlopen(self.server.url + rel.as_posix() + "/", timeout=60) as resp:
             page = resp.read().decode("utf-8")
-        return LIVERELOAD.sub(
-            "", page
-        )  # the server adds it as it serves, with a new number each time
+        return LIVERELOAD.sub("", page)  # the server adds it as it serves, with a new number each time
 
     def assert_same_as_a_clean_build(self) -> None:
         self.refs += 1
@@ -117,9 +113,7 @@ def replace(path: Path, old: str, new: str):
 
 def test_a_body_edit_rewrites_that_page_only(preview):
     art = preview.articles[3]
-    log = preview.change(
-        replace(art, "\n\n", "\n\nA sentence added while writing.\n\n"), "kb: preview updated"
-    )
+    log = preview.change(replace(art, "\n\n", "\n\nA sentence added while writing.\n\n"), "kb: preview updated")
     assert any("1 page(s) written (1 for edited)" in line for line in log), "\n".join(log)
     assert "A sentence added while writing." in preview.served(art)
     preview.assert_same_as_a_clean_build()
@@ -131,9 +125,7 @@ def test_a_title_change_reaches_the_sidebars_listings_and_related_lists(preview)
     new = f"Renamed, {old}"
 
     def rename() -> None:
-        text = re.sub(
-            r"^title: .*$", "title: " + json.dumps(new), art.read_text(), count=1, flags=re.MULTILINE
-        )
+        text = re.sub(r"^title: .*$", "title: " + json.dumps(new), art.read_text(), count=1, flags=re.MULTILINE)
         art.write_text(text.replace(f"# {old}", f"# {new}", 1))
 
     log = preview.change(rename, "kb: preview updated")
@@ -164,9 +156,7 @@ def test_a_deleted_article(preview):
 def test_a_moved_article(preview):
     art, elsewhere = preview.articles[40], preview.articles[-20].parent
     assert art.parent != elsewhere
-    preview.change(
-        lambda: art.rename(elsewhere / art.name), "rebuilding the navigation (1 new, 1 deleted)"
-    )
+    preview.change(lambda: art.rename(elsewhere / art.name), "rebuilding the navigation (1 new, 1 deleted)")
     preview.assert_same_as_a_clean_build()
 
 
@@ -176,9 +166,7 @@ def test_changed_aliases(preview):
         replace(art, "type:", "aliases: [hc/en-us/articles/360012345-old-title]\ntype:"),
         "kb: preview updated",
     )
-    redirect = (
-        preview.server.site / "hc" / "en-us" / "articles" / "360012345-old-title" / "index.html"
-    )
+    redirect = preview.server.site / "hc" / "en-us" / "articles" / "360012345-old-title" / "index.html"
     assert art.stem in redirect.read_text()
     preview.change(replace(art, "360012345-old-title", "360099999-another"), "kb: preview updated")
     assert not redirect.exists()
@@ -217,7 +205,7 @@ def test_an_error_keeps_the_served_page_and_is_reported_at_its_line(preview):
     where = re.escape(art.relative_to(preview.docs).as_posix())
     assert re.search(where + r":\d+: KB205 missing image 'missing.png'", line)
     preview.server.wait_for("Reloading browsers", after=mark)
-    assert not any("Traceback" in l for l in preview.server.log_since(mark))
+    assert not any("Traceback" in entry for entry in preview.server.log_since(mark))
     assert preview.served(art) == before  # nothing half-written
     preview.change(replace(art, "![shot](missing.png)", "Fixed."), "kb: preview updated")
     assert "Fixed." in preview.served(art)
@@ -230,7 +218,5 @@ def test_an_editors_swap_file_changes_nothing(preview):
     swap.write_bytes(b"\0vim swap")
     preview.server.wait_for("Reloading browsers", after=mark)
     log = preview.server.log_since(mark)
-    assert not any(
-        w in line for line in log for w in ("preview updated", "rebuild", "navigation")
-    ), "\n".join(log)
+    assert not any(w in line for line in log for w in ("preview updated", "rebuild", "navigation")), "\n".join(log)
     swap.unlink()

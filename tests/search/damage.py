@@ -9,9 +9,9 @@ work on any built site.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from kbtools.search.engine import Index, run
 from kbtools.search.export import BLOCK_MAGIC, framed, varint
@@ -35,8 +35,7 @@ def target(site: Path, query: str) -> Target:
     assert entry is not None, f"{term} must be in the index for the damage cases"
     doc = run(ix, query)["hits"][0][0]
     typo = term[:-1] + ("x" if term[-1] != "x" else "y")
-    return Target(query, entry[1], doc, f"m/{doc // ix.manifest['meta_docs']}.json",
-                  f"w/{typo[0]}{len(typo)}.json")
+    return Target(query, entry[1], doc, f"m/{doc // ix.manifest['meta_docs']}.json", f"w/{typo[0]}{len(typo)}.json")
 
 
 def _manifest(root: Path, change: Callable[[dict], None]) -> None:
@@ -48,11 +47,13 @@ def _manifest(root: Path, change: Callable[[dict], None]) -> None:
 
 def _raw(root: Path, where: tuple, text: str) -> None:
     """Put `text` (JSON that Python would not write, such as 1e999) at a place of the manifest."""
+
     def put(m: dict) -> None:
         node = m
         for k in where[:-1]:
             node = node[k]
         node[where[-1]] = "@@RAW@@"
+
     _manifest(root, put)
     mf = root / "manifest.json"
     mf.write_text(mf.read_text("utf-8").replace('"@@RAW@@"', text), "utf-8")
@@ -86,8 +87,9 @@ def _entry(term: str, dfs: list[int], postings: bytes, links: bytes = b"", kb_te
     return bytes(out)
 
 
-def _one_term_block(root: Path, t: Target, postings: list[int], dfs: list[int] | None = None, links: bytes = b"",
-                    kb_terms: bytes = b"") -> None:
+def _one_term_block(
+    root: Path, t: Target, postings: list[int], dfs: list[int] | None = None, links: bytes = b"", kb_terms: bytes = b""
+) -> None:
     term = t.query.split()[0].lower()
     n_fields = len(json.loads((root / "manifest.json").read_text())["fields"])
     body = bytearray()
@@ -104,27 +106,47 @@ def _write(rel: str, data: bytes) -> Callable[[Path, Target], None]:
 CASES: dict[str, tuple[Callable[[Path, Target], None], str]] = {
     "manifest-truncated": (lambda r, t: _cut(r / "manifest.json", 0.5), "query"),
     "manifest-zero-length": (_write("manifest.json", b""), "query"),
-    "manifest-garbage-json": (_write("manifest.json", b"{\"format\": kb-search-index, ]"), "query"),
+    "manifest-garbage-json": (_write("manifest.json", b'{"format": kb-search-index, ]'), "query"),
     "manifest-not-an-object": (_write("manifest.json", b"[1, 2, 3]"), "query"),
     "manifest-wrong-version": (lambda r, t: _manifest(r, lambda m: m.update(version=99)), "query"),
     "manifest-nan-count": (lambda r, t: _raw(r, ("doc_count",), "NaN"), "query"),
     "manifest-negative-count": (lambda r, t: _manifest(r, lambda m: m.update(doc_count=-5)), "query"),
-    "manifest-huge-count": (lambda r, t: _manifest(r, lambda m: m.update(doc_count=10 ** 30)), "query"),
+    "manifest-huge-count": (lambda r, t: _manifest(r, lambda m: m.update(doc_count=10**30)), "query"),
     "manifest-infinite-length": (lambda r, t: _raw(r, ("length_table", 5), "1e999"), "query"),
     "manifest-zero-avgfl": (lambda r, t: _manifest(r, lambda m: m.update(avgfl=[0] * len(m["avgfl"]))), "query"),
-    "manifest-blocks-out-of-order": (lambda r, t: _manifest(
-        r, lambda m: m.update(blocks=[["zzzz", 10, 10]] + m["blocks"])), "query"),
-    "manifest-block-size-wrong": (lambda r, t: _manifest(
-        r, lambda m: m["blocks"][t.block].__setitem__(1, m["blocks"][t.block][1] + 7)), "query"),
+    "manifest-blocks-out-of-order": (
+        lambda r, t: _manifest(r, lambda m: m.update(blocks=[["zzzz", 10, 10]] + m["blocks"])),
+        "query",
+    ),
+    "manifest-block-size-wrong": (
+        lambda r, t: _manifest(r, lambda m: m["blocks"][t.block].__setitem__(1, m["blocks"][t.block][1] + 7)),
+        "query",
+    ),
     "manifest-huge-limits": (lambda r, t: _manifest(r, lambda m: m["limits"].update(block=-1)), "query"),
-    "block-truncated": (lambda r, t: (_cut(r / "b" / f"{t.block}.bin", 0.6), _manifest(
-        r, lambda m: m["blocks"][t.block].__setitem__(1, (r / "b" / f"{t.block}.bin").stat().st_size))), "query"),
-    "block-zero-length": (lambda r, t: ((r / "b" / f"{t.block}.bin").write_bytes(b""), _manifest(
-        r, lambda m: m["blocks"][t.block].__setitem__(1, 1))), "query"),
-    "block-bad-magic": (lambda r, t: (r / "b" / f"{t.block}.bin").write_bytes(
-        b"XXXX" + (r / "b" / f"{t.block}.bin").read_bytes()[4:]), "query"),
-    "block-wrong-version": (lambda r, t: (r / "b" / f"{t.block}.bin").write_bytes(
-        b"KBSB\x63" + (r / "b" / f"{t.block}.bin").read_bytes()[5:]), "query"),
+    "block-truncated": (
+        lambda r, t: (
+            _cut(r / "b" / f"{t.block}.bin", 0.6),
+            _manifest(r, lambda m: m["blocks"][t.block].__setitem__(1, (r / "b" / f"{t.block}.bin").stat().st_size)),
+        ),
+        "query",
+    ),
+    "block-zero-length": (
+        lambda r, t: (
+            (r / "b" / f"{t.block}.bin").write_bytes(b""),
+            _manifest(r, lambda m: m["blocks"][t.block].__setitem__(1, 1)),
+        ),
+        "query",
+    ),
+    "block-bad-magic": (
+        lambda r, t: (r / "b" / f"{t.block}.bin").write_bytes(b"XXXX" + (r / "b" / f"{t.block}.bin").read_bytes()[4:]),
+        "query",
+    ),
+    "block-wrong-version": (
+        lambda r, t: (r / "b" / f"{t.block}.bin").write_bytes(
+            b"KBSB\x63" + (r / "b" / f"{t.block}.bin").read_bytes()[5:]
+        ),
+        "query",
+    ),
     "block-huge-term-count": (lambda r, t: _block(r, t.block, b"\xff\xff\xff\xff\x0f"), "query"),
     "block-huge-term-length": (lambda r, t: _block(r, t.block, b"\x01\xff\xff\xff\xff\x0f" + b"a" * 20), "query"),
     "block-overlong-number": (lambda r, t: _block(r, t.block, b"\x01" + b"\xff" * 40), "query"),
@@ -132,9 +154,12 @@ CASES: dict[str, tuple[Callable[[Path, Target], None], str]] = {
     "postings-doc-out-of-range": (lambda r, t: _one_term_block(r, t, [0x7F, 1, 1]), "query"),
     "postings-repeated-doc": (lambda r, t: _one_term_block(r, t, [0, 1, 1, 0, 1, 1]), "query"),
     "postings-zero-tf": (lambda r, t: _one_term_block(r, t, [0, 0, 1]), "query"),
-    "postings-huge-df": (lambda r, t: _one_term_block(r, t, [0, 1, 1], dfs=[10 ** 9]), "query"),
+    "postings-huge-df": (lambda r, t: _one_term_block(r, t, [0, 1, 1], dfs=[10**9]), "query"),
     "postings-truncated": (lambda r, t: _one_term_block(r, t, [0, 1, 1, 1], dfs=[2]), "query"),
-    "association-strength-out-of-range": (lambda r, t: _one_term_block(r, t, [0, 1, 1], links=b"\x01\x03abc\xc8\x01"), "query"),
+    "association-strength-out-of-range": (
+        lambda r, t: _one_term_block(r, t, [0, 1, 1], links=b"\x01\x03abc\xc8\x01"),
+        "query",
+    ),
     "association-huge-count": (lambda r, t: _one_term_block(r, t, [0, 1, 1], links=b"\xff\xff\x03"), "query"),
     "association-runs-past-the-end": (lambda r, t: _one_term_block(r, t, [0, 1, 1], links=b"\x01\x7fabc"), "query"),
     "thesaurus-huge-count": (lambda r, t: _one_term_block(r, t, [0, 1, 1], kb_terms=b"\xff\xff\x03"), "query"),

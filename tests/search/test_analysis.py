@@ -15,8 +15,15 @@ def test_error_codes_are_kept_whole_and_split():
 
 def test_dotted_names_and_versions_keep_the_whole_and_the_parts_at_consecutive_positions():
     assert list(analyze("System.Net.Http 16.0.1")) == [
-        ("system.net.http", 0), ("system", 0), ("net", 1), ("http", 2),
-        ("16.0.1", 3), ("16", 3), ("0", 4), ("1", 5)]
+        ("system.net.http", 0),
+        ("system", 0),
+        ("net", 1),
+        ("http", 2),
+        ("16.0.1", 3),
+        ("16", 3),
+        ("0", 4),
+        ("1", 5),
+    ]
 
 
 def test_hyphenated_words_are_also_joined():
@@ -34,14 +41,39 @@ def test_stop_words_keep_their_position_for_phrases():
 
 def test_porter_reference_stems():
     # Examples from Porter's paper and the reference implementation's test vocabulary.
-    cases = {"caresses": "caress", "ponies": "poni", "ties": "ti", "cats": "cat", "feed": "feed",
-             "agreed": "agre", "plastered": "plaster", "motoring": "motor", "sing": "sing",
-             "conflated": "conflat", "troubled": "troubl", "sized": "size", "hopping": "hop",
-             "tanned": "tan", "falling": "fall", "hissing": "hiss", "fizzed": "fizz", "failing": "fail",
-             "filing": "file", "happy": "happi", "relational": "relat", "conditional": "condit",
-             "rational": "ration", "valenci": "valenc", "digitizer": "digit", "generalization": "gener",
-             "electrical": "electr", "adjustment": "adjust", "controll": "control", "roll": "roll",
-             "resetting": "reset"}
+    cases = {
+        "caresses": "caress",
+        "ponies": "poni",
+        "ties": "ti",
+        "cats": "cat",
+        "feed": "feed",
+        "agreed": "agre",
+        "plastered": "plaster",
+        "motoring": "motor",
+        "sing": "sing",
+        "conflated": "conflat",
+        "troubled": "troubl",
+        "sized": "size",
+        "hopping": "hop",
+        "tanned": "tan",
+        "falling": "fall",
+        "hissing": "hiss",
+        "fizzed": "fizz",
+        "failing": "fail",
+        "filing": "file",
+        "happy": "happi",
+        "relational": "relat",
+        "conditional": "condit",
+        "rational": "ration",
+        "valenci": "valenc",
+        "digitizer": "digit",
+        "generalization": "gener",
+        "electrical": "electr",
+        "adjustment": "adjust",
+        "controll": "control",
+        "roll": "roll",
+        "resetting": "reset",
+    }
     assert {w: stem(w) for w in cases} == cases
 
 

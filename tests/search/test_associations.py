@@ -11,7 +11,9 @@ from kbtools.search.export import Ranking
 
 from .conftest import doc, make_site
 
-FILLER = [doc(f"filler-{i}", f"Topic {i} printing", f"Print page {i} of the report on paper tray {i}.") for i in range(26)]
+FILLER = [
+    doc(f"filler-{i}", f"Topic {i} printing", f"Print page {i} of the report on paper tray {i}.") for i in range(26)
+]
 WEATHER_KB = [
     doc("weather-bar", "Weather bar missing", "The weather forecast bar is gone from the calendar."),
     doc("weather-units", "Weather in Fahrenheit", "Change the units of the weather forecast."),

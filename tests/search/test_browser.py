@@ -32,8 +32,11 @@ def box_ids(page):
 def type_in_box(page, text):
     page.click("#kb-search-input")
     page.keyboard.type(text)
-    page.wait_for_function("t => !document.getElementById('kb-search-popup').hidden && "
-                           "document.querySelector('[data-kb-search-box] .kb-search__status').textContent !== ''", arg=text)
+    page.wait_for_function(
+        "t => !document.getElementById('kb-search-popup').hidden && "
+        "document.querySelector('[data-kb-search-box] .kb-search__status').textContent !== ''",
+        arg=text,
+    )
 
 
 def test_search_page_shows_results_for_its_query_with_no_interaction(page, serve, shipped_site):
@@ -72,8 +75,11 @@ def test_header_box_shows_results_as_you_type_with_prefix_matching(page, serve, 
 
 def search_files(requests, base):
     """What the page fetched of the search: paths under assets/search/ (the style sheet aside)."""
-    return [u[len(base):].split("?")[0] for u in requests
-            if u.startswith(base + "assets/search/") and not u.endswith(".css")]
+    return [
+        u[len(base) :].split("?")[0]
+        for u in requests
+        if u.startswith(base + "assets/search/") and not u.endswith(".css")
+    ]
 
 
 def test_search_code_and_manifest_come_in_one_request_on_every_page(page, serve, shipped_site):
@@ -85,16 +91,22 @@ def test_search_code_and_manifest_come_in_one_request_on_every_page(page, serve,
     type_in_box(page, "scanner not detected")
     fetched = search_files(page.kb_log.requests, base)
     assert fetched[0] == "assets/search/search.js" and fetched.count("assets/search/search.js") == 1
-    assert all(f.startswith(("assets/search/index/b/", "assets/search/index/m/", "assets/search/index/d/"))
-               for f in fetched[1:]), fetched
+    assert all(
+        f.startswith(("assets/search/index/b/", "assets/search/index/m/", "assets/search/index/d/"))
+        for f in fetched[1:]
+    ), fetched
     assert box_ids(page)[:3] == [h["id"] for h in search(shipped_site, "scanner not detected", limit=3)]
 
     before = len(page.kb_log.requests)
     page.goto(base + "search/?q=scanner%20not%20detected%20driver", wait_until="networkidle")
     page_ids(page, "scanner not detected driver")
     later = [f for f in search_files(page.kb_log.requests[before:], base) if f != "assets/search/search.js"]
-    assert later and all(f.startswith(("assets/search/index/b/", "assets/search/index/m/", "assets/search/index/d/",
-                                       "assets/search/index/f/")) for f in later), later
+    assert later and all(
+        f.startswith(
+            ("assets/search/index/b/", "assets/search/index/m/", "assets/search/index/d/", "assets/search/index/f/")
+        )
+        for f in later
+    ), later
     assert page.kb_log.console == [] and page.kb_log.errors == []
 
 
@@ -127,12 +139,16 @@ def test_filters_narrow_the_results_and_live_in_the_url(page, serve, shipped_sit
     everything = page_ids(page, "psicapture ")
     page.select_option("#kb-filter-type", "how-to")
     page.wait_for_url("**type=how-to**")
-    page.wait_for_function("() => [...document.querySelectorAll('[data-kb-results] .kb-result__type')].every(e => e.textContent === 'How-to')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-kb-results] .kb-result__type')].every(e => e.textContent === 'How-to')"  # noqa: E501
+    )
     how_to = page.eval_on_selector_all("[data-kb-results] [data-kb-result]", "els => els.map(e => e.dataset.kbId)")
     assert how_to == [h["id"] for h in search(shipped_site, "psicapture ", limit=10, filters={"type": ["how-to"]})]
     assert how_to and len(how_to) < len(everything)
     page.goto(base + "search/?q=psicapture%20&version=8.1", wait_until="networkidle")
-    assert page_ids(page, "psicapture ") == [h["id"] for h in search(shipped_site, "psicapture ", limit=10, filters={"version": ["8.1"]})]
+    assert page_ids(page, "psicapture ") == [
+        h["id"] for h in search(shipped_site, "psicapture ", limit=10, filters={"version": ["8.1"]})
+    ]
     assert page.input_value("#kb-filter-version") == "8.1"
 
 
@@ -215,12 +231,48 @@ def test_an_index_in_an_unknown_format_shows_a_message_and_the_article_list(page
 
 XSS = "window.__kbXss = (window.__kbXss || 0) + 1"
 HOSTILE = [
-    f"<script>{XSS}</script>", f"<img src=x onerror=\"{XSS}\">", f"\"><svg onload=\"{XSS}\">", f"'><iframe src=\"javascript:{XSS}\">",
-    f"<a href=\"javascript:{XSS}\">x</a>", "<b>bold</b>", "</li></ul><h1>big</h1>", "&lt;script&gt;", "&amp;&quot;",
-    '"', '""', '"unclosed phrase', "'", "\\", "\\\\\\", ".*+?^${}()|[]", "(?<x>a)\\1", "[a-z]+$", "%00%20%3Cscript%3E",
-    "\ud800", "a\udfffb", "مرحبا بالعالم outlook", "\u202eevil\u202c", "שלום", "😀🔥👩‍👩‍👧", "🔥" * 300, "x" * 10000,
-    "scanner " * 2000, "", "   ", "\t\n", "0x", "5.", "-", "_", "OR AND NOT", "__proto__", "constructor",
-    "toString hasOwnProperty", "null undefined NaN", "${7*7} {{7*7}}", "javascript:alert(1)",
+    f"<script>{XSS}</script>",
+    f'<img src=x onerror="{XSS}">',
+    f'"><svg onload="{XSS}">',
+    f'\'><iframe src="javascript:{XSS}">',
+    f'<a href="javascript:{XSS}">x</a>',
+    "<b>bold</b>",
+    "</li></ul><h1>big</h1>",
+    "&lt;script&gt;",
+    "&amp;&quot;",
+    '"',
+    '""',
+    '"unclosed phrase',
+    "'",
+    "\\",
+    "\\\\\\",
+    ".*+?^${}()|[]",
+    "(?<x>a)\\1",
+    "[a-z]+$",
+    "%00%20%3Cscript%3E",
+    "\ud800",
+    "a\udfffb",
+    "مرحبا بالعالم outlook",
+    "\u202eevil\u202c",
+    "שלום",
+    "😀🔥👩‍👩‍👧",
+    "🔥" * 300,
+    "x" * 10000,
+    "scanner " * 2000,
+    "",
+    "   ",
+    "\t\n",
+    "0x",
+    "5.",
+    "-",
+    "_",
+    "OR AND NOT",
+    "__proto__",
+    "constructor",
+    "toString hasOwnProperty",
+    "null undefined NaN",
+    "${7*7} {{7*7}}",
+    "javascript:alert(1)",
 ]
 
 
@@ -229,8 +281,11 @@ def test_hostile_queries_are_shown_escaped_and_never_execute(page, serve, shippe
     page.goto(base + "search/", wait_until="networkidle")
     page.wait_for_function("() => document.querySelector('[data-kb-filters] select')")
     for q in HOSTILE:
-        page.evaluate("""q => { const i = document.getElementById('kb-searchpage-input');
-                                i.value = q; i.dispatchEvent(new Event('input')); }""", q)
+        page.evaluate(
+            """q => { const i = document.getElementById('kb-searchpage-input');
+                                i.value = q; i.dispatchEvent(new Event('input')); }""",
+            q,
+        )
         if q.strip():
             page.wait_for_function("q => document.querySelector('[data-kb-search-page]').dataset.kbQuery === q", arg=q)
         box = page.locator("#kb-search-input")
@@ -238,12 +293,22 @@ def test_hostile_queries_are_shown_escaped_and_never_execute(page, serve, shippe
         page.wait_for_timeout(5)
     page.wait_for_timeout(300)
     assert page.evaluate("window.__kbXss || 0") == 0
-    assert page.locator("[data-kb-search-page] script, [data-kb-search-page] img, [data-kb-search-page] svg, "
-                        "[data-kb-search-page] iframe, [data-kb-search-page] b, [data-kb-search-page] h1:not(:first-child)").count() == 0
+    assert (
+        page.locator(
+            "[data-kb-search-page] script, [data-kb-search-page] img, [data-kb-search-page] svg, "
+            "[data-kb-search-page] iframe, [data-kb-search-page] b, [data-kb-search-page] h1:not(:first-child)"
+        ).count()
+        == 0
+    )
     # The status repeats the query as text, escaped by construction.
-    page.evaluate("""q => { const i = document.getElementById('kb-searchpage-input');
-                            i.value = q; i.dispatchEvent(new Event('input')); }""", HOSTILE[1] + " zzqxv")
-    page.wait_for_function("q => document.querySelector('[data-kb-search-page]').dataset.kbQuery === q", arg=HOSTILE[1] + " zzqxv")
+    page.evaluate(
+        """q => { const i = document.getElementById('kb-searchpage-input');
+                            i.value = q; i.dispatchEvent(new Event('input')); }""",
+        HOSTILE[1] + " zzqxv",
+    )
+    page.wait_for_function(
+        "q => document.querySelector('[data-kb-search-page]').dataset.kbQuery === q", arg=HOSTILE[1] + " zzqxv"
+    )
     assert HOSTILE[1] in page.inner_text("[data-kb-status]")
     # Deep links with hostile queries too.
     for q in HOSTILE[:6]:

@@ -14,14 +14,14 @@ from kbtools.search import bundle
 from kbtools.search.export import INDEX_DIR
 
 MODULES = {
-    "a.js": 'export const SAME = "a";\nexport function twice(x) { return 2 * x; }\nconst hidden = 1;\nexport { hidden as shown };\n',
+    "a.js": 'export const SAME = "a";\nexport function twice(x) { return 2 * x; }\nconst hidden = 1;\nexport { hidden as shown };\n',  # noqa: E501
     "b.js": 'import { twice, shown as one } from "./a.js";\nconst SAME = "b";  // the same name as a.js\n'
-            "export class Box { constructor(v) { this.v = twice(v) + one; } }\nexport { SAME };\n",
+    "export class Box { constructor(v) { this.v = twice(v) + one; } }\nexport { SAME };\n",
     "embedded.js": "export const MANIFEST_TEXT = null;\n",
     "main.js": 'import { Box, SAME } from "./b.js";\nimport { MANIFEST_TEXT } from "./embedded.js";\n'
-               'import { SAME as A } from "./a.js";\n'
-               "console.log(JSON.stringify({ box: new Box(20).v, same: [A, SAME], manifest: MANIFEST_TEXT, "
-               "url: import.meta.url.endsWith('.mjs') }));\n",
+    'import { SAME as A } from "./a.js";\n'
+    "console.log(JSON.stringify({ box: new Box(20).v, same: [A, SAME], manifest: MANIFEST_TEXT, "
+    "url: import.meta.url.endsWith('.mjs') }));\n",
 }
 
 
@@ -40,7 +40,7 @@ def write_modules(folder: Path, modules: dict[str, str]) -> Path:
 
 def test_the_bundle_runs_like_the_modules_with_the_manifest_embedded(tmp_path):
     src = write_modules(tmp_path / "src", MODULES)
-    manifest = json.dumps({"q": "it's \"quoted\" \\ back\u2028slash", "é": [1, 2]}, ensure_ascii=False).encode()
+    manifest = json.dumps({"q": 'it\'s "quoted" \\ back\u2028slash', "é": [1, 2]}, ensure_ascii=False).encode()
     out = tmp_path / "bundle.mjs"
     out.write_text(bundle.bundle(manifest, src, "main.js"))
     got = json.loads(node(out))
@@ -58,13 +58,16 @@ def test_a_manifest_that_cannot_be_embedded_leaves_null_so_the_page_fetches_it(t
         assert json.loads(node(out))["manifest"] is None
 
 
-@pytest.mark.parametrize("name, text, message", [
-    ("main.js", 'import * as a from "./a.js";\n', "main.js:1: cannot bundle this import"),
-    ("main.js", 'const x = 1;\nexport default x;\n', "main.js:2: cannot bundle this export"),
-    ("main.js", 'import { a } from "./missing.js";\n', "main.js: imports missing.js, which is not in"),
-    ("main.js", 'import { x y } from "./a.js";\n', "main.js:1: cannot bundle `x y`"),
-    ("main.js", 'import { Box } from "./b.js";\n', "a.js: imports form a cycle: main.js -> b.js -> a.js -> b.js"),
-])
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        ("main.js", 'import * as a from "./a.js";\n', "main.js:1: cannot bundle this import"),
+        ("main.js", "const x = 1;\nexport default x;\n", "main.js:2: cannot bundle this export"),
+        ("main.js", 'import { a } from "./missing.js";\n', "main.js: imports missing.js, which is not in"),
+        ("main.js", 'import { x y } from "./a.js";\n', "main.js:1: cannot bundle `x y`"),
+        ("main.js", 'import { Box } from "./b.js";\n', "a.js: imports form a cycle: main.js -> b.js -> a.js -> b.js"),
+    ],
+)
 def test_forms_it_does_not_handle_are_refused_with_file_and_line(tmp_path, name, text, message):
     modules = dict(MODULES, **{name: text})
     if "cycle" in message:

@@ -66,7 +66,11 @@ def test_browser_engine_throws_index_format_error(tmp_path, good, name):
     if shutil.which("node") is None:
         pytest.fail("node is needed for the browser engine tests")
     site, q, filters = damaged(tmp_path, good, name)
-    out = subprocess.run(["node", str(HERE / "damaged_index.mjs"), str(site / INDEX_DIR), json.dumps({"q": q, "filters": filters})],
-                         capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        ["node", str(HERE / "damaged_index.mjs"), str(site / INDEX_DIR), json.dumps({"q": q, "filters": filters})],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     res = json.loads(out.stdout)
     assert res.get("error") == "IndexFormatError", res

@@ -24,7 +24,8 @@ setInterval(() => window.__kbTicks.push(performance.now()), 50);
 
 
 def test_each_damaged_index_file_leaves_a_responsive_tab_that_says_search_is_unavailable(
-        browser, serve, shipped_site, tmp_path):
+    browser, serve, shipped_site, tmp_path
+):
     site = tmp_path / "site"
     shutil.copytree(shipped_site, site)
     good = tmp_path / "good-index"
@@ -45,12 +46,16 @@ def test_each_damaged_index_file_leaves_a_responsive_tab_that_says_search_is_una
         params = {"q": q, **{k: v[0] for k, v in filters.items()}}
         page.goto(base + "search/?" + urlencode(params))
         status = page.locator("[data-kb-status]")
-        page.wait_for_function("() => /Search is not available/.test(document.querySelector('[data-kb-status]').textContent)",
-                               timeout=20000)
+        page.wait_for_function(
+            "() => /Search is not available/.test(document.querySelector('[data-kb-status]').textContent)",
+            timeout=20000,
+        )
         assert status.locator("a").get_attribute("href") == base, name
         page.wait_for_timeout(300)
         ticks = page.evaluate("window.__kbTicks")
         gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-        assert len(ticks) >= 5 and max(gaps) < 1500, f"{name}: the tab stalled ({max(gaps):.0f} ms without a timer tick)"
+        assert len(ticks) >= 5 and max(gaps) < 1500, (
+            f"{name}: the tab stalled ({max(gaps):.0f} ms without a timer tick)"
+        )
         assert errors == [], name
         ctx.close()

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from kbcore.problems import KbError
 from kbtools.search import search
 from kbtools.search.engine import Index, edit_distance, run
-from kbcore.problems import KbError
 
 
 def ids(site, q, **kw):
@@ -48,8 +48,9 @@ def test_did_you_mean_names_the_corrected_words(small_site):
 
 
 def test_the_word_being_typed_matches_as_a_prefix(small_site):
-    assert ids(small_site, "offline addr")[:2] == ["address-list", "oab-error"] or \
-        set(ids(small_site, "offline addr")[:2]) == {"address-list", "oab-error"}
+    assert ids(small_site, "offline addr")[:2] == ["address-list", "oab-error"] or set(
+        ids(small_site, "offline addr")[:2]
+    ) == {"address-list", "oab-error"}
     assert ids(small_site, "addr ") == []  # finished word: no prefix matching
     assert ids(small_site, "regis")[0] == "oab-error"
 
@@ -111,8 +112,13 @@ def test_how_stays_a_query_word_where_the_kb_says_it(tmp_path):
 
     from .conftest import doc, make_site
 
-    site = make_site(tmp_path, [doc("print-how", "How to print a report", "Open the report and print it.", type="how-to"),
-                                doc("print-fails", "Printing a report fails", "The report does not print.")])
+    site = make_site(
+        tmp_path,
+        [
+            doc("print-how", "How to print a report", "Open the report and print it.", type="how-to"),
+            doc("print-fails", "Printing a report fails", "The report does not print."),
+        ],
+    )
     clauses, _, kind = parse(Index(site), "how do i print a report ")
     assert kind == "how-to" and [c.term for c in clauses] == ["how", "print", "report"]
     assert ids(site, "how do i print a report ")[0] == "print-how"
@@ -123,9 +129,38 @@ def test_more_matched_words_rank_first(small_site):
     assert ids(small_site, "office not activated ")[0] == "cannot-activate"
 
 
-HOSTILE = ['<script>alert(1)</script>', '"', '""', '"""', "'", "\\", ".*+?^${}()|[]", "\ud800", "a\udfffb",
-           "مرحبا بالعالم", "😀🔥", "x" * 10000, "", "   ", "a", "0x", "5.", ".....", "-", "_", "OR AND NOT",
-           "\u202eevil", "null", "undefined", "__proto__", "constructor", "toString", "%00", "\x00", "\n\t"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"',
+    '""',
+    '"""',
+    "'",
+    "\\",
+    ".*+?^${}()|[]",
+    "\ud800",
+    "a\udfffb",
+    "مرحبا بالعالم",
+    "😀🔥",
+    "x" * 10000,
+    "",
+    "   ",
+    "a",
+    "0x",
+    "5.",
+    ".....",
+    "-",
+    "_",
+    "OR AND NOT",
+    "\u202eevil",
+    "null",
+    "undefined",
+    "__proto__",
+    "constructor",
+    "toString",
+    "%00",
+    "\x00",
+    "\n\t",
+]
 
 
 @pytest.mark.parametrize("q", HOSTILE)
@@ -156,5 +191,8 @@ def test_edit_distance_counts_transpositions_as_one():
 def test_codes_are_recognized_for_their_extra_weight():
     from kbtools.search.engine import is_code
 
-    assert [t for t in ["e0586", "0x8007007a", "5.1.10", "kb4011090", "psi-99337", "2016", "550", "e-mail", "v16", "outlook"]
-            if is_code(t)] == ["e0586", "0x8007007a", "5.1.10", "kb4011090", "psi-99337"]
+    assert [
+        t
+        for t in ["e0586", "0x8007007a", "5.1.10", "kb4011090", "psi-99337", "2016", "550", "e-mail", "v16", "outlook"]
+        if is_code(t)
+    ] == ["e0586", "0x8007007a", "5.1.10", "kb4011090", "psi-99337"]

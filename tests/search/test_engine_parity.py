@@ -14,21 +14,49 @@ from kbtools.search.engine import Index, run
 from kbtools.search.export import INDEX_DIR
 
 from .test_associations import weather_site  # noqa: F401 (a fixture)
-from .test_thesaurus import th_site  # noqa: F401 (a fixture)
 from .test_engine import HOSTILE
+from .test_thesaurus import th_site  # noqa: F401 (a fixture)
 
 HERE = Path(__file__).parent
 CASES = [
-    {"q": "outlook crashes "}, {"q": "outlook crashes"}, {"q": "outlook crashes o"}, {"q": "outlook crashes zz "}, {"q": "Outlok crashes "}, {"q": "pasword"}, {"q": "0x8007007A"},
-    {"q": "8007007a"}, {"q": "550 5.1.10"}, {"q": "resetting passwords "}, {"q": "configuring "}, {"q": "regis"},
-    {"q": "offline addr"}, {"q": '"offline address book"'}, {"q": '"address offline"'}, {"q": '"turn off sync"'},
-    {"q": "registyr vaule "}, {"q": "activtaoin "}, {"q": "sycn "}, {"q": "office not activated "},
-    {"q": "scanner password ", "filters": {"type": ["how-to"]}}, {"q": "scanner password ", "filters": {"version": ["6.5"]}},
-    {"q": "outlook ", "filters": {"product": ["psicapture", "outlook"]}}, {"q": "e-mail bounced"}, {"q": "email fails"},
-    {"q": "mfa login freezes "}, {"q": "error 001e660e "}, {"q": "error 5.1.10 recipient"}, {"q": "system.net"}, {"q": "System.Net.Http"}, {"q": "the and of"}, {"q": "not"},
+    {"q": "outlook crashes "},
+    {"q": "outlook crashes"},
+    {"q": "outlook crashes o"},
+    {"q": "outlook crashes zz "},
+    {"q": "Outlok crashes "},
+    {"q": "pasword"},
+    {"q": "0x8007007A"},
+    {"q": "8007007a"},
+    {"q": "550 5.1.10"},
+    {"q": "resetting passwords "},
+    {"q": "configuring "},
+    {"q": "regis"},
+    {"q": "offline addr"},
+    {"q": '"offline address book"'},
+    {"q": '"address offline"'},
+    {"q": '"turn off sync"'},
+    {"q": "registyr vaule "},
+    {"q": "activtaoin "},
+    {"q": "sycn "},
+    {"q": "office not activated "},
+    {"q": "scanner password ", "filters": {"type": ["how-to"]}},
+    {"q": "scanner password ", "filters": {"version": ["6.5"]}},
+    {"q": "outlook ", "filters": {"product": ["psicapture", "outlook"]}},
+    {"q": "e-mail bounced"},
+    {"q": "email fails"},
+    {"q": "mfa login freezes "},
+    {"q": "error 001e660e "},
+    {"q": "error 5.1.10 recipient"},
+    {"q": "system.net"},
+    {"q": "System.Net.Http"},
+    {"q": "the and of"},
+    {"q": "not"},
     # Other page sizes than 10 ("Show more", the popup): the top-k selection must cut like a full sort.
-    {"q": "outlook ", "limit": 0}, {"q": "outlook ", "limit": 1}, {"q": "scanner password ", "limit": 3},
-    {"q": "outlook crashes", "limit": 40}, {"q": "e ", "limit": 25},
+    {"q": "outlook ", "limit": 0},
+    {"q": "outlook ", "limit": 1},
+    {"q": "scanner password ", "limit": 3},
+    {"q": "outlook crashes", "limit": 40},
+    {"q": "e ", "limit": 25},
 ] + [{"q": q} for q in HOSTILE if "\ud800" not in q and "\udfff" not in q]
 
 
@@ -36,8 +64,14 @@ def _compare(site, cases) -> int:
     """Both engines on `cases`; the number of cases with hits."""
     if shutil.which("node") is None:
         pytest.fail("node is needed for the engine parity test")
-    out = subprocess.run(["node", str(HERE / "engine_parity.mjs"), str(Path(site) / INDEX_DIR)],
-                         input=json.dumps(cases), capture_output=True, text=True, timeout=300, check=True)
+    out = subprocess.run(
+        ["node", str(HERE / "engine_parity.mjs"), str(Path(site) / INDEX_DIR)],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     js = json.loads(out.stdout)
     ix = Index(site)
     nonempty = 0
@@ -53,14 +87,29 @@ def test_browser_engine_matches_python_engine(small_site):
     assert _compare(small_site, CASES) >= 25
 
 
-def test_both_engines_expand_with_the_mined_associations_alike(weather_site):
-    cases = [{"q": "forecast "}, {"q": "forecast"}, {"q": "weather forecast "}, {"q": "forcast "}, {"q": "forecast calendar "},
-             {"q": "forecast zzqxv "}, {"q": "forecast", "limit": 1}]
+def test_both_engines_expand_with_the_mined_associations_alike(weather_site):  # noqa: F811 (the fixture)
+    cases = [
+        {"q": "forecast "},
+        {"q": "forecast"},
+        {"q": "weather forecast "},
+        {"q": "forcast "},
+        {"q": "forecast calendar "},
+        {"q": "forecast zzqxv "},
+        {"q": "forecast", "limit": 1},
+    ]
     assert _compare(weather_site, cases) == 6
 
 
-def test_both_engines_take_the_thesaurus_alike(th_site):
-    cases = [{"q": "vanished "}, {"q": "weather bar vanished "}, {"q": "mend damaged data file "}, {"q": "mend"},
-             {"q": "vani"}, {"q": "picture too big "}, {"q": "mend photo zzqxv "}, {"q": "sourdough bread recipe "},
-             {"q": "vanished", "limit": 1}]
+def test_both_engines_take_the_thesaurus_alike(th_site):  # noqa: F811 (the fixture)
+    cases = [
+        {"q": "vanished "},
+        {"q": "weather bar vanished "},
+        {"q": "mend damaged data file "},
+        {"q": "mend"},
+        {"q": "vani"},
+        {"q": "picture too big "},
+        {"q": "mend photo zzqxv "},
+        {"q": "sourdough bread recipe "},
+        {"q": "vanished", "limit": 1},
+    ]
     assert _compare(th_site, cases) == 6  # nothing for "vani", "mend photo zzqxv", "sourdough bread recipe"

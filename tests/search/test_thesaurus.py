@@ -46,8 +46,13 @@ def test_the_shipped_thesaurus_is_single_words_with_close_synonyms():
 
 def test_a_kb_gets_words_it_lacks_or_hardly_uses_mapped_to_informative_terms_it_has():
     dfmax = {"disappear": 30, "repair": 5, "fix": 400, "big": 2, "larg": 60}  # index terms (stems)
-    th = {"vanish": ["disappear"], "mend": ["repair", "fix", "patch"], "disappear": ["vanish"], "big": ["large"],
-          "large": ["big"]}
+    th = {
+        "vanish": ["disappear"],
+        "mend": ["repair", "fix", "patch"],
+        "disappear": ["vanish"],
+        "big": ["large"],
+        "large": ["big"],
+    }
     # "fix" is in 40 % of the articles: it says too little to stand for "mend"; "patch" is not in
     # the KB; "big" is in 2 articles of 1,000 ("large" in 60): mostly another word choice than the KB's.
     assert thesaurus.for_kb(dfmax, 1000, th) == {"vanish": ["disappear"], "mend": ["repair"], "big": ["larg"]}

@@ -21,12 +21,26 @@ from testkit.paths import CORPUS
 
 from .conftest import SMALL_KB
 
-PLAIN = dict(coord=0.0, fuzzy_max=0, synonym=0.0, assoc=0.0, thesaurus=0.0, code=1.0, min_cover=0.0, lift=0.0)  # plain BM25F: no coordination, typos, synonyms, associations, thesaurus, code boost, precision rules or kind lift
+PLAIN = dict(
+    coord=0.0, fuzzy_max=0, synonym=0.0, assoc=0.0, thesaurus=0.0, code=1.0, min_cover=0.0, lift=0.0
+)  # plain BM25F: no coordination, typos, synonyms, associations, thesaurus, code boost, precision rules or kind lift
 QUERIES = [
-    "outlook crashes when starting", "offline address book error", "0x8007007A", "550 5.1.10",
-    "reset forgotten password", "activate office license", "turn off calendar sync", "registry value delete",
-    "teams meeting audio", "excel formula", "onedrive sync stuck", "sharepoint permission denied",
-    "mailbox full quota", "sign in error", "printer not working", "calendar sharing",
+    "outlook crashes when starting",
+    "offline address book error",
+    "0x8007007A",
+    "550 5.1.10",
+    "reset forgotten password",
+    "activate office license",
+    "turn off calendar sync",
+    "registry value delete",
+    "teams meeting audio",
+    "excel formula",
+    "onedrive sync stuck",
+    "sharepoint permission denied",
+    "mailbox full quota",
+    "sign in error",
+    "printer not working",
+    "calendar sharing",
 ]
 
 

@@ -60,8 +60,10 @@ def upgrade() -> None:
     rows = conn.execute(sa.text("SELECT id, body FROM requests")).all()
     for rid, body in rows:
         product = json.loads(body).get("product") or {}
-        conn.execute(sa.text("UPDATE requests SET product = :p, product_version = :v WHERE id = :i"),
-                     {"p": product.get("id"), "v": product.get("version"), "i": rid})
+        conn.execute(
+            sa.text("UPDATE requests SET product = :p, product_version = :v WHERE id = :i"),
+            {"p": product.get("id"), "v": product.get("version"), "i": rid},
+        )
 
 
 def downgrade() -> None:

@@ -38,23 +38,25 @@ SENSE_NUMBER_POS = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}  # sense k
 SENSE_SHARE = 0.5
 MAX_SYNONYMS = 6
 # WordNet's lexicographer files (lexnames) whose senses a software help center never means.
-SKIP_TOPICS = frozenset({
-    5,   # noun.animal
-    8,   # noun.body
-    12,  # noun.feeling
-    13,  # noun.food
-    15,  # noun.location
-    16,  # noun.motive
-    17,  # noun.object (natural objects)
-    18,  # noun.person
-    19,  # noun.phenomenon (natural)
-    20,  # noun.plant
-    27,  # noun.substance
-    29,  # verb.body
-    34,  # verb.consumption
-    37,  # verb.emotion
-    43,  # verb.weather
-})
+SKIP_TOPICS = frozenset(
+    {
+        5,  # noun.animal
+        8,  # noun.body
+        12,  # noun.feeling
+        13,  # noun.food
+        15,  # noun.location
+        16,  # noun.motive
+        17,  # noun.object (natural objects)
+        18,  # noun.person
+        19,  # noun.phenomenon (natural)
+        20,  # noun.plant
+        27,  # noun.substance
+        29,  # verb.body
+        34,  # verb.consumption
+        37,  # verb.emotion
+        43,  # verb.weather
+    }
+)
 _WORD = re.compile(r"^[a-z]{3,20}$")
 HEADER = (
     "# kb search thesaurus: word<TAB>close synonyms (space-separated), compiled from WordNet 3.0\n"
@@ -97,7 +99,7 @@ def read_index(root: Path, pos: str) -> Iterator[tuple[str, list[int]]]:
         try:
             p_cnt = int(parts[3])
             sense_cnt = int(parts[4 + p_cnt])
-            offsets = [int(x) for x in parts[6 + p_cnt:6 + p_cnt + sense_cnt]]
+            offsets = [int(x) for x in parts[6 + p_cnt : 6 + p_cnt + sense_cnt]]
         except (IndexError, ValueError):
             raise WordNetError(f"{root / f'index.{pos}'}:{n}: not a WordNet index line") from None
         yield parts[0].lower(), offsets
@@ -121,8 +123,9 @@ def read_counts(root: Path) -> dict[tuple[str, str, int], int]:
     return out
 
 
-def compile_thesaurus(root: Path, sense_share: float = SENSE_SHARE,
-                      max_synonyms: int = MAX_SYNONYMS) -> dict[str, list[str]]:
+def compile_thesaurus(
+    root: Path, sense_share: float = SENSE_SHARE, max_synonyms: int = MAX_SYNONYMS
+) -> dict[str, list[str]]:
     """word -> its close synonyms (single words), from the WordNet files in `root`."""
     counts = read_counts(root)
     senses: dict[str, list[tuple[str, int, int]]] = {}  # lemma -> (pos letter, sense number, offset)

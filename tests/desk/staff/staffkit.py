@@ -50,8 +50,7 @@ def csrf_of(html: str) -> str:
 
 def sign_in(c: httpx.Client, name: str, password: str, next_: str = "") -> httpx.Response:
     form = c.get("/desk/sign-in")
-    return c.post("/desk/sign-in", data={"csrf": csrf_of(form.text), "name": name, "password": password,
-                                         "next": next_})
+    return c.post("/desk/sign-in", data={"csrf": csrf_of(form.text), "name": name, "password": password, "next": next_})
 
 
 class StaffDesk:

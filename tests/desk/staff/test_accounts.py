@@ -20,8 +20,14 @@ from desk.storage import Store, requests, staff_users
 from testkit.desk_seed import STAFF
 
 # Every staff page and read API; GET ones must redirect to the sign-in form, POSTs be refused.
-STAFF_GETS = ["/desk/", "/desk/?priority=P1", "/desk/requests/{ref}", "/desk/reports",
-              "/desk/reports/attainment-priority.svg", "/desk/no-such-page"]
+STAFF_GETS = [
+    "/desk/",
+    "/desk/?priority=P1",
+    "/desk/requests/{ref}",
+    "/desk/reports",
+    "/desk/reports/attainment-priority.svg",
+    "/desk/no-such-page",
+]
 STAFF_POSTS = ["/desk/requests/{ref}/acknowledge", "/desk/sign-out"]
 
 
@@ -87,8 +93,11 @@ def test_cookie_is_secure_over_https(staff_desk, policy, site_dir):
     app = create_app(config.load(staff_desk.store.url, site_dir=site_dir), clock=staff_desk.clock)
     with TestClient(app, base_url="https://desk.example") as c:
         form = c.get("/desk/sign-in")
-        res = c.post("/desk/sign-in", data={"csrf": csrf_of(form.text), "name": STAFF[0], "password": STAFF[1]},
-                     follow_redirects=False)
+        res = c.post(
+            "/desk/sign-in",
+            data={"csrf": csrf_of(form.text), "name": STAFF[0], "password": STAFF[1]},
+            follow_redirects=False,
+        )
     cookie = next(h for h in res.headers.get_list("set-cookie") if h.startswith("kb_desk_session="))
     assert "secure" in cookie.lower()
 
@@ -101,8 +110,13 @@ def test_next_never_leaves_the_desk(staff_desk):
     c = staff_desk.client()
     failed = sign_in(c, STAFF[0], "wrong password!", next_="/desk/reports")
     assert '<input type="hidden" name="next" value="/desk/reports">' in failed.text
-    assert c.post("/desk/sign-in", data={"csrf": csrf_of(failed.text), "name": STAFF[0], "password": STAFF[1],
-                                         "next": "/desk/reports"}).headers["location"] == "/desk/reports"
+    assert (
+        c.post(
+            "/desk/sign-in",
+            data={"csrf": csrf_of(failed.text), "name": STAFF[0], "password": STAFF[1], "next": "/desk/reports"},
+        ).headers["location"]
+        == "/desk/reports"
+    )
 
 
 def test_wrong_password_and_unknown_name_read_the_same_and_are_slowed(tmp_path, site_dir):
@@ -121,7 +135,7 @@ def test_wrong_password_and_unknown_name_read_the_same_and_are_slowed(tmp_path, 
     slowed = accounts.sign_in("ada", "a long enough secret")
     assert slowed.token is None and "Wait 1 s" in (slowed.refused or "")
     t[0] += dt.timedelta(seconds=2)
-    assert accounts.sign_in("ada", "wrong again").refused == WRONG   # 4 failures: 2 s now
+    assert accounts.sign_in("ada", "wrong again").refused == WRONG  # 4 failures: 2 s now
     t[0] += dt.timedelta(seconds=1)
     assert "Wait 1 s" in (accounts.sign_in("ada", "a long enough secret").refused or "")
     t[0] += dt.timedelta(seconds=1)
@@ -170,8 +184,12 @@ def test_read_token_opens_the_feedback_api(staff_desk):
     res = httpx.get(staff_desk.url + "/api/staff/feedback", headers={"Authorization": f"Bearer {token}"})
     assert res.status_code == 200
     rows = {r["article_id"]: r for r in res.json()["articles"]}
-    assert rows["scanner-not-detected"] == {"article_id": "scanner-not-detected", "helpful": 2, "not_helpful": 5,
-                                            "known": True}
+    assert rows["scanner-not-detected"] == {
+        "article_id": "scanner-not-detected",
+        "helpful": 2,
+        "not_helpful": 5,
+        "known": True,
+    }
 
 
 @pytest.mark.parametrize("body", [b"name=x&password=y", b"\xff\xfe", b"a=" + b"x" * 20_000])

@@ -19,8 +19,10 @@ from testkit.desk_seed import STAFF, instant
 pytestmark = pytest.mark.browser
 
 # Markup that would mean a payload's text became HTML (our plots are <img class="plot">).
-DANGER = ("main script, main iframe, main svg, main object, main details, main marquee, main math, main style, "
-          "main base, main a[href^='javascript'], main input[autofocus]:not(#name), main img:not(.plot), main body")
+DANGER = (
+    "main script, main iframe, main svg, main object, main details, main marquee, main math, main style, "
+    "main base, main a[href^='javascript'], main input[autofocus]:not(#name), main img:not(.plot), main body"
+)
 COUNT_XSS = "window.__xss = (n) => { window.__xssCalls = (window.__xssCalls || 0) + 1; };"
 
 
@@ -31,7 +33,7 @@ def open_page(browser, page):
     second wall, not the one this test leans on)."""
     ctx = browser.new_context(bypass_csp=True)
     pg = ctx.new_page()
-    pg.kb_log = type(page.kb_log)(pg)   # the suite's PageLog (tests/conftest.py)
+    pg.kb_log = type(page.kb_log)(pg)  # the suite's PageLog (tests/conftest.py)
     yield pg
     ctx.close()
 
@@ -46,7 +48,7 @@ def hostile_desk(desk_server, policy, site_dir, tmp_path_factory):
 def keyboard_sign_in(page, base: str) -> None:
     page.goto(base + "/desk/")
     assert page.url.startswith(base + "/desk/sign-in")
-    assert page.evaluate("document.activeElement.id") == "name"   # the form is ready to type into
+    assert page.evaluate("document.activeElement.id") == "name"  # the form is ready to type into
     page.keyboard.type(STAFF[0])
     page.keyboard.press("Tab")
     page.keyboard.type(STAFF[1])
@@ -142,7 +144,7 @@ def test_hostile_text_is_shown_as_text_everywhere_and_runs_nothing(open_page, ho
     page.add_init_script(COUNT_XSS)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for text in hostile_texts()[:8]:   # typed into the sign-in form: echoed back as text
+    for text in hostile_texts()[:8]:  # typed into the sign-in form: echoed back as text
         page.goto(base + "/desk/sign-in")
         page.fill("#name", text)
         page.fill("#password", "wrong password")
@@ -151,11 +153,11 @@ def test_hostile_text_is_shown_as_text_everywhere_and_runs_nothing(open_page, ho
         assert page.input_value("#name") == text[:200] and page.query_selector_all(DANGER) == []
     keyboard_sign_in(page, base)
     stored = {n: r for n, r in hostile_desk.seeded.references.items() if n.startswith("hostile-")}
-    assert len(stored) >= 25   # most of the list is stored; the rest refused (NUL, lone surrogates)
+    assert len(stored) >= 25  # most of the list is stored; the rest refused (NUL, lone surrogates)
     page.goto(base + "/desk/?status=all")
     shown = page.eval_on_selector_all("tr[data-reference] td.text", "els => els.map(e => e.textContent)")
     summaries = hostile_desk.seeded.summaries
-    assert sum(1 for t in summaries.values() if not t.startswith("hostile ")) >= 20   # most kept verbatim
+    assert sum(1 for t in summaries.values() if not t.startswith("hostile ")) >= 20  # most kept verbatim
     for name in stored:
         assert summaries[name] in shown, summaries[name][:60]
     assert page.query_selector_all(DANGER) == []
@@ -168,7 +170,7 @@ def test_hostile_text_is_shown_as_text_everywhere_and_runs_nothing(open_page, ho
     assert "<script>__xss(1)</script>" in body and "<img src=x onerror=__xss(2)>" in body
     assert axe(page) == []
     for image in page.eval_on_selector_all("img.plot", "els => els.map(e => e.src)"):
-        page.goto(image)   # a plot opened on its own is not a document that runs anything
+        page.goto(image)  # a plot opened on its own is not a document that runs anything
     assert page.evaluate("window.__xssCalls || 0") == 0 and dialogs == []
     assert page.kb_log.errors == []
 
@@ -178,11 +180,11 @@ def test_static_report_loads_nothing_from_another_host(page, hostile_desk, polic
     store = Store(hostile_desk.store.url)
     report_page.write(out, store, policy, None, hostile_desk.seeded.now)
     store.close()
-    base = serve(out)       # as a writer's static host would serve the folder
+    base = serve(out)  # as a writer's static host would serve the folder
     page.add_init_script(COUNT_XSS)
     page.goto(base + "index.html")
     images = page.eval_on_selector_all("img.plot", "els => els.map(e => e.naturalWidth)")
-    assert images and all(w > 0 for w in images)     # every plot loaded from the folder
+    assert images and all(w > 0 for w in images)  # every plot loaded from the folder
     assert {urlsplit(u).netloc for u in page.kb_log.requests} == {urlsplit(base).netloc}, page.kb_log.requests
     assert {Path(urlsplit(u).path).name for u in page.kb_log.requests} <= {p.name for p in out.iterdir()}
     assert page.query_selector_all(DANGER) == [] and page.evaluate("window.__xssCalls || 0") == 0

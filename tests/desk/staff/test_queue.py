@@ -22,8 +22,13 @@ def rows(page: str) -> list[dict[str, str]]:
     for m in re.finditer(r'<tr data-reference="([^"]+)">(.*?)</tr>', page, re.DOTALL):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", m.group(2), re.DOTALL)
         left = re.search(r'<span class="clock[^"]*">([^<]*)</span>', m.group(2))
-        out.append({"reference": m.group(1), "due": html.unescape(cells[1]).strip(),
-                    "left": html.unescape(left.group(1)) if left else ""})
+        out.append(
+            {
+                "reference": m.group(1),
+                "due": html.unescape(cells[1]).strip(),
+                "left": html.unescape(left.group(1)) if left else "",
+            }
+        )
     return out
 
 
@@ -56,15 +61,22 @@ def test_queue_is_in_respond_by_order(staff_desk):
     assert [r["reference"] for r in shown] == [refs[n] for n in by_due]
 
 
-@pytest.mark.parametrize("name, now, left", [
-    # Friday 16:30 PST, P1 (2 h): 30 min on Friday, then Monday 08:00 PDT after the DST change
-    ("friday-evening-p1", "2026-03-06T16:45:00-08:00", "1 h 45 min of support time left"),
-    ("friday-evening-p1", "2026-03-07T12:00:00-08:00", "1 h 30 min of support time left"),   # weekend: frozen
-    ("friday-evening-p1", "2026-03-09T09:00:00-07:00", "30 min of support time left"),
-    ("friday-evening-p1", "2026-03-09T10:30:00-07:00", "overdue by 1 h 0 min of support time"),
-    ("friday-evening-p1", "2026-03-10T08:30:00-07:00", "overdue by 8 h 0 min of support time"),  # 7 h 30 Monday + 30 min Tuesday
-    ("monday-p1", "2026-03-09T09:45:00-07:00", "2 h 0 min of support time left"),
-])
+@pytest.mark.parametrize(
+    "name, now, left",
+    [
+        # Friday 16:30 PST, P1 (2 h): 30 min on Friday, then Monday 08:00 PDT after the DST change
+        ("friday-evening-p1", "2026-03-06T16:45:00-08:00", "1 h 45 min of support time left"),
+        ("friday-evening-p1", "2026-03-07T12:00:00-08:00", "1 h 30 min of support time left"),  # weekend: frozen
+        ("friday-evening-p1", "2026-03-09T09:00:00-07:00", "30 min of support time left"),
+        ("friday-evening-p1", "2026-03-09T10:30:00-07:00", "overdue by 1 h 0 min of support time"),
+        (
+            "friday-evening-p1",
+            "2026-03-10T08:30:00-07:00",
+            "overdue by 8 h 0 min of support time",
+        ),  # 7 h 30 Monday + 30 min Tuesday
+        ("monday-p1", "2026-03-09T09:45:00-07:00", "2 h 0 min of support time left"),
+    ],
+)
 def test_countdown_matches_kb_intake_classify(staff_desk, at, policy, policy_file, tmp_path, name, now, left):
     seeded = staff_desk.seeded
     cli = classify_cli(seeded.answers[name], seeded.received[name], policy_file, tmp_path)
@@ -96,7 +108,7 @@ def test_filters(staff_desk):
 def test_request_page_shows_answers_reading_and_events(staff_desk, policy):
     c = staff_desk.signed_in()
     ref = staff_desk.seeded.references["monday-p1"]
-    page = c.get(f"/desk/requests/{ref.lower()}").text   # typed any way: still found
+    page = c.get(f"/desk/requests/{ref.lower()}").text  # typed any way: still found
     assert "Server down after update" in page
     for article in ("scanner-not-detected", "batch-scanning-basics", "scanner batch stops", "error 42"):
         assert article in page
@@ -108,7 +120,7 @@ def test_request_page_shows_answers_reading_and_events(staff_desk, policy):
 
 def test_unverified_request_shows_its_differences(staff_desk, make_payload):
     p = make_payload()
-    p["classification"]["priority"] = "P4"            # the page claimed less than the desk finds
+    p["classification"]["priority"] = "P4"  # the page claimed less than the desk finds
     res = staff_desk.served.post(p)
     assert res.status_code == 201 and res.json()["verified"] is False
     page = staff_desk.signed_in().get(f"/desk/requests/{res.json()['reference']}").text
@@ -119,7 +131,7 @@ def test_unverified_request_shows_its_differences(staff_desk, make_payload):
 def test_acknowledge_records_the_first_response_once(staff_desk, at, policy):
     c = staff_desk.signed_in()
     refs = staff_desk.seeded.references
-    at("2026-03-09T10:00:00-07:00")   # monday-p1 is due 11:45: met
+    at("2026-03-09T10:00:00-07:00")  # monday-p1 is due 11:45: met
     page = c.get(f"/desk/requests/{refs['monday-p1']}").text
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     res = c.post(f"/desk/requests/{refs['monday-p1']}/acknowledge", data={"csrf": csrf}, follow_redirects=True)
@@ -156,12 +168,18 @@ def test_the_same_queue_and_report_on_postgresql(pg, policy, staff_desk):
         lite_names = {v: k for k, v in staff_desk.seeded.references.items()}
         # the same order as on SQLite (where other tests of this module may have added rows)
         assert total == len(seeded.references)
-        assert [names[r.reference] for r in rows] == [lite_names[r.reference] for r in lite if r.reference in lite_names]
+        assert [names[r.reference] for r in rows] == [
+            lite_names[r.reference] for r in lite if r.reference in lite_names
+        ]
         assert [r.clock.text for r in rows if names[r.reference] == "monday-p2"] == ["45 min of support time left"]
         rep = reports.build(store, policy, {}, "", at=seeded.now)
         by_prio = {r[0].split()[0]: r[1:4] for r in rep.sections[0].tables[0].rows}
-        assert by_prio["P2"] == [1, 0, 1] and by_prio["P1"][1] == 2   # Thursday met, Monday pending; two P1s missed
-        assert next(iter(vote_lines(store))) == {"article_id": "scanner-not-detected", "helpful": 2, "not_helpful": 5,
-                                              "known": True}
+        assert by_prio["P2"] == [1, 0, 1] and by_prio["P1"][1] == 2  # Thursday met, Monday pending; two P1s missed
+        assert next(iter(vote_lines(store))) == {
+            "article_id": "scanner-not-detected",
+            "helpful": 2,
+            "not_helpful": 5,
+            "known": True,
+        }
     finally:
         store.close()

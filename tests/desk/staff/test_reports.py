@@ -22,13 +22,16 @@ def tables(page: str) -> dict[str, tuple[str, list[list[str]]]]:
     """caption -> (plot file, rows of cell texts) of the report page (rows[0]: plotted columns)."""
     out = {}
     for fig in re.finditer(r"<figure[^>]*>\s*<figcaption>(.*?)</figcaption>(.*?)</figure>", page, re.DOTALL):
-        t = re.search(r'<table class="numbers" data-plot="([^"]*)" data-values="([^"]*)">(.*?)</table>',
-                      fig.group(2), re.DOTALL)
+        t = re.search(
+            r'<table class="numbers" data-plot="([^"]*)" data-values="([^"]*)">(.*?)</table>', fig.group(2), re.DOTALL
+        )
         if not t:
             continue
         body = t.group(3).split("<tbody>")[1]
-        rows = [[html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.DOTALL)]
-                for r in re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)]
+        rows = [
+            [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.DOTALL)]
+            for r in re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)
+        ]
         out[html.unescape(fig.group(1))] = (t.group(1), [[int(c) for c in t.group(2).split()], *rows])
     return out
 
@@ -47,16 +50,35 @@ def report(staff_desk, tmp_path_factory):
     """(folder, page text, export lines, votes lines) for the seeded desk, as of Monday 10:30 PDT."""
     work = tmp_path_factory.mktemp("report")
     catalog = work / "articles.json"
-    catalog.write_text(json.dumps({"version": 1, "articles": [
-        {"id": "scanner-not-detected", "title": "Scanner not detected", "url": "t/s/", "review_by": "2026-01-31"},
-        {"id": "fresh", "title": "Fresh", "url": "f/", "review_by": "2027-01-01"},
-        {"id": "<img src=x onerror=__xss(1)>", "title": "<script>__xss(2)</script>", "url": "x/", "review_by": "2025-01-01"},
-    ]}))
+    catalog.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "articles": [
+                    {
+                        "id": "scanner-not-detected",
+                        "title": "Scanner not detected",
+                        "url": "t/s/",
+                        "review_by": "2026-01-31",
+                    },
+                    {"id": "fresh", "title": "Fresh", "url": "f/", "review_by": "2027-01-01"},
+                    {
+                        "id": "<img src=x onerror=__xss(1)>",
+                        "title": "<script>__xss(2)</script>",
+                        "url": "x/",
+                        "review_by": "2025-01-01",
+                    },
+                ],
+            }
+        )
+    )
     out = work / "report"
     res = kb("desk", "report", "--db", staff_desk.store.url, "--out", str(out), "--at", AT, "--kb-export", str(catalog))
     assert res.returncode == 0, res.stderr
     lines = [json.loads(x) for x in kb("desk", "export", "--db", staff_desk.store.url).stdout.splitlines()]
-    votes = [json.loads(x) for x in kb("desk", "export", "--db", staff_desk.store.url, "--what", "votes").stdout.splitlines()]
+    votes = [
+        json.loads(x) for x in kb("desk", "export", "--db", staff_desk.store.url, "--what", "votes").stdout.splitlines()
+    ]
     return out, (out / "index.html").read_text(encoding="utf-8"), lines, votes
 
 
@@ -78,7 +100,7 @@ def test_attainment_recomputed_from_the_export(report, policy):
         assert [int(v) for v in shown[prio][1:4]] == [c["met"], c["missed"], c["pending"]], prio
         pct = "—" if not c["met"] + c["missed"] else str(round(100 * c["met"] / (c["met"] + c["missed"]), 1))
         assert shown[prio][4] == pct
-    assert counts["P2"]["met"] == 1 and counts["P1"]["missed"] >= 2   # the seed's acknowledgements show
+    assert counts["P2"]["met"] == 1 and counts["P1"]["missed"] >= 2  # the seed's acknowledgements show
 
 
 def test_votes_recomputed_from_the_export(report):
@@ -98,7 +120,7 @@ def test_every_plot_draws_its_tables_numbers(report):
         assert f'src="{plot}"' in page, caption
         lengths = bar_lengths(svg)
         columns, rows = rows[0], rows[1:]
-        drawn = [r for r in rows if all(r[c] != "\u2014" for c in columns)]   # rows without a number are not drawn
+        drawn = [r for r in rows if all(r[c] != "\u2014" for c in columns)]  # rows without a number are not drawn
         values = {(i, s): float(r[c]) for i, r in enumerate(drawn) for s, c in enumerate(columns)}
         assert set(lengths) == set(values), caption
         scale = {lengths[k] / v for k, v in values.items() if v}
@@ -135,7 +157,7 @@ def test_the_folder_is_replaced_whole_and_a_foreign_folder_is_refused(staff_desk
 def test_lint_feedback_from_the_export_and_from_the_desk(staff_desk, tmp_path):
     votes = tmp_path / "votes.jsonl"
     assert kb("desk", "export", "--db", staff_desk.store.url, "--what", "votes", "--out", str(votes)).returncode == 0
-    line = "docs/troubleshooting/scanning/scanner-not-detected.md:2: KB218 readers found this article not helpful 5 time(s)"
+    line = "docs/troubleshooting/scanning/scanner-not-detected.md:2: KB218 readers found this article not helpful 5 time(s)"  # noqa: E501
     from_file = kb("lint", "--feedback", str(votes), "docs", cwd=REPO)
     assert line in from_file.stdout, from_file.stdout[-2000:]
     token = Accounts(staff_desk.store).add_read_token("lint")

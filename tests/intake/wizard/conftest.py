@@ -28,9 +28,7 @@ from testkit.server import serve as serve_site
 from testkit.wizard_driver import WizardDriver
 
 HOSTILE_TRAP = "window.__xss = (n) => { window.__xssHits = (window.__xssHits || 0) + 1; };"
-DESK_RESPOND_BY = (
-    "2030-01-08T10:00:00-08:00"  # the desk's own due time: never one the browser computes
-)
+DESK_RESPOND_BY = "2030-01-08T10:00:00-08:00"  # the desk's own due time: never one the browser computes
 
 
 @pytest.fixture
@@ -152,9 +150,7 @@ def desk_server(shipped_site, tmp_path_factory):
     options = ['"endpoint":""', '"timeout":15', '"deflection_endpoint":""']
     assert all(o in html for o in options), "the page's delivery options moved"
     html = html.replace(options[0], '"endpoint":"/api/requests"').replace(options[1], '"timeout":1')
-    page.write_text(
-        html.replace(options[2], '"deflection_endpoint":"/api/deflections"'), encoding="utf-8"
-    )
+    page.write_text(html.replace(options[2], '"deflection_endpoint":"/api/deflections"'), encoding="utf-8")
     desk = Desk()
     srv = serve_site(site, handler=_desk_handler(desk))
     yield srv.url, desk
@@ -175,9 +171,7 @@ def desk_wizard(page, desk_server):
 @pytest.fixture(scope="session")
 def golden_references() -> dict[str, str]:
     """The reference vectors of tests/intake/test_reference.py (one table for Python and JS)."""
-    spec = importlib.util.spec_from_file_location(
-        "reference_vectors", REPO / "tests" / "intake" / "test_reference.py"
-    )
+    spec = importlib.util.spec_from_file_location("reference_vectors", REPO / "tests" / "intake" / "test_reference.py")
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -22,20 +22,13 @@ def settled(axe):
     return run
 
 
-def _collect(
-    drv: WizardDriver, axe, plan: dict, found: dict[str, list], errors_too: bool, tag: str = ""
-) -> list[str]:
+def _collect(drv: WizardDriver, axe, plan: dict, found: dict[str, list], errors_too: bool, tag: str = "") -> list[str]:
     axe = settled(axe)
 
     def check(sid: str) -> None:
         if drv.kind() == "kb":
             drv.page.wait_for_selector(".kb-wz-count:not(:empty)")
-        if (
-            errors_too
-            and drv.kind() == "question"
-            and f"{sid} (errors)" not in found
-            and not _answered(drv)
-        ):
+        if errors_too and drv.kind() == "question" and f"{sid} (errors)" not in found and not _answered(drv):
             # First visit, nothing answered: Continue shows the error summary (if one is needed).
             drv.press_continue()
             if drv.page.query_selector(".kb-wz-errors"):
@@ -138,19 +131,13 @@ def test_error_summary_focus_and_links(wizard):
 def test_progress_and_heading_are_read_together(wizard):
     assert wizard.active("h1")  # each screen starts at its heading ...
     described = wizard.page.get_attribute("h1", "aria-describedby")
-    assert wizard.page.inner_text(f"#{described}").startswith(
-        "Step 1 of "
-    )  # ... which names the step
+    assert wizard.page.inner_text(f"#{described}").startswith("Step 1 of ")  # ... which names the step
 
 
 def test_optional_fields_say_so(wizard):
     wizard.run(FLOWS["P1"], until="problem")
-    labels = wizard.page.eval_on_selector_all(
-        ".kb-wz label.kb-wz-label", "els => els.map(e => e.textContent)"
-    )
-    assert (
-        "How can we make it happen again? (optional)" in labels and "Summary in one line" in labels
-    )
+    labels = wizard.page.eval_on_selector_all(".kb-wz label.kb-wz-label", "els => els.map(e => e.textContent)")
+    assert "How can we make it happen again? (optional)" in labels and "Summary in one line" in labels
 
 
 @pytest.mark.parametrize("width", [320, 390])

@@ -31,16 +31,12 @@ def test_fails_twice_then_succeeds_delivered_exactly_once(desk_wizard):
     drv.page.wait_for_selector("text=We received your request.", timeout=15000)
     assert len(desk.posts) == 3 and len({p["id"] for p in desk.posts}) == 1
     pid = desk.posts[0]["id"]
-    assert [h["idempotency-key"] for h in desk.headers] == [
-        pid
-    ] * 3  # the idempotency key is the payload id
+    assert [h["idempotency-key"] for h in desk.headers] == [pid] * 3  # the idempotency key is the payload id
     assert list(desk.accepted) == [reference_for(pid)]
     # The desk's reference and due time, not ones computed in the browser.
     assert drv.page.inner_text("h1") == "Request sent"
     assert drv.page.inner_text(".kb-wz-ref") == reference_for(pid)
-    assert "2030" in drv.page.inner_text(".kb-wz-next") and "January" in drv.page.inner_text(
-        ".kb-wz-next"
-    )
+    assert "2030" in drv.page.inner_text(".kb-wz-next") and "January" in drv.page.inner_text(".kb-wz-next")
     assert drv.payload()["classification"]["respond_by"][:4] != "2030"
     zone = drv.page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
     assert drv.page.inner_text(".kb-wz-next").count(zone) <= 1  # each time zone named once
@@ -96,9 +92,7 @@ def test_a_redirect_is_a_failure_never_sent(desk_wizard, code):
     assert len(desk.posts) == 1 and desk.accepted == {}  # not retried: a redirect will not change
     assert drv.item()["status"] == "failed"
     assert drv.draft()["state"]["sent"] == desk.posts[0]["id"]  # the draft is kept
-    assert drv.page.query_selector("[data-action=download]") and drv.page.query_selector(
-        "[data-action=send]"
-    )
+    assert drv.page.query_selector("[data-action=download]") and drv.page.query_selector("[data-action=send]")
 
 
 def test_refused_request_shows_the_desks_messages_as_text(desk_wizard):
@@ -160,13 +154,9 @@ def test_a_send_in_flight_and_a_new_request_do_not_clobber_each_other(desk_wizar
     settled(drv, 0, "delivered")  # the first POST is answered while the new draft is in use
     assert len(desk.accepted) == 1
     first = drv.outbox()[0]
-    assert first["status"] == "delivered" and first["desk"]["reference"] == reference_for(
-        first["payload"]["id"]
-    )
+    assert first["status"] == "delivered" and first["desk"]["reference"] == reference_for(first["payload"]["id"])
     state = drv.draft()["state"]
-    assert (
-        state["answers"] == {"kind": "new"} and state["id"] != first["payload"]["id"]
-    )  # the new draft survives
+    assert state["answers"] == {"kind": "new"} and state["id"] != first["payload"]["id"]  # the new draft survives
     # And the other way round: a send that fails after a new request began is not lost.
     desk.plan[:] = ["slow-fail"] * 3
     drv.run(FLOWS["P2"])
@@ -203,15 +193,11 @@ def test_escalation_of_a_request_the_desk_knows(desk_wizard):
     }
     drv.run(plan, until="check")
     assert desk.lookups == [ref]
-    assert "known to the support desk: priority P1, open" in drv.page.inner_text(
-        "[data-field=esc_reference]"
-    )
+    assert "known to the support desk: priority P1, open" in drv.page.inner_text("[data-field=esc_reference]")
     drv.run(plan)
     drv.page.wait_for_selector("text=We received your escalation.", timeout=15000)
     assert drv.page.inner_text("h1") == "Escalation sent"
-    assert (
-        desk.posts[-1]["escalation"]["reference"] == ref and desk.posts[-1]["schema_version"] == 2
-    )
+    assert desk.posts[-1]["escalation"]["reference"] == ref and desk.posts[-1]["schema_version"] == 2
 
 
 def test_escalation_of_a_reference_the_desk_does_not_know_is_an_error(desk_wizard):
@@ -232,10 +218,7 @@ def test_deflection_is_told_to_the_desk(desk_wizard):
     assert len(desk.deflections) == 1
     d = desk.deflections[0]
     assert set(d) == {"article_id", "ts", "query"} and d["query"] == FLOWS["deflected"]["summary"]
-    assert (
-        d["article_id"]
-        == json.loads(drv.page.evaluate("localStorage.getItem('kb.request.last')"))["article"]
-    )
+    assert d["article_id"] == json.loads(drv.page.evaluate("localStorage.getItem('kb.request.last')"))["article"]
 
 
 def test_no_endpoint_prepares_an_email_and_says_nothing_was_sent(page, serve, shipped_site):
@@ -257,9 +240,7 @@ def test_no_endpoint_prepares_an_email_and_says_nothing_was_sent(page, serve, sh
     q = parse_qs(parts.query)
     body = q["body"][0]
     assert ref in q["subject"][0] and FLOWS["P1"]["summary"] in q["subject"][0]
-    assert (
-        len(body) < 2000 and "{" not in body
-    )  # a short readable summary, the JSON is the attachment
+    assert len(body) < 2000 and "{" not in body  # a short readable summary, the JSON is the attachment
     assert "Which product is the request about?: PSIcapture (sample)" in body
     assert f"support-request-{ref}.json" in body
     # Copy puts the same JSON on the clipboard, and moves neither the heading nor the buttons.
@@ -293,9 +274,7 @@ def test_a_partner_not_in_the_directory_gets_the_request_and_the_vendor_can_be_a
     drv.page.wait_for_timeout(500)
     assert desk.posts == []  # never posted to the vendor's desk by itself
     assert drv.page.inner_text("h1") == "Your request has not been sent yet"
-    assert "your distributor or reseller, who gives you support" in drv.page.inner_text(
-        ".kb-wz-lead"
-    )
+    assert "your distributor or reseller, who gives you support" in drv.page.inner_text(".kb-wz-lead")
     ask = drv.page.get_attribute("[data-action=ask]", "href")
     assert ask.startswith("mailto:support@psigen.example?subject=Who%20is%20our%20distributor")
     assert drv.page.query_selector("[data-action=send]") is None

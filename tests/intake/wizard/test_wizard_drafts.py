@@ -223,9 +223,7 @@ def test_deep_link_to_an_unanswered_screen_goes_to_the_next_gap(wizard):
         "?article=__proto__#step=start",
     ],
 )
-def test_ids_that_are_javascript_object_keys_are_data(
-    page, serve, shipped_site, where, page_errors
-):
+def test_ids_that_are_javascript_object_keys_are_data(page, serve, shipped_site, where, page_errors):
     base = serve(shipped_site)
     drv = WizardDriver(page, base)
     drv.open()

@@ -37,17 +37,13 @@ def check_v2_escalation(payload: dict, verify_payload, site) -> None:
     assert payload["schema_version"] == 2 and payload["kind"] == "escalation"
     assert set(payload["escalation"]) == {"reference", "reason", "justification"}
     assert set(payload["requester"]) == {"name", "email", "organisation"}
-    if (
-        V2_SCHEMA.exists()
-    ):  # the policy work publishes it; `kb intake verify` then reads both versions
+    if V2_SCHEMA.exists():  # the policy work publishes it; `kb intake verify` then reads both versions
         res = verify_payload(payload, site)
         assert res.returncode == 0, res.stdout + res.stderr
 
 
 def caption(drv: WizardDriver) -> str:
-    return (
-        drv.page.inner_text(".kb-wz-caption") if drv.page.query_selector(".kb-wz-caption") else ""
-    )
+    return drv.page.inner_text(".kb-wz-caption") if drv.page.query_selector(".kb-wz-caption") else ""
 
 
 @pytest.mark.parametrize("flow", list(EXPECT))
@@ -65,9 +61,7 @@ def test_flow_by_keyboard_gives_a_payload_that_verifies(wizard, flow, verify_pay
     assert nulls == []  # no stray "null" printed anywhere
     # Every screen says where the customer is: "Step i of n – section", i counting up.
     steps = [c for c in captions if c]
-    assert len(steps) == len(pages) - 1 and [int(c.split()[1]) for c in steps] == list(
-        range(1, len(steps) + 1)
-    )
+    assert len(steps) == len(pages) - 1 and [int(c.split()[1]) for c in steps] == list(range(1, len(steps) + 1))
     assert all(c.split()[3] == str(len(steps)) for c in steps[-3:])
     payload = wizard.payload()
     c = payload["classification"]
@@ -83,9 +77,7 @@ def test_flow_by_keyboard_gives_a_payload_that_verifies(wizard, flow, verify_pay
     if c["response_hours"]:
         assert f"within {c['response_hours']} business hour" in text and "of receiving them" in text
     assert page_errors(wizard.page) == []
-    foreign = [
-        u for u in wizard.page.kb_log.requests if not u.startswith((wizard.base, "data:", "blob:"))
-    ]
+    foreign = [u for u in wizard.page.kb_log.requests if not u.startswith((wizard.base, "data:", "blob:"))]
     assert foreign == []  # no third-party host, ever
 
 
@@ -110,9 +102,7 @@ def test_check_answers_groups_answers_under_the_section_headings(wizard):
         until="check",
         on_page=lambda sid: sections.append(caption(wizard).split(" – ", 1)[-1]),
     )
-    headings = wizard.page.eval_on_selector_all(
-        ".kb-wz h2.kb-wz-section", "els => els.map(e => e.textContent)"
-    )
+    headings = wizard.page.eval_on_selector_all(".kb-wz h2.kb-wz-section", "els => els.map(e => e.textContent)")
     assert headings == [s for s in sections[:-1] if s != "Articles"]  # the KB screen asks nothing
     # A question with one possible answer was answered for the customer and says so.
     row = wizard.page.inner_text("[data-field=deployment]")
@@ -126,9 +116,7 @@ def test_policy_that_cannot_load_stops_the_form_with_a_message(page, serve, ship
     base = serve(shipped_site)
     page.route(
         "**/policy/compiled-policy.json",
-        lambda r: r.fulfill(
-            status=200, body='{"format_version": 99}', content_type="application/json"
-        ),
+        lambda r: r.fulfill(status=200, body='{"format_version": 99}', content_type="application/json"),
     )
     drv = WizardDriver(page, base)
     page.goto(base + "request/")
@@ -170,9 +158,7 @@ def test_none_of_these_and_a_statement_both_ticked_is_an_error(wizard):
     assert wizard.active(".kb-wz-errors")
     msg = wizard.page.inner_text(".kb-wz-errors a")
     assert msg == "Select “None of these apply” or the statements that apply, not both"
-    assert "PSIGEN does not maintain hardware" in wizard.page.inner_text(
-        "input[data-question=hardware] ~ .kb-wz-why"
-    )
+    assert "PSIGEN does not maintain hardware" in wizard.page.inner_text("input[data-question=hardware] ~ .kb-wz-why")
 
 
 def test_partner_request_is_offered_to_the_partner(wizard):
@@ -205,9 +191,7 @@ def test_kb_step_offers_articles_only_and_records_what_happened(wizard, verify_p
     wizard.page.keyboard.type("troubleshooting tips faq")
     wizard.page.keyboard.press("Enter")
     wizard.page.wait_for_selector("text=for “troubleshooting tips faq”")
-    offered = wizard.page.eval_on_selector_all(
-        ".kb-wz-articles a", "els => els.map(e => e.dataset.kbId)"
-    )
+    offered = wizard.page.eval_on_selector_all(".kb-wz-articles a", "els => els.map(e => e.dataset.kbId)")
     assert offered and not set(offered) & set(data["landing"])
     first = offered[0]
     wizard.tab_to(f".kb-wz-articles a[data-kb-id='{first}']")
@@ -219,9 +203,7 @@ def test_kb_step_offers_articles_only_and_records_what_happened(wizard, verify_p
     assert wizard.step() == "kb"
     wizard.run(FLOWS["P1"])
     kb = wizard.payload()["kb_attempt"]
-    assert (
-        kb["queries"][0] == FLOWS["P1"]["summary"] and "troubleshooting tips faq" in kb["queries"]
-    )
+    assert kb["queries"][0] == FLOWS["P1"]["summary"] and "troubleshooting tips faq" in kb["queries"]
     assert first in kb["opened"] and first in kb["suggested"] and kb["helped"] is False
     assert verify_payload(wizard.payload(), wizard.site).returncode == 0
 

@@ -48,18 +48,12 @@ def test_every_mistake_reported_at_once_with_lines():
     assert got[(2, "WZ110")] == "unknown key 'titel' (did you mean 'title'?)"
     assert got[(3, "WZ113")] == "`start` names no step: 'kindd' (did you mean 'kind'?)"
     assert got[(5, "WZ115")].startswith("payload 'product.id': needs either")
-    assert (
-        got[(10, "WZ133")].endswith("got 'radio'")
-        or "(did you mean 'radios'?)" in got[(10, "WZ133")]
-    )
+    assert got[(10, "WZ133")].endswith("got 'radio'") or "(did you mean 'radios'?)" in got[(10, "WZ133")]
     assert got[(13, "WZ136")].endswith("missing required key 'label'")
-    assert (
-        got[(15, "WZ152")] == "step 'kind': condition on unknown field 'knd' (did you mean 'kind'?)"
-    )
+    assert got[(15, "WZ152")] == "step 'kind': condition on unknown field 'knd' (did you mean 'kind'?)"
     assert got[(16, "WZ142")] == "step 'kind': goes to unknown step 'nowhere'"
     assert got[(21, "WZ171")] == (
-        "step 'who': the policy has no question 'purchase_chanel'"
-        " (did you mean 'purchase_channel'?)"
+        "step 'who': the policy has no question 'purchase_chanel' (did you mean 'purchase_channel'?)"
     )
     assert "a policy question takes only `when`" in got[(22, "WZ132")]
     assert (23, "WZ144") in got
@@ -85,9 +79,7 @@ def step(form: dict, sid: str) -> dict:
             "WZ174",
         ),  # asked out of the policy's order
         (
-            lambda f: step(f, "problem")["fields"].append(
-                {"id": "product", "type": "text", "label": "x"}
-            ),
+            lambda f: step(f, "problem")["fields"].append({"id": "product", "type": "text", "label": "x"}),
             "WZ175",
         ),
         (lambda f: step(f, "severity")["fields"].append({"question": "product"}), "WZ172"),
@@ -122,9 +114,7 @@ def test_form_schema_is_the_one_published_and_describes_the_shipped_form(shipped
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(formdef.FORM_FILE.read_text()))
     # Editors find it from the form itself.
-    assert formdef.FORM_FILE.read_text().startswith(
-        "# yaml-language-server: $schema=schemas/request-form.schema.json"
-    )
+    assert formdef.FORM_FILE.read_text().startswith("# yaml-language-server: $schema=schemas/request-form.schema.json")
 
 
 def test_script_json_cannot_end_its_script_element():
@@ -143,9 +133,7 @@ def test_bad_delivery_options_fail_the_build_with_every_problem(tmp_path):
                 "timeout": 0,
                 "deflection_endpoint": "javascript:alert(1)",
             }
-    cfg = make_project(
-        tmp_path, include_shipped=False, extra_config=yaml.safe_dump({"plugins": plugins})
-    )
+    cfg = make_project(tmp_path, include_shipped=False, extra_config=yaml.safe_dump({"plugins": plugins}))
     res = build(cfg)
     assert res.returncode != 0
     err = res.stdout + res.stderr
@@ -154,10 +142,7 @@ def test_bad_delivery_options_fail_the_build_with_every_problem(tmp_path):
         "Plugin 'kb-request' option 'endpoint': must be an http(s) URL or a site path starting "
         "with '/', got 'ftp://desk'" in err
     )
-    assert (
-        "Plugin 'kb-request' option 'deflection_endpoint': must be an http(s) URL or a site path"
-        in err
-    )
+    assert "Plugin 'kb-request' option 'deflection_endpoint': must be an http(s) URL or a site path" in err
     assert "Plugin 'kb-request' option 'mailto': not an email address: 'support at example'" in err
     assert "Traceback" not in err
     assert not (tmp_path / "site").exists()
@@ -166,9 +151,7 @@ def test_bad_delivery_options_fail_the_build_with_every_problem(tmp_path):
 def page_data(site: Path) -> dict:
     html = (site / "request" / "index.html").read_text(encoding="utf-8")
     return json.loads(
-        re.search(
-            r'<script type="application/json" id="kb-request-data">(.*?)</script>', html, re.DOTALL
-        ).group(1)
+        re.search(r'<script type="application/json" id="kb-request-data">(.*?)</script>', html, re.DOTALL).group(1)
     )
 
 
@@ -194,9 +177,7 @@ def test_page_embeds_the_form_delivery_options_and_category_pages(shipped_site):
         doc = json.loads(shard.read_text())
         assert doc["version"] == 2
         for article_id in doc["articles"]:
-            assert article_bucket(article_id, len(shards)) == int(
-                shard.stem
-            )  # where wizard.js looks
+            assert article_bucket(article_id, len(shards)) == int(shard.stem)  # where wizard.js looks
             found.add(article_id)
     assert len(found) >= 10 and not found & set(data["landing"])
 
@@ -215,38 +196,27 @@ def test_article_buckets_agree_between_python_and_the_wizard(tmp_path):
     fn = src[src.index("function bucketOf") : src.index("async function fromArticle")]
     script = tmp_path / "b.mjs"
     script.write_text(
-        fn
-        + f"console.log(JSON.stringify({json.dumps(ids)}"
-        + ".map((i) => [3, 7, 160].map((n) => bucketOf(i, n)))));"
+        fn + f"console.log(JSON.stringify({json.dumps(ids)}" + ".map((i) => [3, 7, 160].map((n) => bucketOf(i, n)))));"
     )
-    got = json.loads(
-        subprocess.run(["node", str(script)], capture_output=True, text=True, check=True).stdout
-    )
+    got = json.loads(subprocess.run(["node", str(script)], capture_output=True, text=True, check=True).stdout)
     assert got == [[article_bucket(i, n) for n in (3, 7, 160)] for i in ids]
 
 
 def _imports(path: Path) -> list[Path]:
     src = path.read_text()
-    return [
-        (path.parent / m).resolve()
-        for m in re.findall(r'^import [^;]*? from "(\.[^"]+)";', src, re.MULTILINE)
-    ]
+    return [(path.parent / m).resolve() for m in re.findall(r'^import [^;]*? from "(\.[^"]+)";', src, re.MULTILINE)]
 
 
 def test_wizard_modules_import_each_other_without_a_cycle():
     files = sorted(WIZARD_JS_DIR.rglob("*.js"))
     graph = {f.resolve(): _imports(f) for f in files}
-    assert all(dep in graph for deps in graph.values() for dep in deps), (
-        "an import names a missing module"
-    )
+    assert all(dep in graph for deps in graph.values() for dep in deps), "an import names a missing module"
     state: dict[Path, str] = {}
 
     def visit(node: Path, trail: list[Path]) -> None:
         state[node] = "open"
         for dep in graph[node]:
-            assert state.get(dep) != "open", "import cycle: " + " -> ".join(
-                p.name for p in trail + [node, dep]
-            )
+            assert state.get(dep) != "open", "import cycle: " + " -> ".join(p.name for p in trail + [node, dep])
             if dep not in state:
                 visit(dep, trail + [node])
         state[node] = "done"
@@ -280,9 +250,7 @@ def test_wizard_js_and_css_under_30_kb_gzip(shipped_site):
     folder = shipped_site / "assets" / "intake" / "wizard"
     files = sorted(p for p in folder.rglob("*") if p.suffix in (".js", ".css"))
     assert {p.relative_to(folder).as_posix() for p in files} == {
-        p.relative_to(WIZARD_JS_DIR).as_posix()
-        for p in WIZARD_JS_DIR.rglob("*")
-        if p.suffix in (".js", ".css")
+        p.relative_to(WIZARD_JS_DIR).as_posix() for p in WIZARD_JS_DIR.rglob("*") if p.suffix in (".js", ".css")
     }
     total = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
     print(f"wizard JS+CSS: {len(files)} files, {total} bytes gzip")
@@ -303,7 +271,5 @@ def test_published_modules_are_the_sources_without_comments(shipped_site, tmp_pa
         if src.suffix == ".js":  # still a valid module
             mod = tmp_path / (src.stem + ".mjs")
             mod.write_text(published, encoding="utf-8")
-            res = subprocess.run(
-                ["node", "--check", str(mod)], capture_output=True, text=True, check=False
-            )
+            res = subprocess.run(["node", "--check", str(mod)], capture_output=True, text=True, check=False)
             assert res.returncode == 0, f"{src.name}: {res.stderr}"

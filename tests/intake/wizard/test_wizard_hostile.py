@@ -105,22 +105,16 @@ def _round(drv, pages: dict[str, list[str]], plan: dict, text: str) -> dict[str,
         values = {}
         for fid in fids:
             drv.page.fill(f"#f-{fid}", text)
-            values[fid] = drv.page.input_value(
-                f"#f-{fid}"
-            )  # what the browser kept (an input drops line breaks)
+            values[fid] = drv.page.input_value(f"#f-{fid}")  # what the browser kept (an input drops line breaks)
         _continue(drv)
         if drv.page.query_selector(".kb-wz-errors"):
             # Refused: a clear message per field, shown as text, and the page is still this one.
             assert drv.step() == step
-            msgs = drv.page.eval_on_selector_all(
-                ".kb-wz-errors a", "els => els.map(e => e.textContent)"
-            )
+            msgs = drv.page.eval_on_selector_all(".kb-wz-errors a", "els => els.map(e => e.textContent)")
             assert msgs and all(("Enter" in m or "must be" in m) for m in msgs), msgs
             bad = {
                 a.split("#f-")[1]
-                for a in drv.page.eval_on_selector_all(
-                    ".kb-wz-errors a", "els => els.map(e => e.getAttribute('href'))"
-                )
+                for a in drv.page.eval_on_selector_all(".kb-wz-errors a", "els => els.map(e => e.getAttribute('href'))")
             }
             for fid in fids:
                 if fid in bad:
@@ -149,18 +143,12 @@ def _check_round(drv, kept: dict[str, str], confirm_field: str | None) -> None:
     _continue(drv)  # Accept and send
     assert drv.step() == "sent"
     if confirm_field in kept:
-        assert _trim(drv, kept[confirm_field]) in drv.page.eval_on_selector(
-            ".kb-wz", "e => e.textContent"
-        )
+        assert _trim(drv, kept[confirm_field]) in drv.page.eval_on_selector(".kb-wz", "e => e.textContent")
     assert drv.page.query_selector_all(DANGER) == []
 
 
-@pytest.mark.parametrize(
-    "flow, pages, confirm", [("P1", NEW_PAGES, "summary"), ("escalation", ESC_PAGES, None)]
-)
-def test_hostile_text_in_every_text_field(
-    wizard, flow, pages, confirm, page_errors, verify_payload
-):
+@pytest.mark.parametrize("flow, pages, confirm", [("P1", NEW_PAGES, "summary"), ("escalation", ESC_PAGES, None)])
+def test_hostile_text_in_every_text_field(wizard, flow, pages, confirm, page_errors, verify_payload):
     dialogs = []
     wizard.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     plan = FLOWS[flow]
@@ -175,10 +163,7 @@ def test_hostile_text_in_every_text_field(
         payload = wizard.payload()
         if "summary" in kept:  # one line, as shown (the payload has it trimmed)
             assert payload["problem"]["summary"] == _trim(wizard, kept["summary"])
-            assert (
-                "\n" not in payload["problem"]["summary"]
-                and "\u2028" not in payload["problem"]["summary"]
-            )
+            assert "\n" not in payload["problem"]["summary"] and "\u2028" not in payload["problem"]["summary"]
         if flow == "P1":  # whatever was typed, the payload is one the project's own schema accepts
             res = verify_payload(payload, wizard.site)
             assert res.returncode == 0, f"{text[:40]!r}: {res.stdout}{res.stderr}"

@@ -59,9 +59,7 @@ def test_error_messages(out):
     e = out["errors"]
     assert e["empty"] == "Enter an answer to “Name”"
     assert e["optional_empty"] == ""
-    assert (
-        e["too_long_emoji"] == "“Name” must be 5 characters or fewer (it has 6)"
-    )  # code points, not UTF-16 units
+    assert e["too_long_emoji"] == "“Name” must be 5 characters or fewer (it has 6)"  # code points, not UTF-16 units
     assert e["five_emoji_ok"] == ""
     assert e["email_bad"].startswith("Enter an email address in the correct format")
     assert e["email_ok"] == ""
@@ -166,9 +164,7 @@ def test_payload_v2_escalation_carries_reference_reason_and_contact_only(out):
 
 def test_text_is_cut_between_characters_and_one_line_fields_hold_one_line(out):
     t = out["text"]
-    assert (
-        t["cut_emoji"] == "ab" and t["cut_keeps_cluster"] == "ab👩‍💻c" and t["cut_mark"] == "abc…"
-    )
+    assert t["cut_emoji"] == "ab" and t["cut_keeps_cluster"] == "ab👩‍💻c" and t["cut_mark"] == "abc…"
     assert t["one_line"] == "a b c d ef g"
     assert t["lines"] == "a\nb\nc"
     assert t["lone_surrogate"] == "x\ufffdy" and t["own_proto"] is True
@@ -178,9 +174,7 @@ def test_reference_matches_python_golden_vectors_under_node(out, golden_referenc
     assert out["reference"] == golden_references
     assert out["reference"] == {pid: reference_for(pid) for pid in golden_references}
     # The fallback SHA-256 (pages without crypto.subtle) agrees with hashlib.
-    assert out["reference_fallback"] == {
-        pid: hashlib.sha256(pid.encode()).hexdigest() for pid in golden_references
-    }
+    assert out["reference_fallback"] == {pid: hashlib.sha256(pid.encode()).hexdigest() for pid in golden_references}
     assert out["normalize"] == {
         "spaced": "42HN-PBVT",
         "letters": "40HN-PBVT",

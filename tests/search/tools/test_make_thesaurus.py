@@ -13,22 +13,37 @@ from kbtools.search.tools import make_thesaurus as mt
 LICENCE = "  1 This software and database is being provided to you, the LICENSEE, by  \n"
 # offset lex_filenum ss_type w_cnt(hex) word lex_id ... p_cnt | gloss
 DATA = {
-    "verb": ["00000010 30 v 03 vanish 0 disappear 0 go_away 0 000 | get lost",
-             "00000020 30 v 02 fix 0 repair 0 000 | restore to a good condition",
-             "00000030 30 v 02 mend 0 repair 0 000 | as fix"],
-    "noun": ["00000040 26 n 02 fix 0 jam 0 000 | a bad situation",
-             "00000050 13 n 02 bread 0 breadstuff 0 000 | food made from dough",
-             "00000060 10 n 02 recipe 0 formula 0 000 | directions for making something",
-             "00000070 06 n 02 photo 0 picture 0 000 | a picture taken with a camera"],
+    "verb": [
+        "00000010 30 v 03 vanish 0 disappear 0 go_away 0 000 | get lost",
+        "00000020 30 v 02 fix 0 repair 0 000 | restore to a good condition",
+        "00000030 30 v 02 mend 0 repair 0 000 | as fix",
+    ],
+    "noun": [
+        "00000040 26 n 02 fix 0 jam 0 000 | a bad situation",
+        "00000050 13 n 02 bread 0 breadstuff 0 000 | food made from dough",
+        "00000060 10 n 02 recipe 0 formula 0 000 | directions for making something",
+        "00000070 06 n 02 photo 0 picture 0 000 | a picture taken with a camera",
+    ],
     "adj": [],
     "adv": [],
 }
 # lemma pos synset_cnt p_cnt sense_cnt tagsense_cnt offsets (most used sense first)
 INDEX = {
-    "verb": ["fix v 1 0 1 1 00000020", "mend v 1 0 1 1 00000030", "vanish v 1 0 1 1 00000010",
-             "disappear v 1 0 1 1 00000010", "repair v 2 0 2 2 00000020 00000030", "go_away v 1 0 1 0 00000010"],
-    "noun": ["bread n 1 0 1 1 00000050", "fix n 1 0 1 1 00000040", "photo n 1 0 1 1 00000070",
-             "picture n 1 0 1 1 00000070", "recipe n 1 0 1 1 00000060"],
+    "verb": [
+        "fix v 1 0 1 1 00000020",
+        "mend v 1 0 1 1 00000030",
+        "vanish v 1 0 1 1 00000010",
+        "disappear v 1 0 1 1 00000010",
+        "repair v 2 0 2 2 00000020 00000030",
+        "go_away v 1 0 1 0 00000010",
+    ],
+    "noun": [
+        "bread n 1 0 1 1 00000050",
+        "fix n 1 0 1 1 00000040",
+        "photo n 1 0 1 1 00000070",
+        "picture n 1 0 1 1 00000070",
+        "recipe n 1 0 1 1 00000060",
+    ],
     "adj": [],
     "adv": [],
 }
