@@ -48,7 +48,7 @@ def _bag(a: Article) -> Counter:
         ("body", a.body[:1500]),
     ):
         for t in _terms(text):
-            bag[t] += WEIGHTS[field]
+            bag[t] += WEIGHTS[field]  # type: ignore[assignment]  # a Counter of float weights: its + and - are used
     return bag
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .navigation import window
@@ -67,7 +67,7 @@ def signature(page: Page, nav: Navigation, size: int, look: Look = face) -> tupl
         parts.append(next((i for i, k in enumerate(shown) if any(k is p for p in path)), -1))
     crumbs = []
     for anc in page.ancestors:
-        first = anc.children[0] if anc.children else None
+        first = anc.children[0] if isinstance(anc, Section) and anc.children else None
         link = first.url if isinstance(first, Page) and first.is_index else None
         crumbs.append((look(anc)[0], link))
     prev, nxt = page.previous_page, page.next_page

@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from kbcore import context as build_context
 from kbcore.blocks import UnknownBlock
@@ -123,7 +124,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.take_articles(read.articles, files, config)
         self.files = files
         self.listings.add_pages(files, config)
-        self.window = navigation.Window(self.config.nav_window)
+        self.window = navigation.Window(int(self.config.nav_window))
         self.start_pages(len(files.documentation_pages()))
         for dest, src in SCHEMAS.items():
             files.append(File.generated(config, dest, abs_src_path=str(src)))
@@ -141,14 +142,14 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.ctx.articles.update(articles)
         self.by_id = reading.by_id(articles)
         self.listings = Listings(
-            articles, self.products, self.config.section_page_size, self.fragments, self.show_drafts
+            articles, self.products, int(self.config.section_page_size), self.fragments, self.show_drafts
         )
         previous = getattr(self, "pages", None)
         self.pages = PageContext(
             self.by_id,
             self.products,
             files,
-            self.config.related_count,
+            int(self.config.related_count),
             self.config.feedback_endpoint,
             self.config.request_page,
             bags=self.bags,
@@ -234,19 +235,21 @@ class KbPlugin(BasePlugin[KbConfig]):
         return None
 
     def on_template_context(
-        self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
-    ) -> dict[str, Any] | None:
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext | None:
         if self.config.enabled and template_name == "404.html":
-            context["kb"] = {"request_page": self.config.request_page}  # our 404.html's call-out
+            extra: dict[str, Any] = cast(dict, context)  # our own key beside MkDocs' declared ones
+            extra["kb"] = {"request_page": self.config.request_page}  # our 404.html's call-out
         return context
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> dict[str, Any] | None:
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
         if not self.config.enabled:
             return None
         art: Article | None = self.ctx.articles.get(page.file.src_uri)
-        context["kb"] = self.pages.context_for(page, art)
+        extra: dict[str, Any] = cast(dict, context)  # our own key beside MkDocs' declared ones
+        extra["kb"] = self.pages.context_for(page, art)
         self.window.apply(page, nav)
         return context
 
@@ -265,6 +268,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
+        assert self.nav is not None  # on_nav ran
         if self.preview is not None and self.ctx.incremental:  # writes what changed, and more
             self.preview.on_post_build(config, self.files, self.nav, self.env)
         else:

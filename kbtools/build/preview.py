@@ -117,7 +117,7 @@ class Built:
 
     def doc_files(self) -> list[File]:
         if self._doc_files is None:
-            self._doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+            self._doc_files = list(self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve))
         return self._doc_files
 
 
@@ -218,7 +218,8 @@ class Preview:
         for f in new_docs:
             if f.page is None:  # MkDocs makes these (pages out of the navigation) a step later
                 Page(None, f, config)
-        old_pages, new_pages = old.pages(), {f.src_uri: f.page for f in new_docs}
+        old_pages = old.pages()
+        new_pages = {f.src_uri: f.page for f in new_docs if f.page is not None}  # documentation pages have one
         plan = Plan()
         plan.removed = set(old_pages) - set(new_pages)
         added = set(new_pages) - set(old_pages)
@@ -240,7 +241,7 @@ class Preview:
                 for f in new_docs
                 if f.abs_src_path is None
                 and f.src_uri in old_pages
-                and old.files.get_file_from_path(f.src_uri).content_string != f.content_string
+                and _content_of(old.files.get_file_from_path(f.src_uri)) != f.content_string
             ),
             read=True,
         )
@@ -251,7 +252,7 @@ class Preview:
         for f in new_docs:
             if f.src_uri in plan.read:
                 mkdocs_build._populate_page(f.page, config, files)  # type: ignore[arg-type]
-        size = self.plugin.config.nav_window
+        size = int(self.plugin.config.nav_window)
         plan.add(
             "navigation",
             (
@@ -346,11 +347,16 @@ class Preview:
     def _needs_full(self, ch: changes.Changes) -> str:
         if ch.outside:
             return f"{', '.join(os.path.basename(p) for p in ch.outside)} changed"
-        ctx = build_context.of(self.built.config) if self.built else None
+        built = self.built
+        ctx = build_context.of(built.config) if built else None
         policy = ctx.policy_path if ctx else None
-        files = self.built.files if self.built else None
+        files = built.files if built else None
         for uri in sorted(ch.modified | ch.added | ch.removed):
-            if policy is not None and os.path.abspath(os.path.join(self.built.config.docs_dir, uri)) == str(policy):
+            if (
+                built
+                and policy is not None
+                and os.path.abspath(os.path.join(built.config.docs_dir, uri)) == str(policy)
+            ):
                 return f"the policy file {uri} changed"
             if uri.endswith(".md") or (files is not None and uri in files):
                 continue
@@ -460,7 +466,7 @@ class Preview:
         navigation.title_sections(nav, plugin.listings.title)
 
         # The sidebar and breadcrumbs of other pages: titles shown there that changed.
-        moved = [p for p in pages if affected.face(p) != old_faces[p.file.src_uri]]
+        moved: list[Page | Section] = [p for p in pages if affected.face(p) != old_faces[p.file.src_uri]]
         moved += [s for s in sections if s.title != old_titles[id(s)]]
         if moved:
 
@@ -471,7 +477,7 @@ class Preview:
                     return (old_titles.get(id(item), item.title), *affected.face(item)[1:])
                 return affected.face(item)
 
-            size = plugin.config.nav_window
+            size = int(plugin.config.nav_window)
             candidates: dict[str, Page] = {}
             for item in moved:
                 holder = item.parent or nav
@@ -800,3 +806,8 @@ class _DropDirtyWarning(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "'dirty' build" not in record.getMessage()
+
+
+def _content_of(file: File | None) -> str | None:
+    """A generated file's content (None when the earlier build had no such file)."""
+    return file.content_string if file is not None else None

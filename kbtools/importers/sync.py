@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kbcore.problems import KbError, Problem
+from kbcore.problems import KbError, Problem, Severity
 
 from .zendesk import Finding, Plan, PlannedFile, file_sha256
 
@@ -112,7 +112,7 @@ class Sync:
         self.new_items: dict[str, dict[str, dict[str, str]]] = {}
         self._dirs: dict[Path, Path | None] = {}  # folder -> its real path when inside --to
 
-    def _finding(self, code: str, path: str, message: str, owner: str, severity: str = "warning") -> None:
+    def _finding(self, code: str, path: str, message: str, owner: str, severity: Severity = "warning") -> None:
         kind, _, zid = owner.partition(":")
         self.findings.append(
             Finding(

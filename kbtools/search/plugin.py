@@ -18,6 +18,7 @@ import multiprocessing as mp
 import shutil
 import tempfile
 import time
+from multiprocessing.process import BaseProcess
 
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -76,7 +77,7 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         self.docs: list[SearchDoc] = []
         self.ranking = Ranking()
         self.command = "build"
-        self.worker = None
+        self.worker: BaseProcess | None = None
         self.started = 0.0
         self.indexed = 0
 
@@ -126,10 +127,10 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         if getattr(self, "command", "build") == "build":
             # A fresh process that gets only the documents (pickled), not a fork: a forked child
             # would hold (and count) everything MkDocs has read by now, which it never uses.
-            ctx = mp.get_context("spawn")
-            self.conn, child = ctx.Pipe(duplex=False)
-            self.worker = ctx.Process(target=_index_in_child, args=(job, child), daemon=True)
-            self.worker.start()
+            spawn = mp.get_context("spawn")
+            self.conn, child = spawn.Pipe(duplex=False)
+            worker = self.worker = spawn.Process(target=_index_in_child, args=(job, child), daemon=True)
+            worker.start()
             child.close()
             self.docs = []  # the child has its copy; this process renders pages meanwhile
         else:  # `mkdocs serve` (threads around): index in this process, after the build
@@ -149,7 +150,7 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
                 continue
             key = id(page.parent)
             if key not in trails:
-                trails[key] = [a.title for a in reversed(page.ancestors) if a.title]
+                trails[key] = [a.title for a in reversed(list(page.ancestors)) if a.title]
             crumbs = trails[key]
             hit = cache.get(f.src_uri)
             if hit is not None and hit[0] is art and hit[1] == page.url and hit[2] == crumbs:
@@ -207,7 +208,7 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
                 ok, result = False, f"the indexing process died (exit code {self.worker.exitcode})"
             self.worker.join()
             self.worker = None
-        if not ok:
+        if not ok or not isinstance(result, dict):
             raise PluginError(f"kb-search: could not build the search index: {result}")
         log.info(
             f"kb-search: indexed {self.indexed} pages, {result['terms_count']} terms, "

@@ -39,7 +39,7 @@ class _KbTokenizer(Tokenizer):
         return {"field": self.field}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(None, state.get("field", ""), None)
+        _KbTokenizer.__init__(self, None, state.get("field", ""), None)
 
     def __call__(
         self,
