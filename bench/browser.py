@@ -20,21 +20,14 @@ import http.server
 import io
 import os
 import statistics
+import sys
 import threading
 import time
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # testkit/ is not installed
+from testkit.chromium import launch  # noqa: E402
 
 # How to drive each engine's page. `page`: the URL (relative to the site) that shows results for
 # {q} with no interaction; `result`: a result element; `link`: the result's link (for ranking);
@@ -177,7 +170,7 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = launch(pw)
         try:
             yield b
         finally:

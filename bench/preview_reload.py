@@ -34,19 +34,9 @@ sys.path.insert(0, str(BENCH))
 
 from build_kb import WORK, _material_header_hook, fmt_table, kb_sources, plugins_for  # noqa: E402
 
+from testkit.chromium import launch  # noqa: E402
 from testkit.project import make_project  # noqa: E402
 from testkit.serve import Serve  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 
 def project(kb: str, engine: str, work: Path) -> tuple[Path, Path]:
@@ -103,7 +93,7 @@ def measure(kb: str, engine: str, edits: int, work: Path) -> dict:
     print(f"serving {kb} ({engine}) ...", file=sys.stderr, flush=True)
     with Serve(cfg, cfg.parent / "serve", timeout=7200) as server, sync_playwright() as pw:
         initial = time.monotonic() - t0
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch(pw)
         page = browser.new_page()
         page.goto(server.url + url_path, wait_until="load")
         reloads, settled, updated = [], [], []

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from testkit.chromium import launch
 from testkit.project import REPO, build, make_project
 from testkit.server import serve
 from testkit.wizard_driver import FLOWS, WizardDriver
-from testkit.wizard_screenshots import ARGS, CHROMIUM
 
 SOURCES = REPO / "intake" / "wizard" / "theme" / "assets" / "intake" / "wizard"
 
@@ -37,7 +37,7 @@ def main(site: Path) -> None:
     srv = serve(site)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = launch(pw)
             drv = WizardDriver(browser.new_page(), srv.url)
             print(f"{'flow':<18} {'screens before check':>20}  screens")
             for name, plan in FLOWS.items():

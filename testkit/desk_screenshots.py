@@ -17,19 +17,9 @@ from desk import config
 from desk.app import create_app
 from desk.storage import Store
 
+from .chromium import launch
 from .desk_seed import STAFF, seed
 from .desk_server import Served
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 
 def main(out: Path) -> list[Path]:
@@ -48,7 +38,7 @@ def main(out: Path) -> list[Path]:
         written = []
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+                browser = launch(pw)
                 page = browser.new_page(viewport={"width": 1360, "height": 900})
                 page.goto(served.url + "/desk/sign-in")
                 page.fill("#name", STAFF[0])

@@ -21,19 +21,10 @@ from typing import Any
 
 from kbcore.problems import KbError
 
+from .chromium import CHROMIUM, launch
 from .server import serve
 from .wizard_driver import FLOWS, WizardDriver
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 VIEWPORTS: dict[str, Any] = {
     "desktop": {"width": 1280, "height": 900},
     "phone": {"width": 390, "height": 844},
@@ -109,7 +100,7 @@ def take(out: Path, site: Path | None = None, flows: dict | None = None) -> list
         base = srv.url
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+                browser = launch(pw)
                 for scheme in ("light", "dark"):
                     for view, size in VIEWPORTS.items():
                         folder = out / f"{scheme}-{view}"

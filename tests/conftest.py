@@ -9,22 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from testkit.chromium import CHROMIUM, launch
 from testkit.paths import CORPUS, REPO
 from testkit.project import build, make_project
 from testkit.server import Server
 from testkit.server import serve as serve_folder
 
 CACHE = Path(os.environ.get("KB_TEST_CACHE", REPO / ".pytest_cache" / "kb-sites"))
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 
 def build_once(name: str, categories: dict[str, Path] | None = None, **kw) -> Path:
@@ -81,7 +72,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = launch(pw)
         yield b
         b.close()
 

@@ -109,3 +109,16 @@ def test_nothing_of_the_checkout_is_what_ran(installed):
     assert not any(n.startswith(("testkit/", "tests/", "bench/")) for n in names)
     assert "kbtools/search/synonyms.txt" in names
     assert {"kbtools/search/thesaurus.txt.gz", "kbtools/search/THESAURUS-LICENSE.txt"} <= set(names)
+    # Installed and readable where the package looks for it (the default build does not read it:
+    # the thesaurus is off unless ranking.thesaurus > 0).
+    res = run(
+        [
+            str(installed / "python"),
+            "-c",
+            "from kbtools.search import thesaurus; th = thesaurus.load(); "
+            "print(thesaurus.THESAURUS, len(th), 'repair' in th.get('mend', []))",
+        ],
+        installed,
+    )
+    where, count, mend = res.stdout.split()
+    assert "site-packages" in where and int(count) > 10_000 and mend == "True"
