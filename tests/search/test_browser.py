@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -150,6 +150,48 @@ def test_filters_narrow_the_results_and_live_in_the_url(page, serve, shipped_sit
         h["id"] for h in search(shipped_site, "psicapture ", limit=10, filters={"version": ["8.1"]})
     ]
     assert page.input_value("#kb-filter-version") == "8.1"
+
+
+def test_filter_counts_are_those_of_the_current_query(page, serve, shipped_site):
+    """Each filter option says how many results of this query (with the other filters set) it
+    keeps: the Python engine's total for the same query and filters."""
+    base = serve(shipped_site)
+    ix = Index(shipped_site)
+    whole = {
+        name: {value: len(docs) for value, docs in ix.json(f"f/{name}.json").items()} for name in ix.manifest["facets"]
+    }
+    differs = False
+    for q, filters in (("psicapture ", {}), ("scanner", {}), ("batch", {"version": "8.1"})):
+        page.goto(base + "search/?" + urlencode({"q": q, **filters}), wait_until="networkidle")
+        page_ids(page, q)
+        shown = page.eval_on_selector_all(
+            "[data-kb-filters] option[data-label]",
+            "els => els.map(o => [o.parentElement.name, o.value, o.textContent, o.dataset.label])",
+        )
+        assert shown
+        for name, value, text, label in shown:
+            others = {k: [v] for k, v in filters.items() if k != name}
+            want = run(ix, q, 1, {**others, name: [value]})["total"]
+            assert text == f"{label} ({want})", (q, name, value)
+            differs = differs or want != whole[name][value]
+    assert differs  # not the whole KB's counts
+
+
+def test_typing_updates_the_address_once_typing_pauses_and_back_returns_to_the_query_before(page, serve, shipped_site):
+    base = serve(shipped_site)
+    page.goto(base + "search/?q=scanner", wait_until="networkidle")
+    first = page_ids(page, "scanner")
+    entries = page.evaluate("history.length")
+    page.click("#kb-searchpage-input")
+    page.keyboard.press("End")
+    page.keyboard.type(" drivers", delay=20)
+    page_ids(page, "scanner drivers")
+    page.wait_for_url("**q=scanner+drivers")
+    assert page.evaluate("history.length") == entries + 1  # one entry for the whole typed query
+    page.go_back()
+    page.wait_for_url("**q=scanner")
+    assert page.input_value("#kb-searchpage-input") == "scanner"
+    assert page_ids(page, "scanner") == first
 
 
 def test_back_button_returns_to_the_previous_query_and_its_results(page, serve, shipped_site):

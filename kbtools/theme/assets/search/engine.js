@@ -210,15 +210,22 @@ export class Index {
     this.cues = new Set(manifest.framing.filter((e) => !e[2]).flatMap((e) => e[1].flatMap((w) => analyze(w, this.stops).map(([t]) => t))));
     this.starts = manifest.blocks.map((b) => b[0]);
     this.cache = new Map();
+    this.ready = new Set();  // keys of the cache whose promise has resolved
   }
 
   _once(key, make) {
     if (!this.cache.has(key)) {
       const p = make();
-      p.catch(() => this.cache.delete(key));  // a failed fetch is retried next time
+      p.then(() => { this.ready.add(key); }, () => { this.cache.delete(key); });  // a failed fetch is retried next time
       this.cache.set(key, p);
     }
     return this.cache.get(key);
+  }
+
+  /** Whether the snippet data of every hit is already here, so that `fillSnippets` makes no
+   * request and the page can draw titles and snippets in one update. */
+  hasDocs(hits) {
+    return hits.every((h) => this.ready.has(`d/${h.doc}.json`));
   }
 
   /** Term -> [term, block, dfs, postings start, postings end, positions offset, buffer, [[associated term, percent]],
@@ -656,31 +663,52 @@ export class Index {
    * counting only documents that pass the filters set on the other facets (the search page's
    * counts are for the current query, not for the whole KB). */
   async facetCounts(matches, filters = {}) {
-    const names = Object.keys(this.manifest.facets);
-    const lists = await Promise.all(names.map((name) => this.json(`f/${name}.json`)));
-    const byName = new Map();
-    names.forEach((name, i) => {
-      const l = lists[i];
-      if (l !== null && (typeof l !== "object" || Array.isArray(l))) throw damaged(`f/${name}.json`, "expected an object of value -> documents");
-      byName.set(name, l || {});
-    });
-    const allowed = new Map();
-    for (const [name, values] of Object.entries(filters)) {
-      if (values && values.length && byName.has(name)) allowed.set(name, new Set(values.flatMap((v) => (Object.hasOwn(byName.get(name), v) ? byName.get(name)[v] : []))));
+    const facets = await this.facetLists(), n = this.manifest.doc_count;
+    // Marks in typed arrays, not Sets: this runs at every keystroke over up to all documents.
+    const inQuery = new Uint8Array(n);
+    for (const d of matches) if (d >= 0 && d < n) inQuery[d] = 1;
+    const kept = [];  // [facet, marks of the documents its filter keeps]
+    for (const [name, values] of facets) {
+      const want = Object.hasOwn(filters, name) ? filters[name] : null;
+      if (!want || !want.length) continue;
+      const keep = new Uint8Array(n);
+      for (const [value, docs] of values) if (want.includes(value)) for (const d of docs) keep[d] = 1;
+      kept.push([name, keep]);
     }
     const out = {};
-    for (const name of names) {
-      const pass = matches.filter((d) => [...allowed].every(([other, set]) => other === name || set.has(d)));
-      const here = new Set(pass), counts = {};
-      for (const [value, docs] of Object.entries(byName.get(name))) {
-        if (!Array.isArray(docs)) throw damaged(`f/${name}.json`, `${value}: expected document numbers`);
+    for (const [name, values] of facets) {
+      const others = kept.filter(([other]) => other !== name).map(([, keep]) => keep);
+      let pass = inQuery;
+      if (others.length) {
+        pass = inQuery.slice();
+        for (let d = 0; d < n; d++) if (pass[d] && !others.every((keep) => keep[d])) pass[d] = 0;
+      }
+      const counts = {};
+      for (const [value, docs] of values) {
         let k = 0;
-        for (const d of docs) if (here.has(d)) k += 1;
+        for (const d of docs) k += pass[d];
         counts[value] = k;
       }
       out[name] = counts;
     }
     return out;
+  }
+
+  /** Each facet's values and their documents (f/<facet>.json), checked once:
+   * [[facet, [[value, Int32Array of document numbers]]]]. */
+  facetLists() {
+    return this._once("F", async () => {
+      const names = Object.keys(this.manifest.facets), n = this.manifest.doc_count;
+      const lists = await Promise.all(names.map((name) => this.json(`f/${name}.json`)));
+      return names.map((name, i) => {
+        const rel = `f/${name}.json`, l = lists[i];
+        if (l !== null && (typeof l !== "object" || Array.isArray(l))) throw damaged(rel, "expected an object of value -> documents");
+        return [name, Object.entries(l || {}).map(([value, docs]) => {
+          if (!Array.isArray(docs)) throw damaged(rel, `${value}: expected document numbers`);
+          return [value, Int32Array.from(docs.filter((d) => Number.isInteger(d) && d >= 0 && d < n))];
+        })];
+      });
+    });
   }
 
   /** Results ready to show: document data, the best section, a snippet. */

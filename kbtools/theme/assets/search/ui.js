@@ -7,6 +7,7 @@ import { MANIFEST_TEXT } from "./embedded.js";
 
 const POPUP_LIMIT = 8;
 const PAGE_SIZE = 10;
+const URL_DELAY_MS = 300;  // the search page's address follows typing after this pause
 const FACETS = [["type", "Type"], ["product", "Product"], ["version", "Version"]];
 const indexes = new Map();
 /** @type {Record<string, string>} */
@@ -69,7 +70,16 @@ function fillSnippet(snippet, hit) {
   snippet.replaceChildren(...hit.snippet.map(([text, isMatch]) => (isMatch ? el("mark", {}, text) : text)));
 }
 
-/** Results are drawn as soon as their titles are known; the snippets (one small file per
+/** When every result's snippet file is already here (typing on: the same articles again), the
+ * snippets are filled before drawing, so that titles and snippets appear in one update; returns
+ * whether it did. A snippet that fails is left for `addSnippets` to report. */
+async function withSnippets(ix, res) {
+  if (!ix.hasDocs(res.hits)) return false;
+  try { await ix.fillSnippets(res.hits, res.terms); } catch { return false; }
+  return true;
+}
+
+/** Otherwise results are drawn as soon as their titles are known; the snippets (one small file per
  * result) fill in after. `mine()` says whether this search still owns the list. */
 async function addSnippets(ix, res, list, root, mine) {
   await ix.fillSnippets(res.hits, res.terms);
@@ -143,6 +153,8 @@ function initBox(box) {
       return;
     }
     if (mine !== ticket) return;  // a later keystroke owns the box now
+    const drawn = await withSnippets(ix, res);
+    if (mine !== ticket) return;
     const u = new URL(searchPage);
     u.searchParams.set("q", q);
     all.href = u.href;
@@ -155,7 +167,7 @@ function initBox(box) {
       status.append(" · Did you mean ", el("a", { href: dym.href, "data-kb-did-you-mean": true }, res.didYouMean), "?");
     }
     open(true);
-    try { await addSnippets(ix, res, list, root, () => mine === ticket); } catch (err) {
+    try { if (!drawn) await addSnippets(ix, res, list, root, () => mine === ticket); } catch (err) {
       if (mine !== ticket) return;
       list.replaceChildren();
       formatProblem(status, err, root);
@@ -246,9 +258,11 @@ function initPage(page) {
       return;
     }
     if (mine !== ticket) return;
+    const drawn = await withSnippets(ix, res);
+    if (mine !== ticket) return;
     show(res, q, true);
     try {
-      [counts] = await Promise.all([ix.facetCounts(res.matches, filters), addSnippets(ix, res, results, root, () => mine === ticket)]);
+      [counts] = await Promise.all([ix.facetCounts(res.matches, filters), drawn || addSnippets(ix, res, results, root, () => mine === ticket)]);
     } catch (err) {
       fail(err);
       return;
@@ -306,16 +320,25 @@ function initPage(page) {
         const id = `kb-filter-${name}`;
         const select = el("select", { id, name, class: "kb-searchpage__filter" }, el("option", { value: "" }, `Any ${label.toLowerCase()}`));
         for (const [value, text] of values) select.append(el("option", { value, "data-label": text }, text));
-        select.addEventListener("change", () => { shown = PAGE_SIZE; save(true); committed = true; run(); });
+        select.addEventListener("change", () => { shown = PAGE_SIZE; cancelSave(); save(true); committed = true; run(); });
         selects[name] = select;
         filtersBox.append(el("span", { class: "kb-searchpage__facet" }, el("label", { for: id }, label), " ", select));
       }
     } catch (err) { /* run() shows the problem */ }
   }
 
-  input.addEventListener("input", () => { shown = PAGE_SIZE; save(committed); committed = false; run(); });
-  form.addEventListener("submit", (e) => { e.preventDefault(); save(true); committed = true; run(); });
-  window.addEventListener("popstate", () => { committed = true; fromUrl(); });
+  // Typing updates the address once the typist pauses, not at every key: a history update costs
+  // the keystroke about 3 ms in Chromium (which also throttles frequent ones), and the results
+  // come first. Enter, a filter and the back button settle it at once.
+  let pending = 0, pendingPush = false;
+  const cancelSave = () => { clearTimeout(pending); pending = 0; const push = pendingPush; pendingPush = false; return push; };
+  const saveSoon = (push) => {
+    pendingPush = cancelSave() || push;
+    pending = window.setTimeout(() => save(cancelSave()), URL_DELAY_MS);
+  };
+  input.addEventListener("input", () => { shown = PAGE_SIZE; saveSoon(committed); committed = false; run(); });
+  form.addEventListener("submit", (e) => { e.preventDefault(); cancelSave(); save(true); committed = true; run(); });
+  window.addEventListener("popstate", () => { cancelSave(); committed = true; fromUrl(); });
   buildFilters().then(fromUrl);
   return input;
 }
