@@ -10,6 +10,7 @@ export const FORMAT = "kb-search-index";
 export const VERSION = 4;
 const MAX_LINKS = 64;  // associations (and thesaurus terms) per dictionary entry (engine.py)
 const PREFIX_MIN = 3;  // letters of the word being typed before it is completed
+const AHEAD_BLOCKS = 4;  // at most this many dictionary blocks fetched ahead for a word being typed
 const MAX_DOCS = 10000000;
 const BLOCK_MAGIC = "KBSB", POSITIONS_MAGIC = "KBSX";
 const MAX_QUERY_CHARS = 500;
@@ -339,14 +340,24 @@ export class Index {
    * for its words' blocks, then their synonyms', then the completions' one stage after another
    * (a round trip each on a cold page). Loading only: what parse() computes is unchanged.
    * @param {string[]} terms @param {string} prefix */
-  prefetch(terms, prefix) {
+  prefetch(terms, prefix, maxPrefixBlocks = Infinity) {
     const want = new Set();
     for (const t of terms) { const i = this._blockOf(t); if (i >= 0) want.add(i); }
     if (prefix) {
+      const range = [];
       for (let i = Math.max(0, this._blockOf(prefix)); i < this.starts.length
-        && (this.starts[i] <= prefix || this.starts[i].startsWith(prefix)); i++) want.add(i);
+        && (this.starts[i] <= prefix || this.starts[i].startsWith(prefix)); i++) range.push(i);
+      if (range.length <= maxPrefixBlocks) for (const i of range) want.add(i);
     }
     for (const i of want) this.block(i).catch(() => {});  // a failure surfaces where parse() awaits it
+  }
+
+  /** While a word is being typed: fetch ahead the blocks its completions will need once it has
+   * PREFIX_MIN letters (a few at most), so the next keys find them here instead of waiting for
+   * a block each. Loading only. @param {string} query */
+  prefetchTyping(query) {
+    const typing = ENDS_IN_WORD.test(normalize(query)) ? words(query).pop() || "" : "";
+    if (ALPHA.test(typing) && typing.length >= PREFIX_MIN - 1) this.prefetch([], typing, AHEAD_BLOCKS);
   }
 
   async withPrefix(prefix) {

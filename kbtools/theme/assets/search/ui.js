@@ -167,6 +167,7 @@ function initBox(box) {
       status.append(" · Did you mean ", el("a", { href: dym.href, "data-kb-did-you-mean": true }, res.didYouMean), "?");
     }
     open(true);
+    ix.prefetchTyping(q);
     try { if (!drawn) await addSnippets(ix, res, list, root, () => mine === ticket); } catch (err) {
       if (mine !== ticket) return;
       list.replaceChildren();
@@ -261,6 +262,7 @@ function initPage(page) {
     const drawn = await withSnippets(ix, res);
     if (mine !== ticket) return;
     show(res, q, true);
+    ix.prefetchTyping(q);
     try {
       [counts] = await Promise.all([ix.facetCounts(res.matches, filters), drawn || addSnippets(ix, res, results, root, () => mine === ticket)]);
     } catch (err) {
