@@ -194,6 +194,39 @@ def test_typing_updates_the_address_once_typing_pauses_and_back_returns_to_the_q
     assert page_ids(page, "scanner") == first
 
 
+def test_a_word_being_typed_has_its_completion_blocks_fetched_ahead(page, serve, shipped_site):
+    """From its second letter, the dictionary blocks the word's completions will need are asked
+    for (at most 4); never for one letter or after a finished word."""
+    base = serve(shipped_site)
+    page.goto(base + "search/", wait_until="networkidle")
+    got = page.evaluate(
+        """async () => {
+      const { openIndex, httpLoader } = await import('../assets/search/engine.js');
+      const base = new URL('../assets/search/index/', location.href).href;
+      const http = httpLoader(base), asked = [];
+      const loader = { text: (r, c) => http.text(r, c), bytes: (r, c) => { asked.push(r); return http.bytes(r, c); } };
+      const ix = await openIndex(base, loader);
+      const out = {};
+      for (const q of ['s', 'scanner ', 'scanner dr', 'psicapture ba']) {
+        asked.length = 0; ix.cache.clear(); ix.ready.clear();
+        ix.prefetchTyping(q);
+        out[q] = [...asked].sort();
+      }
+      return { out, starts: ix.starts };
+    }"""
+    )
+    starts = got["starts"]
+
+    def blocks(prefix):
+        first = max(0, max(i for i, s in enumerate(starts) if s <= prefix) if starts[0] <= prefix else 0)
+        out = [first] + [i for i in range(first + 1, len(starts)) if starts[i].startswith(prefix)]
+        return sorted(f"b/{i}.bin" for i in out)
+
+    assert got["out"]["s"] == [] and got["out"]["scanner "] == []
+    assert got["out"]["scanner dr"] == blocks("dr")
+    assert got["out"]["psicapture ba"] == blocks("ba")
+
+
 def test_back_button_returns_to_the_previous_query_and_its_results(page, serve, shipped_site):
     base = serve(shipped_site)
     page.goto(base + "search/?q=scanner", wait_until="networkidle")

@@ -229,7 +229,8 @@ function initPage(page) {
     if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
   };
 
-  async function run() {
+  /** @param {boolean} [typing] the person is typing: fetch ahead what the next keys need */
+  async function run(typing = false) {
     const mine = ++ticket;
     const q = input.value;
     const filters = {};
@@ -262,7 +263,7 @@ function initPage(page) {
     const drawn = await withSnippets(ix, res);
     if (mine !== ticket) return;
     show(res, q, true);
-    ix.prefetchTyping(q);
+    if (typing) ix.prefetchTyping(q);
     try {
       [counts] = await Promise.all([ix.facetCounts(res.matches, filters), drawn || addSnippets(ix, res, results, root, () => mine === ticket)]);
     } catch (err) {
@@ -338,7 +339,7 @@ function initPage(page) {
     pendingPush = cancelSave() || push;
     pending = window.setTimeout(() => save(cancelSave()), URL_DELAY_MS);
   };
-  input.addEventListener("input", () => { shown = PAGE_SIZE; saveSoon(committed); committed = false; run(); });
+  input.addEventListener("input", () => { shown = PAGE_SIZE; saveSoon(committed); committed = false; run(true); });
   form.addEventListener("submit", (e) => { e.preventDefault(); cancelSave(); save(true); committed = true; run(); });
   window.addEventListener("popstate", () => { cancelSave(); committed = true; fromUrl(); });
   buildFilters().then(fromUrl);
