@@ -30,6 +30,7 @@ def stored_count(url: str) -> int:
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_sigkill_twice_with_a_failing_zendesk_every_payload_once(tmp_path, policy, policy_file):
     url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
     upgrade(url)
@@ -95,6 +96,7 @@ def test_sigkill_twice_with_a_failing_zendesk_every_payload_once(tmp_path, polic
     assert all(line["outbox"][0]["state"] == "done" for line in exported)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_two_thousand_payloads_from_fifty_clients_none_lost_none_twice(kind, tmp_path, policy, policy_file, request):
     if kind == "sqlite":

@@ -86,6 +86,7 @@ def run_both(policy: dict, vecs: list[dict], tmp_path: Path) -> list[dict]:
     return py
 
 
+@pytest.mark.slow  # about 50 s: every finite combination of answers
 def test_every_finite_combination(policy, tmp_path):
     vecs = vectors.finite_vectors(policy, "2026-03-10T09:15:00-07:00")
     py = run_both(policy, vecs, tmp_path)
