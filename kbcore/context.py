@@ -9,6 +9,7 @@ This module knows no plugin; plugins know this module.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,11 +47,19 @@ class BuildContext:
     incremental: bool = False
     preview_hooks: dict[str, Hook] = field(default_factory=dict)
     preview_dirty: set[str] = field(default_factory=set)  # pages a plugin needs written again
+    # Files other than the pages that plugins read (the policy file, kb-search's synonyms): absolute
+    # path -> what it is. The incremental preview rebuilds everything when one of them changes.
+    read_files: dict[str, str] = field(default_factory=dict)
     _policy: PolicyFile | None = None
 
     def use_policy_file(self, option: str) -> None:
         self.policy_path = self.root / option
         self.policy_display = option
+        self.reads(self.policy_path, "policy file")
+
+    def reads(self, path: Path, what: str) -> None:
+        """A plugin reads this file (not a page): a change to it needs a full rebuild."""
+        self.read_files[os.path.abspath(path)] = what
 
     def policy(self) -> PolicyFile | None:
         """The policy file, read on first use; None when no plugin declared one."""

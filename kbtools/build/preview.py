@@ -190,7 +190,7 @@ class Preview:
 
     # ----- the build events of the `kb` plugin ------------------------------------------------
     def roots(self, config: MkDocsConfig) -> list[str]:
-        roots = [config.docs_dir, *config.watch]
+        roots = [config.docs_dir, *config.watch, *build_context.of(config).read_files]
         if config.config_file_path:
             roots.append(config.config_file_path)
         custom = config.theme.custom_dir
@@ -331,14 +331,14 @@ class Preview:
 
     def _drop_excluded(self, ch: changes.Changes, config: MkDocsConfig) -> None:
         """Forget files the site leaves out (MkDocs' dot-files and `exclude_docs`: an editor's
-        swap file, `_data/`), but not the policy file, which the plugins read."""
+        swap file, `_data/`), but not the files plugins read (the policy file, synonyms)."""
         spec = mkdocs_files._default_exclude
         if config.exclude_docs:
             spec = spec + config.exclude_docs
-        policy = build_context.of(config).policy_path
+        read = build_context.of(config).read_files
         for uris in (ch.modified, ch.added, ch.removed):
             for uri in [u for u in uris if spec.match_file(u)]:
-                if policy is None or os.path.abspath(os.path.join(config.docs_dir, uri)) != str(policy):
+                if os.path.abspath(os.path.join(config.docs_dir, uri)) not in read:
                     uris.discard(uri)
 
     def _log_idle(self) -> None:
@@ -349,15 +349,12 @@ class Preview:
             return f"{', '.join(os.path.basename(p) for p in ch.outside)} changed"
         built = self.built
         ctx = build_context.of(built.config) if built else None
-        policy = ctx.policy_path if ctx else None
+        read = ctx.read_files if ctx else {}
         files = built.files if built else None
         for uri in sorted(ch.modified | ch.added | ch.removed):
-            if (
-                built
-                and policy is not None
-                and os.path.abspath(os.path.join(built.config.docs_dir, uri)) == str(policy)
-            ):
-                return f"the policy file {uri} changed"
+            what = read.get(os.path.abspath(os.path.join(built.config.docs_dir, uri))) if built else None
+            if what:
+                return f"the {what} {uri} changed"
             if uri.endswith(".md") or (files is not None and uri in files):
                 continue
             if files is not None and uri in ch.modified:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from whoosh.util.numeric import byte_to_length  # a constant table; see README "Scoring"
 
-from . import associations, thesaurus
-from .analysis import ANALYZER_ID, FRAMING, STOP_WORDS, analyze
+from . import associations, synonyms, thesaurus
+from .analysis import ANALYZER_ID, FRAMING, STOP_WORDS
 from .documents import FIELDS, KIND_CODES, SearchDoc
 from .inverted import Inverted
 
@@ -119,8 +119,10 @@ def export(
     site_dir: str | Path,
     ranking: Ranking,
     facet_labels: dict[str, dict[str, str]] | None = None,
+    synonym_groups: dict[str, list[str]] | None = None,
 ) -> dict:
-    """Write the index under `site_dir/assets/search/index`; return a size summary."""
+    """Write the index under `site_dir/assets/search/index`; return a size summary.
+    `synonym_groups`: term -> its synonyms (synonyms.load(); the package's list by default)."""
     if len(docs) != inv.doc_count or any(d.id != i for d, i in zip(docs, inv.doc_ids)):
         raise ValueError("documents and index disagree on the document order")
     final = Path(site_dir) / INDEX_DIR
@@ -275,7 +277,7 @@ def export(
         "limits": LIMITS,
         "word_files": word_files,
         "facets": facet_meta,
-        "synonyms": synonyms(),
+        "synonyms": synonyms.load() if synonym_groups is None else synonym_groups,
     }
     sizes["manifest"] = _write_json(tmp / "manifest.json", manifest)
     old = final.with_name(final.name + ".old")
@@ -286,26 +288,6 @@ def export(
     shutil.rmtree(old, ignore_errors=True)
     sizes["total"] = sum(v for k, v in sizes.items() if k != "total")
     return dict(sizes, terms_count=len(dfmax), thesaurus_count=len(stands_for), doc_count=inv.doc_count)
-
-
-SYNONYMS = Path(__file__).with_name("synonyms.txt")
-
-
-def synonyms(path: Path = SYNONYMS) -> dict[str, list[str]]:
-    """term -> the terms of its synonyms, from a file of comma-separated groups."""
-    out: dict[str, list[str]] = {}
-    for line in path.read_text("utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        terms = []
-        for word in line.split(","):
-            analyzed = [t for t, _ in analyze(word)]
-            if analyzed and len(word.split()) == 1:
-                terms.append(analyzed[0])  # one word; a compound's whole token comes first
-        for t in terms:
-            out.setdefault(t, [])
-            out[t] += [o for o in terms if o != t and o not in out[t]]
-    return out
 
 
 def utf16_key(term: str) -> bytes:

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import time
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,7 +32,7 @@ from kbcore.options import PluginConfig
 from kbcore.preview import Job, Update
 from kbcore.problems import did_you_mean
 
-from . import bundle, whoosh_index
+from . import bundle, synonyms, whoosh_index
 from .documents import FIELDS, SearchDoc, from_article
 from .export import Ranking, export
 
@@ -68,6 +69,9 @@ class SearchConfig(PluginConfig):
     # Scoring knobs (see kbtools/search/README.md): B, K1, coord, fuzzy, prefix, prefix_max, fuzzy_max,
     # synonym, assoc, thesaurus, code, and the precision rules: max_unknown, min_cover, weak_df, fuzzy_common, lift.
     ranking = c.Type(dict, default={})
+    # The KB's own synonym groups (product names, its jargon), added to the package's list: a file
+    # of comma-separated single words, a group a line, relative to mkdocs.yml (synonyms.py).
+    synonyms = c.Optional(c.Type(str))
 
 
 class KbSearchPlugin(BasePlugin[SearchConfig]):
@@ -80,6 +84,8 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         self.worker: BaseProcess | None = None
         self.started = 0.0
         self.indexed = 0
+        self.synonyms_file: Path | None = None  # the KB's own synonym groups (option `synonyms`)
+        self.synonym_groups: dict[str, list[str]] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -87,6 +93,11 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         self.docs = []
         self.ranking = _ranking(self.config.weights, self.config.ranking)
         ctx = build_context.of(config)
+        self.synonyms_file = None
+        if self.config.synonyms:
+            self.synonyms_file = ctx.root / self.config.synonyms
+            ctx.reads(self.synonyms_file, "synonyms file")
+        self.synonym_groups = self._read_synonyms()
         ctx.preview_hooks["kb-search"] = lambda update: self.preview_update(update, ctx)
         self.incremental = ctx.incremental  # set by `kb`, whose on_config runs first
         if "search" in config.plugins or "material/search" in config.plugins:
@@ -97,6 +108,16 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         # The script (assets/search/search.js: the modules and the manifest, bundle.py) is in every
         # page's head (theme main.html), so that its one request starts with the page's own files.
         return config
+
+    def _read_synonyms(self) -> dict[str, list[str]]:
+        try:
+            if self.synonyms_file is not None and not self.synonyms_file.is_file():
+                raise synonyms.SynonymsError(
+                    f"{self.config.synonyms}: synonyms file not found (plugins.kb-search.synonyms in mkdocs.yml)"
+                )
+            return synonyms.load(self.synonyms_file, self.config.synonyms)
+        except synonyms.SynonymsError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
@@ -171,7 +192,7 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
 
     def _job(self, site_dir: str, ctx: build_context.BuildContext) -> tuple:
         labels = {"type": _type_labels(), "product": {pid: p.name for pid, p in ctx.products().items()}}
-        return (self.docs, site_dir, self.ranking, labels)
+        return (self.docs, site_dir, self.ranking, labels, self.synonym_groups)
 
     def preview_update(self, update: Update, ctx: build_context.BuildContext) -> list[Job]:
         """The incremental preview (kbcore.preview): the documents of this build, and, when
@@ -223,12 +244,14 @@ class KbSearchPlugin(BasePlugin[SearchConfig]):
         self.worker = None
 
 
-def _index(docs: list[SearchDoc], site_dir: str, ranking: Ranking, labels: dict) -> tuple[bool, dict | str]:
+def _index(
+    docs: list[SearchDoc], site_dir: str, ranking: Ranking, labels: dict, synonym_groups: dict[str, list[str]]
+) -> tuple[bool, dict | str]:
     """Build the Whoosh index in a temporary folder and export it into the site."""
     work = tempfile.mkdtemp(prefix="kb-search-")
     try:
         inv = whoosh_index.build(docs, work)
-        sizes = export(inv, docs, site_dir, ranking, labels)
+        sizes = export(inv, docs, site_dir, ranking, labels, synonym_groups)
         sizes["bundle"] = bundle.write(site_dir)
         return True, sizes
     except Exception as exc:  # reported by the parent as a PluginError

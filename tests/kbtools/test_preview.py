@@ -55,9 +55,13 @@ class Preview:
         self.config = make_project(
             root / "project",
             {"generated": root / "gen"},
-            plugin_options={"kb": {"nav_window": 5, "section_page_size": 10}},
+            plugin_options={
+                "kb": {"nav_window": 5, "section_page_size": 10},
+                "kb-search": {"synonyms": "docs/_data/synonyms.txt"},
+            },
         )
         self.docs = root / "project" / "docs"
+        (self.docs / "_data" / "synonyms.txt").write_text("zorblat, batch\n")
         self.articles = sorted(p for p in (self.docs / "generated").rglob("*.md") if p.name != "index.md")
         for p in self.articles:  # own copies: make_project hard-links the generated files
             data = p.read_bytes()
@@ -179,6 +183,17 @@ def test_a_policy_change_rebuilds_everything_and_says_so(preview):
         replace(policy, "name: PSIcapture (sample)", "name: PSIcapture Pro (sample)"),
         "kb: full rebuild: the policy file _data/support-policy.yml changed",
     )
+    preview.assert_same_as_a_clean_build()
+
+
+def test_a_synonyms_change_rebuilds_everything_and_says_so(preview):
+    synonyms = preview.docs / "_data" / "synonyms.txt"
+    preview.change(
+        replace(synonyms, "zorblat, batch", "zorblat, scanner"),
+        "kb: full rebuild: the synonyms file _data/synonyms.txt changed",
+    )
+    manifest = json.loads((preview.server.site / "assets" / "search" / "index" / "manifest.json").read_text())
+    assert manifest["synonyms"]["zorblat"] == ["scanner"]
     preview.assert_same_as_a_clean_build()
 
 

@@ -49,6 +49,6 @@ def test_an_indexing_failure_fails_the_build_with_a_message(tmp_path):
     plugin = KbSearchPlugin()
     plugin.load_config({})
     plugin.docs = SMALL_KB
-    plugin.worker, plugin.job = None, (SMALL_KB, str(blocker), plugin.ranking, {})
+    plugin.worker, plugin.job = None, (SMALL_KB, str(blocker), plugin.ranking, {}, {})
     with pytest.raises(PluginError, match="kb-search: could not build the search index: .*Error"):
         plugin.on_post_build(config=None)
