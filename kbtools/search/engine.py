@@ -29,6 +29,10 @@ MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
 MAX_LINKS = 64  # associations per dictionary entry a reader accepts
 PREFIX_MIN = 3  # letters of the word being typed before it is completed
+# A typo of 5+ letters may take two edits to correct ("docuet", "otuloko"): from 8 letters always,
+# from 5 only when no word is one edit away. Shorter words: one edit.
+TWO_EDITS_FROM = 5
+TWO_EDITS_ALWAYS = 8
 MAX_DOCS = 10_000_000
 _PHRASE = re.compile(r'"([^"]*)"')
 _ALPHA = re.compile(r"^[a-z]+$")
@@ -48,6 +52,7 @@ class Clause:
     correction: str = ""
     own: Any = None  # the term's own entry, if the KB has it
     expanded: bool = False  # variants from typo correction or completion only
+    far: bool = False  # corrected by two edits although shorter than TWO_EDITS_ALWAYS letters
 
 
 # --- reading untrusted files ------------------------------------------------------------------
@@ -497,6 +502,7 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
         fixes = _corrections(ix, w)[: r["fuzzy_max"]]
         fc.variants += [(t, r["fuzzy"] if dist == 1 else r["fuzzy"] * r["fuzzy"], e) for dist, _, t, e, _ in fixes]
         fc.expanded = bool(fixes)
+        fc.far = bool(fixes) and fixes[0][0] > 1 and len(w) < TWO_EDITS_ALWAYS
         if fixes:
             fc.word, fc.correction = w, fixes[0][4]
     # Not words the KB lacks: a word still being typed and too short to complete ("scanner d"),
@@ -504,9 +510,15 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
     # ("how" in a KB without it: the cue has set the kind already).
     partial = by_term.get(stem(typing)) if typing and _ALPHA.match(typing) and len(typing) < PREFIX_MIN else None
     clauses = [c for c in clauses if c.variants or (c is not partial and c.term not in ix.cues)]
-    # Precision: an expansion never turns a word the KB lacks into a common one while another
-    # informative word of the query matches nothing at all ("kubernetes helm" -> "help").
+    # Precision: while another informative word of the query matches nothing at all, an expansion
+    # never turns a word the KB lacks into a common one ("kubernetes helm" -> "help"). A short word
+    # stretched by two edits is a typo only in a question whose other words are the KB's own
+    # ("docuet" in "open a word docuet in edit mode"), not beside other unknown or corrected words
+    # ("bathroom ceiling" -> "cycling", "roof gutter ... rain" -> "room gather ... ran").
     n = m["doc_count"]
+    for c in clauses:
+        if c.far and any(o is not c and (not o.variants or o.correction) for o in clauses):
+            c.variants, c.word, c.correction = [], "", ""
     if any(not c.variants for c in clauses):
         for c in clauses:
             if c.expanded:
@@ -517,8 +529,9 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
 
 
 def _corrections(ix: Index, word: str) -> list[tuple[int, int, str, list, str]]:
-    """Known words within 1 edit (2 for 8+ letters): (distance, -df, term, entry, surface)."""
-    limit = 1 if len(word) < 8 else 2
+    """Known words within 1 edit (2 for 8+ letters; for 5 to 7 letters, 2 when none is within 1):
+    (distance, -df, term, entry, surface)."""
+    limit = 1 if len(word) < TWO_EDITS_FROM else 2
     best: dict[str, tuple[int, int, str, list, str]] = {}
     files = ix.manifest["word_files"]
     for n in range(len(word) - limit, len(word) + limit + 1):
@@ -542,7 +555,10 @@ def _corrections(ix: Index, word: str) -> list[tuple[int, int, str, list, str]]:
             old = best.get(t)
             if old is None or row[:2] < old[:2] or (row[:2] == old[:2] and utf16_key(cand) < utf16_key(old[4])):
                 best[t] = row
-    return sorted(best.values(), key=lambda r: (r[0], r[1], utf16_key(r[2])))
+    out = sorted(best.values(), key=lambda r: (r[0], r[1], utf16_key(r[2])))
+    if len(word) < TWO_EDITS_ALWAYS and out and out[0][0] <= 1:
+        out = [r for r in out if r[0] <= 1]  # a short word: a second edit only when one is not enough
+    return out
 
 
 def _phrase_docs(ix: Index, phrase: list[tuple[str, int]]) -> set[int]:

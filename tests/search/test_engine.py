@@ -196,3 +196,12 @@ def test_codes_are_recognized_for_their_extra_weight():
         for t in ["e0586", "0x8007007a", "5.1.10", "kb4011090", "psi-99337", "2016", "550", "e-mail", "v16", "outlook"]
         if is_code(t)
     ] == ["e0586", "0x8007007a", "5.1.10", "kb4011090", "psi-99337"]
+
+
+def test_a_short_word_two_edits_off_is_corrected_beside_the_kbs_own_words_only(small_site):
+    ix = Index(small_site)
+    res = run(ix, "scanr driver ")  # 5 letters, no word one edit away: "scanner" is two
+    assert ids(small_site, "scanr driver ")[0] == "configure-scanner" and res["did_you_mean"] == "scanner driver "
+    assert run(ix, "scanr configuratoin ")["did_you_mean"] == ""  # beside another corrected word: not stretched
+    assert ids(small_site, "scanr zzqxv ") == []  # beside a word the KB lacks: no answer, not a guess
+    assert run(ix, "adress ")["did_you_mean"] == "address "  # one edit is enough: no second-edit candidates

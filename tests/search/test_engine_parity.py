@@ -38,6 +38,10 @@ CASES = [
     {"q": "registyr vaule "},
     {"q": "activtaoin "},
     {"q": "sycn "},
+    {"q": "scanr driver "},  # two edits for a short word: beside the KB's own words only
+    {"q": "scanr zzqxv "},
+    {"q": "scanr pasword "},
+    {"q": "office actvte "},
     {"q": "office not activated "},
     {"q": "scanner password ", "filters": {"type": ["how-to"]}},
     {"q": "scanner password ", "filters": {"version": ["6.5"]}},

@@ -10,6 +10,8 @@ export const FORMAT = "kb-search-index";
 export const VERSION = 4;
 const MAX_LINKS = 64;  // associations (and thesaurus terms) per dictionary entry (engine.py)
 const PREFIX_MIN = 3;  // letters of the word being typed before it is completed
+const TWO_EDITS_FROM = 5;  // a typo of 5+ letters may take two edits to correct ...
+const TWO_EDITS_ALWAYS = 8;  // ... from 8 letters always, from 5 only when no word is one edit away (engine.py)
 const AHEAD_BLOCKS = 4;  // at most this many dictionary blocks fetched ahead for a word being typed
 const MAX_DOCS = 10000000;
 const BLOCK_MAGIC = "KBSB", POSITIONS_MAGIC = "KBSX";
@@ -452,7 +454,7 @@ export class Index {
     const byTerm = new Map();
     for (const [t] of analyze(kept.join(" "), this.stops)) {
       if (!byTerm.has(t) && clauses.length < MAX_CLAUSES) {
-        const c = { term: t, variants: [], word: "", correction: "", own: null, expanded: false };
+        const c = { term: t, variants: [], word: "", correction: "", own: null, expanded: false, far: false };
         byTerm.set(t, c);
         clauses.push(c);
       }
@@ -505,6 +507,7 @@ export class Index {
       const fixes = found[k].slice(0, r.fuzzy_max);
       for (const [dist, , t, e] of fixes) c.variants.push([t, dist === 1 ? r.fuzzy : r.fuzzy * r.fuzzy, e]);
       c.expanded = fixes.length > 0;
+      c.far = fixes.length > 0 && fixes[0][0] > 1 && w.length < TWO_EDITS_ALWAYS;
       if (fixes.length) { c.word = w; c.correction = fixes[0][4]; }
     }
     // Not words the KB lacks: a word still being typed and too short to complete, and a framing
@@ -512,7 +515,13 @@ export class Index {
     const partial = typing && ALPHA.test(typing) && typing.length < PREFIX_MIN ? byTerm.get(stem(typing)) : undefined;
     const useful = clauses.filter((c) => c.variants.length || (c !== partial && !this.cues.has(c.term)));
     clauses.splice(0, clauses.length, ...useful);
-    // Precision: no expansion to a common word while another query word matches nothing (engine.py).
+    // Precision (engine.py): a short word stretched by two edits only beside the KB's own words; no
+    // expansion to a common word while another query word matches nothing.
+    for (const c of clauses) {
+      if (c.far && clauses.some((o) => o !== c && (!o.variants.length || o.correction))) {
+        c.variants = []; c.word = ""; c.correction = "";
+      }
+    }
     if (clauses.some((c) => !c.variants.length)) {
       for (const c of clauses) {
         if (!c.expanded) continue;
@@ -524,7 +533,7 @@ export class Index {
   }
 
   async corrections(word) {
-    const limit = word.length < 8 ? 1 : 2;
+    const limit = word.length < TWO_EDITS_FROM ? 1 : 2;
     const best = new Map();
     const files = this.manifest.word_files;
     const better = (a, b) => a[0] - b[0] || a[1] - b[1];
@@ -550,7 +559,9 @@ export class Index {
       const old = best.get(t);
       if (!old || better(row, old) < 0 || (better(row, old) === 0 && cand < old[4])) best.set(t, row);
     });
-    return [...best.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1] || cmp(a[2], b[2]));
+    const out = [...best.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1] || cmp(a[2], b[2]));
+    // A short word: a second edit only when one is not enough (engine.py).
+    return word.length < TWO_EDITS_ALWAYS && out.length && out[0][0] <= 1 ? out.filter((x) => x[0] <= 1) : out;
   }
 
   async phraseDocs(phrase) {
