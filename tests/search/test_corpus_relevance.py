@@ -1,7 +1,7 @@
 """On the real corpus: questions the KB cannot answer get no results (>= 90 %, the issue's goal),
-and relevance on the judged sets stays at the floors measured with the precision gate by unknown
-information and the mined associations (commit time: customer MRR 0.481, corpus 0.900), minus
-0.02. Unanswerable: 93 % with the default ranking; 86 % with the WordNet thesaurus turned on (a
+and relevance on the judged sets stays at the floors measured last (commit 70ff491: the synonym
+groups and two-edit corrections; customer MRR 0.507, corpus 0.900), minus 0.02 (was 0.481 with the
+precision gate and the mined associations). Unanswerable: 91 % (39 of 43) with the default ranking; 86 % with the WordNet thesaurus turned on (a
 word the KB lacks that the thesaurus maps to KB terms is no longer unknown to the gate: "lawn
 mower won't start after winter"), which is why it is off by default. Measured with
 `bench/relevance.py --kb corpus [--queries bench/queries/customer.jsonl --unanswerable]`."""
@@ -21,7 +21,7 @@ _spec = importlib.util.spec_from_file_location("relevance", REPO / "bench" / "re
 rel = importlib.util.module_from_spec(_spec)
 sys.path.insert(0, str(REPO / "bench"))
 _spec.loader.exec_module(rel)
-FLOORS = {"customer": 0.481 - 0.02, "corpus": 0.900 - 0.02}  # MRR@10 measured at commit time
+FLOORS = {"customer": 0.507 - 0.02, "corpus": 0.900 - 0.02}  # MRR@10 measured at commit time
 
 
 def ranked(site, queries):
