@@ -1,9 +1,10 @@
 """On the real corpus: questions the KB cannot answer get no results (>= 90 %, the issue's goal),
 and relevance on the judged sets stays at the floors measured last (commit 70ff491: the synonym
 groups and two-edit corrections; customer MRR 0.507, corpus 0.900), minus 0.02 (was 0.481 with the
-precision gate and the mined associations). Unanswerable: 91 % (39 of 43) with the default ranking; 86 % with the WordNet thesaurus turned on (a
-word the KB lacks that the thesaurus maps to KB terms is no longer unknown to the gate: "lawn
-mower won't start after winter"), which is why it is off by default. Measured with
+precision gate and the mined associations). Unanswerable: 91 % (39 of 43) with the default
+ranking; 86 % with the WordNet thesaurus turned on (a word the KB lacks that the thesaurus maps to
+KB terms is no longer unknown to the gate: "lawn mower won't start after winter"), which is why
+it is off by default. Measured with
 `bench/relevance.py --kb corpus [--queries bench/queries/customer.jsonl --unanswerable]`."""
 
 from __future__ import annotations
