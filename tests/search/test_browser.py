@@ -227,6 +227,22 @@ def test_a_word_being_typed_has_its_completion_blocks_fetched_ahead(page, serve,
     assert got["out"]["psicapture ba"] == blocks("ba")
 
 
+def test_a_click_right_after_typing_keeps_the_typed_query_for_the_back_button(page, serve, shipped_site):
+    base = serve(shipped_site)
+    page.goto(base + "search/?q=scanner", wait_until="networkidle")
+    page_ids(page, "scanner")
+    page.evaluate(
+        """() => { const i = document.getElementById('kb-searchpage-input');
+                   i.value = 'scanner drivers'; i.dispatchEvent(new Event('input'));
+                   document.querySelector('[data-kb-results] [data-kb-result]').click(); }"""
+    )  # in one task: the address's 300 ms pause has not passed
+    page.wait_for_url(lambda url: "/search/" not in url)
+    page.wait_for_load_state("load")
+    page.go_back()
+    page.wait_for_url("**q=scanner+drivers")
+    assert page.input_value("#kb-searchpage-input") == "scanner drivers"
+
+
 def test_back_button_returns_to_the_previous_query_and_its_results(page, serve, shipped_site):
     base = serve(shipped_site)
     page.goto(base + "search/?q=scanner", wait_until="networkidle")

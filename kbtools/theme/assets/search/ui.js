@@ -339,6 +339,11 @@ function initPage(page) {
     pendingPush = cancelSave() || push;
     pending = window.setTimeout(() => save(cancelSave()), URL_DELAY_MS);
   };
+  // A click (on a result, say) or leaving the page settles a pending address first, so that Back
+  // comes to this query, not the one before it.
+  const flushSave = () => { if (pending) save(cancelSave()); };
+  document.addEventListener("click", flushSave, true);
+  window.addEventListener("pagehide", flushSave);
   input.addEventListener("input", () => { shown = PAGE_SIZE; saveSoon(committed); committed = false; run(true); });
   form.addEventListener("submit", (e) => { e.preventDefault(); cancelSave(); save(true); committed = true; run(); });
   window.addEventListener("popstate", () => { cancelSave(); committed = true; fromUrl(); });
