@@ -30,8 +30,6 @@ def read(path: Path, label: str | None = None) -> list[list[str]]:
         if path.stat().st_size > MAX_BYTES:
             raise SynonymsError(f"{name}: more than {MAX_BYTES // 1024} kB; it lists groups, not a dictionary")
         text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise SynonymsError(f"{name}: file not found") from None
     except UnicodeDecodeError as exc:
         raise SynonymsError(f"{name}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:

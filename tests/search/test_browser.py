@@ -218,7 +218,7 @@ def test_a_word_being_typed_has_its_completion_blocks_fetched_ahead(page, serve,
     starts = got["starts"]
 
     def blocks(prefix):
-        first = max(0, max(i for i, s in enumerate(starts) if s <= prefix) if starts[0] <= prefix else 0)
+        first = max([i for i, s in enumerate(starts) if s <= prefix], default=0)  # the block holding `prefix`
         out = [first] + [i for i in range(first + 1, len(starts)) if starts[i].startswith(prefix)]
         return sorted(f"b/{i}.bin" for i in out)
 

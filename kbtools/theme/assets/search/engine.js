@@ -20,6 +20,12 @@ const MAX_CLAUSES = 32;
 const PHRASE = /"([^"]*)"/g;
 const ALPHA = /^[a-z]+$/;
 const ENDS_IN_WORD = /[\p{L}\p{N}]$/u;
+
+/** The word still being typed: the query's last word unless a space or punctuation ends it.
+ * @param {string} query @param {string[]} raw its words */
+function typingWord(query, raw) {
+  return raw.length && ENDS_IN_WORD.test(normalize(query)) ? raw[raw.length - 1] : "";
+}
 const LN2 = 0.6931471805599453;
 
 export class IndexFormatError extends Error {}
@@ -358,7 +364,7 @@ export class Index {
    * PREFIX_MIN letters (a few at most), so the next keys find them here instead of waiting for
    * a block each. Loading only. @param {string} query */
   prefetchTyping(query) {
-    const typing = ENDS_IN_WORD.test(normalize(query)) ? words(query).pop() || "" : "";
+    const typing = typingWord(query, words(query));
     if (ALPHA.test(typing) && typing.length >= PREFIX_MIN - 1) this.prefetch([], typing, AHEAD_BLOCKS);
   }
 
@@ -461,7 +467,7 @@ export class Index {
     }
     const synonyms = (r.synonym && m.synonyms) || {};
     const raw = words(plain);
-    const typing = raw.length && ENDS_IN_WORD.test(normalize(query)) ? raw[raw.length - 1] : "";
+    const typing = typingWord(query, raw);
     const completes = typing && ALPHA.test(typing) && typing.length >= PREFIX_MIN && byTerm.has(stem(typing));
     this.prefetch(clauses.flatMap((c) => [c.term, ...(Object.hasOwn(synonyms, c.term) ? synonyms[c.term] : [])]),
       completes ? typing : "");
