@@ -29,8 +29,8 @@ MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
 MAX_LINKS = 64  # associations per dictionary entry a reader accepts
 PREFIX_MIN = 3  # letters of the word being typed before it is completed
-# A typo of 5+ letters may take two edits to correct ("docuet", "otuloko"): from 8 letters always,
-# from 5 only when no word is one edit away. Shorter words: one edit.
+# A typo may take two edits to correct: from 8 letters always; from 5 ("docuet", "otuloko") only
+# for a question's one word the KB lacks (parse()). Shorter words: one edit.
 TWO_EDITS_FROM = 5
 TWO_EDITS_ALWAYS = 8
 MAX_DOCS = 10_000_000
@@ -52,7 +52,6 @@ class Clause:
     correction: str = ""
     own: Any = None  # the term's own entry, if the KB has it
     expanded: bool = False  # variants from typo correction or completion only
-    far: bool = False  # corrected by two edits although shorter than TWO_EDITS_ALWAYS letters
 
 
 # --- reading untrusted files ------------------------------------------------------------------
@@ -495,30 +494,31 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
         more = sorted((e for e in ix.with_prefix(typing) if e[0] not in have), key=lambda e: (-_df(e), utf16_key(e[0])))
         c.expanded = not c.variants
         c.variants += [(e[0], r["prefix"], e) for e in more[: r["prefix_max"]]]
+    uncorrected: dict[str, str] = {}  # clause term -> the word typed for it, when nothing is one edit away
     for w in dict.fromkeys(raw):
         fc = by_term.get(stem(w)) if _ALPHA.match(w) else None
         if fc is None or fc.variants or len(w) < 4:
             continue
-        fixes = _corrections(ix, w)[: r["fuzzy_max"]]
-        fc.variants += [(t, r["fuzzy"] if dist == 1 else r["fuzzy"] * r["fuzzy"], e) for dist, _, t, e, _ in fixes]
-        fc.expanded = bool(fixes)
-        fc.far = bool(fixes) and fixes[0][0] > 1 and len(w) < TWO_EDITS_ALWAYS
-        if fixes:
-            fc.word, fc.correction = w, fixes[0][4]
+        _correct(fc, w, _corrections(ix, w)[: r["fuzzy_max"]], r)
+        if not fc.variants:
+            uncorrected[fc.term] = w
     # Not words the KB lacks: a word still being typed and too short to complete ("scanner d"),
     # which would empty the results at every new word, and a framing cue the KB never says
     # ("how" in a KB without it: the cue has set the kind already).
     partial = by_term.get(stem(typing)) if typing and _ALPHA.match(typing) and len(typing) < PREFIX_MIN else None
     clauses = [c for c in clauses if c.variants or (c is not partial and c.term not in ix.cues)]
-    # Precision: while another informative word of the query matches nothing at all, an expansion
-    # never turns a word the KB lacks into a common one ("kubernetes helm" -> "help"). A short word
-    # stretched by two edits is a typo only in a question whose other words are the KB's own
-    # ("docuet" in "open a word docuet in edit mode"), not beside other unknown or corrected words
-    # ("bathroom ceiling" -> "cycling", "roof gutter ... rain" -> "room gather ... ran").
+    # A word of 5 to 7 letters two edits from a known one is a typo only when it is the question's
+    # one word the KB lacks and no other word needed correcting ("docuet" in "open a word docuet in
+    # edit mode"); beside other unknown or corrected words it is a word the KB lacks ("bathroom
+    # ceiling" is not "cycling", nor "roof gutter ... rain" "room gather ... ran").
+    lacking = [c for c in clauses if not c.variants]
+    if len(lacking) == 1 and not any(c.correction for c in clauses):
+        w = uncorrected.get(lacking[0].term, "")
+        if TWO_EDITS_FROM <= len(w) < TWO_EDITS_ALWAYS:
+            _correct(lacking[0], w, _corrections(ix, w, 2)[: r["fuzzy_max"]], r)
+    # Precision: an expansion never turns a word the KB lacks into a common one while another
+    # informative word of the query matches nothing at all ("kubernetes helm" -> "help").
     n = m["doc_count"]
-    for c in clauses:
-        if c.far and any(o is not c and (not o.variants or o.correction) for o in clauses):
-            c.variants, c.word, c.correction = [], "", ""
     if any(not c.variants for c in clauses):
         for c in clauses:
             if c.expanded:
@@ -528,10 +528,18 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
     return clauses, phrases, kind
 
 
-def _corrections(ix: Index, word: str) -> list[tuple[int, int, str, list, str]]:
-    """Known words within 1 edit (2 for 8+ letters; for 5 to 7 letters, 2 when none is within 1):
+def _correct(c: Clause, word: str, fixes: list, r: dict) -> None:
+    """Give a clause the corrections of the word typed for it (weight `fuzzy`, squared for 2 edits)."""
+    c.variants += [(t, r["fuzzy"] if dist == 1 else r["fuzzy"] * r["fuzzy"], e) for dist, _, t, e, _ in fixes]
+    c.expanded = bool(fixes)
+    if fixes:
+        c.word, c.correction = word, fixes[0][4]
+
+
+def _corrections(ix: Index, word: str, limit: int = 0) -> list[tuple[int, int, str, list, str]]:
+    """Known words within `limit` edits (by default 1, 2 from TWO_EDITS_ALWAYS letters):
     (distance, -df, term, entry, surface)."""
-    limit = 1 if len(word) < TWO_EDITS_FROM else 2
+    limit = limit or (1 if len(word) < TWO_EDITS_ALWAYS else 2)
     best: dict[str, tuple[int, int, str, list, str]] = {}
     files = ix.manifest["word_files"]
     for n in range(len(word) - limit, len(word) + limit + 1):
@@ -555,10 +563,7 @@ def _corrections(ix: Index, word: str) -> list[tuple[int, int, str, list, str]]:
             old = best.get(t)
             if old is None or row[:2] < old[:2] or (row[:2] == old[:2] and utf16_key(cand) < utf16_key(old[4])):
                 best[t] = row
-    out = sorted(best.values(), key=lambda r: (r[0], r[1], utf16_key(r[2])))
-    if len(word) < TWO_EDITS_ALWAYS and out and out[0][0] <= 1:
-        out = [r for r in out if r[0] <= 1]  # a short word: a second edit only when one is not enough
-    return out
+    return sorted(best.values(), key=lambda r: (r[0], r[1], utf16_key(r[2])))
 
 
 def _phrase_docs(ix: Index, phrase: list[tuple[str, int]]) -> set[int]:

@@ -10,8 +10,8 @@ export const FORMAT = "kb-search-index";
 export const VERSION = 4;
 const MAX_LINKS = 64;  // associations (and thesaurus terms) per dictionary entry (engine.py)
 const PREFIX_MIN = 3;  // letters of the word being typed before it is completed
-const TWO_EDITS_FROM = 5;  // a typo of 5+ letters may take two edits to correct ...
-const TWO_EDITS_ALWAYS = 8;  // ... from 8 letters always, from 5 only when no word is one edit away (engine.py)
+const TWO_EDITS_FROM = 5;  // a typo may take two edits to correct: from 5 letters for a question's one unknown word ...
+const TWO_EDITS_ALWAYS = 8;  // ... from 8 letters always (engine.py)
 const AHEAD_BLOCKS = 4;  // at most this many dictionary blocks fetched ahead for a word being typed
 const MAX_DOCS = 10000000;
 const BLOCK_MAGIC = "KBSB", POSITIONS_MAGIC = "KBSX";
@@ -460,7 +460,7 @@ export class Index {
     const byTerm = new Map();
     for (const [t] of analyze(kept.join(" "), this.stops)) {
       if (!byTerm.has(t) && clauses.length < MAX_CLAUSES) {
-        const c = { term: t, variants: [], word: "", correction: "", own: null, expanded: false, far: false };
+        const c = { term: t, variants: [], word: "", correction: "", own: null, expanded: false };
         byTerm.set(t, c);
         clauses.push(c);
       }
@@ -507,27 +507,31 @@ export class Index {
       return c && !c.variants.length && w.length >= 4;
     });
     const found = await Promise.all(unknown.map((w) => this.corrections(w)));  // in parallel
+    const correct = (c, w, fixes) => {  // engine.py's _correct
+      for (const [dist, , t, e] of fixes) c.variants.push([t, dist === 1 ? r.fuzzy : r.fuzzy * r.fuzzy, e]);
+      c.expanded = fixes.length > 0;
+      if (fixes.length) { c.word = w; c.correction = fixes[0][4]; }
+    };
+    const uncorrected = new Map();  // clause term -> the word typed for it, when nothing is one edit away
     for (const [k, w] of unknown.entries()) {
       const c = byTerm.get(stem(w));
       if (c.variants.length) continue;  // two spellings of one stem: the first one's corrections win
-      const fixes = found[k].slice(0, r.fuzzy_max);
-      for (const [dist, , t, e] of fixes) c.variants.push([t, dist === 1 ? r.fuzzy : r.fuzzy * r.fuzzy, e]);
-      c.expanded = fixes.length > 0;
-      c.far = fixes.length > 0 && fixes[0][0] > 1 && w.length < TWO_EDITS_ALWAYS;
-      if (fixes.length) { c.word = w; c.correction = fixes[0][4]; }
+      correct(c, w, found[k].slice(0, r.fuzzy_max));
+      if (!c.variants.length) uncorrected.set(c.term, w);
     }
     // Not words the KB lacks: a word still being typed and too short to complete, and a framing
     // cue the KB never says (engine.py).
     const partial = typing && ALPHA.test(typing) && typing.length < PREFIX_MIN ? byTerm.get(stem(typing)) : undefined;
     const useful = clauses.filter((c) => c.variants.length || (c !== partial && !this.cues.has(c.term)));
     clauses.splice(0, clauses.length, ...useful);
-    // Precision (engine.py): a short word stretched by two edits only beside the KB's own words; no
-    // expansion to a common word while another query word matches nothing.
-    for (const c of clauses) {
-      if (c.far && clauses.some((o) => o !== c && (!o.variants.length || o.correction))) {
-        c.variants = []; c.word = ""; c.correction = "";
-      }
+    // Two edits for a word of 5 to 7 letters: only the question's one word the KB lacks, when no
+    // other word needed correcting (engine.py).
+    const lacking = clauses.filter((c) => !c.variants.length);
+    if (lacking.length === 1 && !clauses.some((c) => c.correction)) {
+      const w = uncorrected.get(lacking[0].term) || "";
+      if (w.length >= TWO_EDITS_FROM && w.length < TWO_EDITS_ALWAYS) correct(lacking[0], w, (await this.corrections(w, 2)).slice(0, r.fuzzy_max));
     }
+    // Precision: no expansion to a common word while another query word matches nothing (engine.py).
     if (clauses.some((c) => !c.variants.length)) {
       for (const c of clauses) {
         if (!c.expanded) continue;
@@ -538,8 +542,10 @@ export class Index {
     return { clauses, phrases, kind };
   }
 
-  async corrections(word) {
-    const limit = word.length < TWO_EDITS_FROM ? 1 : 2;
+  /** Known words within `limit` edits (by default 1, 2 from TWO_EDITS_ALWAYS letters), as engine.py.
+   * @param {string} word @param {number} [limit] */
+  async corrections(word, limit = 0) {
+    limit = limit || (word.length < TWO_EDITS_ALWAYS ? 1 : 2);
     const best = new Map();
     const files = this.manifest.word_files;
     const better = (a, b) => a[0] - b[0] || a[1] - b[1];
@@ -565,9 +571,7 @@ export class Index {
       const old = best.get(t);
       if (!old || better(row, old) < 0 || (better(row, old) === 0 && cand < old[4])) best.set(t, row);
     });
-    const out = [...best.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1] || cmp(a[2], b[2]));
-    // A short word: a second edit only when one is not enough (engine.py).
-    return word.length < TWO_EDITS_ALWAYS && out.length && out[0][0] <= 1 ? out.filter((x) => x[0] <= 1) : out;
+    return [...best.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1] || cmp(a[2], b[2]));
   }
 
   async phraseDocs(phrase) {
