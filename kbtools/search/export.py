@@ -55,7 +55,7 @@ class Ranking:
     prefix: float = 0.7  # weight of a completion of the word being typed
     prefix_max: int = 8  # completions tried for the word being typed
     fuzzy_max: int = 4  # corrections tried for an unknown word
-    synonym: float = 0.7  # weight of a synonym (synonyms.txt); 0.5 -> 0.7 with the 2026-12-01 groups, on dev
+    synonym: float = 0.9  # weight of a synonym (synonyms.txt); 0.5 -> 0.7 -> 0.9, on dev (bench/README.md)
     assoc: float = 0.4  # weight of a mined association (associations.py), times its strength
     # weight of a KB term standing for a word the KB lacks (thesaurus.py); 0 = off. Off by default:
     # on the real corpus's held-out questions it cost more than it gave (README "Thesaurus").
@@ -68,7 +68,7 @@ class Ranking:
     weak_df: float = 0.3  # a word in more than this share of documents never makes a match alone
     fuzzy_common: float = 0.02  # a typo/prefix expansion to a word in more documents than this ...
     # ... is dropped when another informative word of the query matches nothing
-    lift: float = 0.35  # score *= 1 + lift when the document's kind fits the question (how-to, symptom)
+    lift: float = 0.2  # score *= 1 + lift when the document's kind fits the question (how-to, symptom)
 
     def as_json(self) -> dict:
         return {
