@@ -113,6 +113,7 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
         ("weak_df", 1),
         ("fuzzy_common", 1),
         ("lift", 1e3),
+        ("lift_howto", 1e3),
     ):
         _num(r.get(key), rel, f"ranking.{key}", 0, hi)
     for key in ("prefix_max", "fuzzy_max"):
@@ -690,12 +691,13 @@ def run(ix: Index, query: str, limit: int = 10, filters: dict[str, list[str]] | 
             scores = {}
         floor = r["min_cover"] * (total_info - unknown)
         scores = {d: s for d, s in scores.items() if covered[d] >= floor and (d in strong or not any_strong)}
-    if r["lift"] and kind:
+    lift = r["lift_howto"] if kind == "how-to" else r["lift"]
+    if lift and kind:
         code = "h" if kind == "how-to" else "s"
         kinds = m["kinds"]
         for doc in scores:
             if kinds[doc] == code:
-                scores[doc] *= 1.0 + r["lift"]
+                scores[doc] *= 1.0 + lift
     for ph in phrases:
         keep = _phrase_docs(ix, ph)
         scores = {d: s for d, s in scores.items() if d in keep}

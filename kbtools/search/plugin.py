@@ -55,6 +55,7 @@ _RANKING_KEYS = {
     "weak_df": float,
     "fuzzy_common": float,
     "lift": float,
+    "lift_howto": float,
 }
 
 
@@ -67,7 +68,8 @@ class SearchConfig(PluginConfig):
     # Field weights: how much a match in each field counts (BM25F boosts). 0 leaves a field out.
     weights = c.Type(dict, default={})
     # Scoring knobs (see kbtools/search/README.md): B, K1, coord, fuzzy, prefix, prefix_max, fuzzy_max,
-    # synonym, assoc, thesaurus, code, and the precision rules: max_unknown, min_cover, weak_df, fuzzy_common, lift.
+    # synonym, assoc, thesaurus, code, the precision rules (max_unknown, min_cover, weak_df,
+    # fuzzy_common) and the kind lifts (lift, lift_howto).
     ranking = c.Type(dict, default={})
     # The KB's own synonym groups (product names, its jargon), added to the package's list: a file
     # of comma-separated single words, a group a line, relative to mkdocs.yml (synonyms.py).

@@ -117,3 +117,33 @@ def test_both_engines_take_the_thesaurus_alike(th_site):  # noqa: F811 (the fixt
         {"q": "vanished", "limit": 1},
     ]
     assert _compare(th_site, cases) == 6  # nothing for "vani", "mend photo zzqxv", "sourdough bread recipe"
+
+
+def test_both_engines_lift_the_kind_a_question_asks_for_alike(tmp_path):
+    """`lift` for a solution when the question tells a symptom, `lift_howto` for a how-to when it
+    asks how: set apart, as the defaults differ (0.2 and 0)."""
+    from dataclasses import replace
+
+    from kbtools.search.export import Ranking
+
+    from .conftest import doc, make_site
+
+    text = ("Print a report", "Open the report, then print it from the menu.")
+    # Same words, so without a lift they tie and document order decides: the solution first.
+    docs = [replace(doc("print-fails", *text), kind="solution"), replace(doc("print-how", *text), kind="how-to")]
+    cases = [{"q": "how do i print a report "}, {"q": "print a report fails "}, {"q": "print a report "}]
+    order, top = {}, {}
+    for name, ranking in {
+        "none": replace(Ranking(), lift=0.0, lift_howto=0.0),
+        "solution": replace(Ranking(), lift=0.5, lift_howto=0.0),
+        "howto": replace(Ranking(), lift=0.0, lift_howto=0.5),
+    }.items():
+        site = make_site(tmp_path / name, docs, ranking)
+        assert _compare(site, cases) == 3
+        ix = Index(site)
+        order[name] = [ix.meta(run(ix, c["q"])["hits"][0][0])[0] for c in cases]
+        top[name] = [run(ix, c["q"])["hits"][0][1] for c in cases]
+    assert order["none"] == ["print-fails"] * 3
+    assert order["solution"] == ["print-fails"] * 3  # lifted for the symptom only: the others tie
+    assert top["solution"][1] == pytest.approx(1.5 * top["none"][1]) and top["solution"][0] == top["none"][0]
+    assert order["howto"] == ["print-how", "print-fails", "print-fails"]

@@ -7,7 +7,7 @@
 import { ANALYZER_ID, analyze, frame, normalize, stem, words } from "./analysis.js";
 
 export const FORMAT = "kb-search-index";
-export const VERSION = 4;
+export const VERSION = 5;  // export.py VERSION
 const MAX_LINKS = 64;  // associations (and thesaurus terms) per dictionary entry (engine.py)
 const PREFIX_MIN = 3;  // letters of the word being typed before it is completed
 const TWO_EDITS_FROM = 5;  // a typo may take two edits to correct: from 5 letters for a question's one unknown word ...
@@ -135,7 +135,7 @@ export function checkManifest(m, rel = "manifest.json") {
   const r = m.ranking;
   need(r && Array.isArray(r.weights) && r.weights.length === m.fields.length && r.weights.every((x) => isNum(x, 0, 1e6)), "ranking.weights must have one number per field");
   for (const [k, hi] of [["B", 1], ["K1", 100], ["coord", 16], ["fuzzy", 1e3], ["prefix", 1e3], ["synonym", 1e3], ["assoc", 1e3], ["thesaurus", 1e3], ["code", 1e3],
-    ["min_cover", 1], ["max_unknown", 1], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
+    ["min_cover", 1], ["max_unknown", 1], ["weak_df", 1], ["fuzzy_common", 1], ["lift", 1e3], ["lift_howto", 1e3]]) need(isNum(r[k], 0, hi), `ranking.${k} out of range`);
   for (const k of ["prefix_max", "fuzzy_max"]) need(isNum(r[k], 0, 1000, true), `ranking.${k} out of range`);
   need(isStrs(m.stop_words), "stop_words must be texts");
   need(Array.isArray(m.framing) && m.framing.length <= 1000 && m.framing.every((e) => Array.isArray(e) && e.length === 3
@@ -664,9 +664,10 @@ export class Index {
       const floor = r.min_cover * (totalInfo - unknown);
       kept = kept.filter((d) => covered[d] >= floor && (strong[d] || !anyStrong));
     }
-    if (r.lift && kind) {
+    const lift = kind === "how-to" ? r.lift_howto : r.lift;
+    if (lift && kind) {
       const code = kind === "how-to" ? "h" : "s";
-      for (const doc of kept) if (m.kinds[doc] === code) total[doc] = total[doc] * (1.0 + r.lift);
+      for (const doc of kept) if (m.kinds[doc] === code) total[doc] = total[doc] * (1.0 + lift);
     }
     for (const ph of phrases) {
       const keep = await this.phraseDocs(ph);
