@@ -43,6 +43,7 @@ QUERY_SETS = {
     "corpus": BENCH / "queries" / "corpus.jsonl",
     "shipped": BENCH / "queries" / "shipped.jsonl",
     "customer": BENCH / "queries" / "customer.jsonl",
+    "customer-b": BENCH / "queries" / "customer-b.jsonl",
     "1000": BENCH / "queries" / "generated-1000.jsonl",
     "10000": BENCH / "queries" / "generated-10000.jsonl",
 }

@@ -97,3 +97,29 @@ def test_whoosh_baseline_indexes_markdown_as_the_reader_sees_it():
     words = text.split()
     assert "Deskew" in words and "LIC-4003" in words and "open" in words
     assert not any(c in text for c in "*#`[]()") and "a/b.md" not in text
+
+
+def test_customer_questions_point_at_real_articles_copy_none_of_their_words_and_split_by_hash():
+    """Both batches of judged customer questions and the unanswerable set pass their writing rule
+    (bench/check_queries.py) and keep the split they were written with: within a kind, sorted by
+    the SHA-1 of the text, dev and heldout alternate."""
+    import hashlib
+    import subprocess
+
+    if not CORPUS.is_dir():
+        pytest.skip(f"real corpus not found at {CORPUS} (set KB_CORPUS)")
+    for name in ("customer.jsonl", "customer-b.jsonl"):
+        _check_set(BENCH / "queries" / name, {p.stem for p in CORPUS.glob("*.md")}, 90)
+        qs = rel.load_queries(BENCH / "queries" / name)
+        for kind in {q["kind"] for q in qs}:
+            same = sorted((q for q in qs if q["kind"] == kind), key=lambda q: hashlib.sha1(q["q"].encode()).hexdigest())
+            assert [q["split"] for q in same] == [("dev", "heldout")[i % 2] for i in range(len(same))], (name, kind)
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "check_queries.py"), "--corpus", str(CORPUS)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert out.returncode == 0, out.stdout[-2000:]
+    assert "customer-b.jsonl: 96 questions, 0 violations" in out.stdout
