@@ -33,6 +33,10 @@ PREFIX_MIN = 3  # letters of the word being typed before it is completed
 # for a question's one word the KB lacks (parse()). Shorter words: one edit.
 TWO_EDITS_FROM = 5
 TWO_EDITS_ALWAYS = 8
+# ... and from 5 letters, two edits that keep the word's consonants count as one: a customer spells
+# by ear ("repare" -> repair, "seperate", "acount", "alwys"; skeleton()).
+_DOUBLE = re.compile(r"(.)\1+")
+_VOWELS = re.compile(r"[aeiouy]")
 MAX_DOCS = 10_000_000
 _PHRASE = re.compile(r'"([^"]*)"')
 _ALPHA = re.compile(r"^[a-z]+$")
@@ -537,13 +541,22 @@ def _correct(c: Clause, word: str, fixes: list, r: dict) -> None:
         c.word, c.correction = word, fixes[0][4]
 
 
+def skeleton(word: str) -> str:
+    """A word as it sounds, roughly: doubled letters once, no vowels after the first letter."""
+    w = _DOUBLE.sub(r"\1", word)
+    return w[:1] + _VOWELS.sub("", w[1:])
+
+
 def _corrections(ix: Index, word: str, limit: int = 0) -> list[tuple[int, int, str, list, str]]:
-    """Known words within `limit` edits (by default 1, 2 from TWO_EDITS_ALWAYS letters):
+    """Known words within `limit` edits (by default 1, 2 from TWO_EDITS_ALWAYS letters; from
+    TWO_EDITS_FROM letters two edits with the same skeleton count as one):
     (distance, -df, term, entry, surface)."""
     limit = limit or (1 if len(word) < TWO_EDITS_ALWAYS else 2)
+    by_ear = skeleton(word) if len(word) >= TWO_EDITS_FROM else ""
+    scan = 2 if by_ear else limit
     best: dict[str, tuple[int, int, str, list, str]] = {}
     files = ix.manifest["word_files"]
-    for n in range(len(word) - limit, len(word) + limit + 1):
+    for n in range(len(word) - scan, len(word) + scan + 1):
         name = f"{word[0]}{n}"
         if name not in files:
             continue
@@ -553,7 +566,9 @@ def _corrections(ix: Index, word: str, limit: int = 0) -> list[tuple[int, int, s
         for cand in cands:
             if not isinstance(cand, str) or len(cand) > 64:
                 raise _fail(f"w/{name}.json", "expected words of at most 64 letters")
-            d = edit_distance(word, cand, limit)
+            d = edit_distance(word, cand, scan)
+            if d == 2 and by_ear and skeleton(cand) == by_ear:
+                d = 1
             if d > limit:
                 continue
             t = stem(cand)

@@ -200,8 +200,20 @@ def test_codes_are_recognized_for_their_extra_weight():
 
 def test_a_short_word_two_edits_off_is_corrected_beside_the_kbs_own_words_only(small_site):
     ix = Index(small_site)
-    res = run(ix, "scanr driver ")  # 5 letters, no word one edit away: "scanner" is two
-    assert ids(small_site, "scanr driver ")[0] == "configure-scanner" and res["did_you_mean"] == "scanner driver "
-    assert run(ix, "scanr configuratoin ")["did_you_mean"] == ""  # beside another corrected word: not stretched
-    assert ids(small_site, "scanr zzqxv ") == []  # beside a word the KB lacks: no answer, not a guess
+    res = run(ix, "scamer driver ")  # 6 letters, no word one edit away: "scanner" is two
+    assert ids(small_site, "scamer driver ")[0] == "configure-scanner" and res["did_you_mean"] == "scanner driver "
+    assert run(ix, "scamer configuratoin ")["did_you_mean"] == ""  # beside another corrected word: not stretched
+    assert ids(small_site, "scamer zzqxv ") == []  # beside a word the KB lacks: no answer, not a guess
     assert run(ix, "adress ")["did_you_mean"] == "address "  # one edit is enough: no second-edit candidates
+    # Two edits that keep the consonants ("scanr": s-c-n-r) count as one: corrected beside another.
+    assert run(ix, "scanr configuratoin ")["did_you_mean"] == "scanner configuration "
+
+
+def test_a_words_skeleton_keeps_its_first_letter_and_consonants_once():
+    from kbtools.search.engine import skeleton
+
+    assert skeleton("repare") == skeleton("repair") == "rpr"
+    assert skeleton("seperate") == skeleton("separate") == "sprt"
+    assert skeleton("acount") == skeleton("account") == "acnt"
+    assert skeleton("outlook") == "otlk" and skeleton("a") == "a" and skeleton("") == ""
+    assert skeleton("hiking") != skeleton("hiding")

@@ -147,3 +147,31 @@ def test_both_engines_lift_the_kind_a_question_asks_for_alike(tmp_path):
     assert order["solution"] == ["print-fails"] * 3  # lifted for the symptom only: the others tie
     assert top["solution"][1] == pytest.approx(1.5 * top["none"][1]) and top["solution"][0] == top["none"][0]
     assert order["howto"] == ["print-how", "print-fails", "print-fails"]
+
+
+def test_both_engines_correct_a_word_spelled_by_ear_alike(tmp_path):
+    """Two edits that keep a word's consonants count as one from 5 letters ("repare" -> repair),
+    so the word a customer meant wins over a one-edit word of the same weight ("reparse"), and it
+    is corrected beside another corrected word, where two other edits are not ("reqaer")."""
+    from .conftest import doc, make_site
+
+    docs = [
+        doc("repair-pst", "Repair a damaged data file", "Run the repair tool on the corrupted data file."),
+        doc("reparse", "Reparse points", "Reparse points on a volume."),
+        doc("separate", "Separate the database", "Split the database into two files."),
+    ]
+    site = make_site(tmp_path, docs)
+    cases = [{"q": "repare corupted data file "}, {"q": "seperate the database "}, {"q": "repare "}]
+    cases.append({"q": "reqaer corupted data file "})
+    assert _compare(site, cases) == 3
+    ix = Index(site)
+    got = [run(ix, c["q"]) for c in cases]
+    assert [ix.meta(g["hits"][0][0])[0] for g in got[:2]] == ["repair-pst", "separate"]
+    assert got[3]["hits"] == []  # "reqaer" stays a word the KB lacks, and it says the most
+    assert [g["did_you_mean"] for g in got] == [
+        "repair corrupted data file ",
+        "separate the database ",
+        "repair ",
+        "",  # no answer, and no correction to a word that common in this KB (fuzzy_common)
+    ]
+    assert {ix.meta(d)[0] for d, _ in got[2]["hits"]} == {"repair-pst", "reparse"}  # both corrections kept

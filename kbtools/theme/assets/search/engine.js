@@ -12,6 +12,13 @@ const MAX_LINKS = 64;  // associations (and thesaurus terms) per dictionary entr
 const PREFIX_MIN = 3;  // letters of the word being typed before it is completed
 const TWO_EDITS_FROM = 5;  // a typo may take two edits to correct: from 5 letters for a question's one unknown word ...
 const TWO_EDITS_ALWAYS = 8;  // ... from 8 letters always (engine.py)
+
+/** A word as it sounds, roughly (engine.py's skeleton): doubled letters once, no vowels after the first.
+ * @param {string} word */
+export function skeleton(word) {
+  const w = word.replace(/(.)\1+/g, "$1");
+  return w.slice(0, 1) + w.slice(1).replace(/[aeiouy]/g, "");
+}
 const AHEAD_BLOCKS = 4;  // at most this many dictionary blocks fetched ahead for a word being typed
 const MAX_DOCS = 10000000;
 const BLOCK_MAGIC = "KBSB", POSITIONS_MAGIC = "KBSX";
@@ -542,15 +549,18 @@ export class Index {
     return { clauses, phrases, kind };
   }
 
-  /** Known words within `limit` edits (by default 1, 2 from TWO_EDITS_ALWAYS letters), as engine.py.
+  /** Known words within `limit` edits (by default 1, 2 from TWO_EDITS_ALWAYS letters; from
+   * TWO_EDITS_FROM letters two edits with the same skeleton count as one), as engine.py.
    * @param {string} word @param {number} [limit] */
   async corrections(word, limit = 0) {
     limit = limit || (word.length < TWO_EDITS_ALWAYS ? 1 : 2);
+    const byEar = word.length >= TWO_EDITS_FROM ? skeleton(word) : "";
+    const scan = byEar ? 2 : limit;
     const best = new Map();
     const files = this.manifest.word_files;
     const better = (a, b) => a[0] - b[0] || a[1] - b[1];
     const names = [];
-    for (let n = word.length - limit; n <= word.length + limit; n++) if (Object.hasOwn(files, `${word[0]}${n}`)) names.push(`${word[0]}${n}`);
+    for (let n = word.length - scan; n <= word.length + scan; n++) if (Object.hasOwn(files, `${word[0]}${n}`)) names.push(`${word[0]}${n}`);
     // Fetch in parallel, then walk the candidates in the same order as engine.py.
     const lists = await Promise.all(names.map((name) => this.json(`w/${name}.json`)));
     const close = [];
@@ -559,7 +569,8 @@ export class Index {
       if (!Array.isArray(list)) throw damaged(`w/${names[i]}.json`, "expected a list of words");
       for (const cand of list) {
         if (typeof cand !== "string" || cand.length > 64) throw damaged(`w/${names[i]}.json`, "expected words of at most 64 letters");
-        const d = editDistance(word, cand, limit);
+        let d = editDistance(word, cand, scan);
+        if (d === 2 && byEar && skeleton(cand) === byEar) d = 1;
         if (d <= limit) close.push([d, cand, stem(cand)]);
       }
     });
