@@ -551,8 +551,14 @@ export class Index {
 
   /** Known words within `limit` edits (by default 1, 2 from TWO_EDITS_ALWAYS letters; from
    * TWO_EDITS_FROM letters two edits with the same skeleton count as one), as engine.py.
+   * Kept per word: while a question is typed, each key parses it again.
    * @param {string} word @param {number} [limit] */
-  async corrections(word, limit = 0) {
+  corrections(word, limit = 0) {
+    return this._once(`fix:${limit}:${word}`, () => this._corrections(word, limit));
+  }
+
+  /** @param {string} word @param {number} limit */
+  async _corrections(word, limit) {
     limit = limit || (word.length < TWO_EDITS_ALWAYS ? 1 : 2);
     const byEar = word.length >= TWO_EDITS_FROM ? skeleton(word) : "";
     const scan = byEar ? 2 : limit;
