@@ -12,13 +12,6 @@ const MAX_LINKS = 64;  // associations (and thesaurus terms) per dictionary entr
 const PREFIX_MIN = 3;  // letters of the word being typed before it is completed
 const TWO_EDITS_FROM = 5;  // a typo may take two edits to correct: from 5 letters for a question's one unknown word ...
 const TWO_EDITS_ALWAYS = 8;  // ... from 8 letters always (engine.py)
-
-/** A word as it sounds, roughly (engine.py's skeleton): doubled letters once, no vowels after the first.
- * @param {string} word */
-export function skeleton(word) {
-  const w = word.replace(/(.)\1+/g, "$1");
-  return w.slice(0, 1) + w.slice(1).replace(/[aeiouy]/g, "");
-}
 const AHEAD_BLOCKS = 4;  // at most this many dictionary blocks fetched ahead for a word being typed
 const MAX_DOCS = 10000000;
 const BLOCK_MAGIC = "KBSB", POSITIONS_MAGIC = "KBSX";
@@ -27,6 +20,13 @@ const MAX_CLAUSES = 32;
 const PHRASE = /"([^"]*)"/g;
 const ALPHA = /^[a-z]+$/;
 const ENDS_IN_WORD = /[\p{L}\p{N}]$/u;
+
+/** A word as it sounds, roughly (engine.py's skeleton): doubled letters once, no vowels after the first.
+ * @param {string} word */
+export function skeleton(word) {
+  const w = word.replace(/(.)\1+/g, "$1");
+  return w.slice(0, 1) + w.slice(1).replace(/[aeiouy]/g, "");
+}
 
 /** The word still being typed: the query's last word unless a space or punctuation ends it.
  * @param {string} query @param {string[]} raw its words */
