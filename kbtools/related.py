@@ -66,10 +66,15 @@ class RelatedIndex:
     afterwards is bit for bit the row a new index of the same articles gives.
 
     `bags` may hold the term bags of earlier builds by source path (reused while the article
-    object is the same)."""
+    object is the same). With `updatable=False` (a build: every row at once, no `replace`) the
+    bags go as soon as the vectors are made, which lowers the build's peak."""
 
     def __init__(
-        self, articles: Sequence[Article], count: int = 5, bags: dict[str, tuple[Article, Counter]] | None = None
+        self,
+        articles: Sequence[Article],
+        count: int = 5,
+        bags: dict[str, tuple[Article, Counter]] | None = None,
+        updatable: bool = True,
     ) -> None:
         self.articles = list(articles)
         self.count = count
@@ -79,7 +84,8 @@ class RelatedIndex:
         for a in self.articles:
             hit = cache.get(a.src_uri)
             bag = hit[1] if hit is not None and hit[0] is a else _bag(a)
-            cache[a.src_uri] = (a, bag)
+            if updatable:
+                cache[a.src_uri] = (a, bag)
             self.bags.append(bag)
         self.df: Counter = Counter()
         for bag in self.bags:
@@ -88,6 +94,8 @@ class RelatedIndex:
         self.max_df = max(3, int(n * MAX_DF_SHARE))
         self.idf = {t: math.log(1 + n / d) for t, d in self.df.items() if 1 < d <= self.max_df}
         self.vectors = [_vector(bag, self.idf) for bag in self.bags]
+        if not updatable:
+            self.bags, self.df = [], Counter()
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         for i, vec in enumerate(self.vectors):
             for t, v in vec.items():
@@ -142,4 +150,4 @@ def related_articles(articles: Sequence[Article], count: int = 5) -> dict[str, l
     """Map each article id to the ids of up to `count` related articles, best first."""
     if len(articles) < 2 or count <= 0:
         return {a.id: [] for a in articles}
-    return RelatedIndex(articles, count).rows()
+    return RelatedIndex(articles, count, updatable=False).rows()

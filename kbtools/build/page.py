@@ -62,7 +62,7 @@ class PageContext:
     def related_index(self) -> RelatedIndex:
         if self.index is None:
             published = [a for a in self.by_id.values() if a.published and not is_landing(a.src_uri)]
-            self.index = RelatedIndex(published, self.related_count, self.bags)
+            self.index = RelatedIndex(published, self.related_count, self.bags, updatable=self.keep_index)
         return self.index
 
     def related(self, art: Article) -> list[dict[str, str]]:

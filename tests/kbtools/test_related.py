@@ -73,3 +73,12 @@ def test_a_build_lets_the_related_index_go_once_every_list_is_computed():
         pages.related(articles[0])
         assert pages.rows == related_articles(articles, 5)
         assert (pages.index is not None, bool(pages.bags)) == (keep, keep)
+
+
+def test_an_index_that_is_not_updated_gives_the_same_lists_without_its_bags():
+    rng = random.Random(11)
+    articles = [article(i, rng) for i in range(50)]
+    cache: dict = {}
+    light = RelatedIndex(articles, 5, cache, updatable=False)
+    assert light.rows() == RelatedIndex(articles, 5).rows()
+    assert (light.bags, cache) == ([], {})  # nothing kept for a `replace` that will not come
