@@ -152,7 +152,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             int(self.config.related_count),
             self.config.feedback_endpoint,
             self.config.request_page,
-            bags=self.bags if self.preview is not None else {},
+            bags=self.bags,
             keep_index=self.preview is not None,
         )
         if previous is not None and self.preview is not None and self.preview.valid:
