@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from kbcore.problems import KbError
 
 from .analysis import ANALYZER_ID, analyze, frame, normalize, stem, words
@@ -235,6 +238,7 @@ class Index:
         self._blocks: dict[int, dict[str, list]] = {}
         self._files: dict[str, Any] = {}
         self._json: dict[str, Any] = {}
+        self._words: dict[str, list[str]] = {}
 
     # --- files --------------------------------------------------------------------------
     def _bytes(self, rel: str, cap: int, exact: int | None = None) -> bytes:
@@ -308,6 +312,18 @@ class Index:
             path = self.root / rel
             self._json[rel] = self._json_file(rel, cap or self.limits["json"]) if path.is_file() else None
         return self._json[rel]
+
+    def words(self, name: str) -> list[str]:
+        """The known words of one first letter and length (w/<name>.json), shape-checked once."""
+        if name not in self._words:
+            rel = f"w/{name}.json"
+            got = self.json(rel) if name in self.manifest["word_files"] else None
+            if got is not None and not isinstance(got, list):
+                raise _fail(rel, "expected a list of words")
+            if not all(isinstance(w, str) and len(w) <= 64 for w in got or []):
+                raise _fail(rel, "expected words of at most 64 letters")
+            self._words[name] = got or []
+        return self._words[name]
 
     def meta(self, doc: int) -> list:
         """[id, title, url, type, crumbs] of a document (m/<k>.json)."""
@@ -413,25 +429,9 @@ def _no_constant(name: str) -> None:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance with adjacent transpositions (OSA); limit+1 when larger."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        best = cur[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-            best = min(best, v)
-        if best > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[len(b)]
+    """Levenshtein distance with adjacent transpositions (OSA, as engine.js counts it);
+    limit+1 when larger. RapidFuzz's, in C: a typo scans thousands of known words."""
+    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 _CODE = re.compile(r"^(?=[a-z0-9._-]*[0-9])(?=[a-z0-9._-]*[a-z._-])[a-z0-9._-]{4,}$")
@@ -555,18 +555,9 @@ def _corrections(ix: Index, word: str, limit: int = 0) -> list[tuple[int, int, s
     by_ear = skeleton(word) if len(word) >= TWO_EDITS_FROM else ""
     scan = 2 if by_ear else limit
     best: dict[str, tuple[int, int, str, list, str]] = {}
-    files = ix.manifest["word_files"]
     for n in range(len(word) - scan, len(word) + scan + 1):
-        name = f"{word[0]}{n}"
-        if name not in files:
-            continue
-        cands = ix.json(f"w/{name}.json") or []
-        if not isinstance(cands, list):
-            raise _fail(f"w/{name}.json", "expected a list of words")
-        for cand in cands:
-            if not isinstance(cand, str) or len(cand) > 64:
-                raise _fail(f"w/{name}.json", "expected words of at most 64 letters")
-            d = edit_distance(word, cand, scan)
+        near = process.extract_iter(word, ix.words(f"{word[0]}{n}"), scorer=OSA.distance, score_cutoff=scan)
+        for cand, d, _ in near:
             if d == 2 and by_ear and skeleton(cand) == by_ear:
                 d = 1
             if d > limit:
