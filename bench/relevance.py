@@ -44,6 +44,7 @@ QUERY_SETS = {
     "shipped": BENCH / "queries" / "shipped.jsonl",
     "customer": BENCH / "queries" / "customer.jsonl",
     "customer-b": BENCH / "queries" / "customer-b.jsonl",
+    "customer-c": BENCH / "queries" / "customer-c.jsonl",
     "1000": BENCH / "queries" / "generated-1000.jsonl",
     "10000": BENCH / "queries" / "generated-10000.jsonl",
 }

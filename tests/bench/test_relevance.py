@@ -100,7 +100,7 @@ def test_whoosh_baseline_indexes_markdown_as_the_reader_sees_it():
 
 
 def test_customer_questions_point_at_real_articles_copy_none_of_their_words_and_split_by_hash():
-    """Both batches of judged customer questions and the unanswerable set pass their writing rule
+    """The three batches of judged customer questions and the unanswerable set pass their writing rule
     (bench/check_queries.py) and keep the split they were written with: within a kind, sorted by
     the SHA-1 of the text, dev and heldout alternate."""
     import hashlib
@@ -108,7 +108,7 @@ def test_customer_questions_point_at_real_articles_copy_none_of_their_words_and_
 
     if not CORPUS.is_dir():
         pytest.skip(f"real corpus not found at {CORPUS} (set KB_CORPUS)")
-    for name in ("customer.jsonl", "customer-b.jsonl"):
+    for name in ("customer.jsonl", "customer-b.jsonl", "customer-c.jsonl"):
         _check_set(BENCH / "queries" / name, {p.stem for p in CORPUS.glob("*.md")}, 90)
         qs = rel.load_queries(BENCH / "queries" / name)
         for kind in {q["kind"] for q in qs}:
@@ -123,3 +123,4 @@ def test_customer_questions_point_at_real_articles_copy_none_of_their_words_and_
     )
     assert out.returncode == 0, out.stdout[-2000:]
     assert "customer-b.jsonl: 96 questions, 0 violations" in out.stdout
+    assert "customer-c.jsonl: 120 questions, 0 violations" in out.stdout
