@@ -115,7 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         "files",
         nargs="*",
         type=Path,
-        default=[BENCH / "queries" / n for n in ("customer.jsonl", "customer-b.jsonl", "customer-c.jsonl", "unanswerable.jsonl")],
+        default=[
+            BENCH / "queries" / n
+            for n in ("customer.jsonl", "customer-b.jsonl", "customer-c.jsonl", "unanswerable.jsonl")
+        ],
     )
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     a = ap.parse_args(argv)
