@@ -163,6 +163,9 @@ def check_manifest(m: Any, rel: str = "manifest.json") -> dict:
     kinds = m.get("kinds")
     if not isinstance(kinds, str) or len(kinds) != n:
         raise _fail(rel, "kinds must be one letter per document")
+    en = m.get("english")
+    if not (isinstance(en, str) and re.fullmatch(r"[a-z]*", en) and len(set(en)) == len(en)):
+        raise _fail(rel, "english must list distinct letters a-z")
     wf = m.get("word_files")
     if not isinstance(wf, dict) or not all(isinstance(k, str) and isinstance(v, int) for k, v in wf.items()):
         raise _fail(rel, "word_files must map names to counts")
@@ -239,6 +242,7 @@ class Index:
         self._files: dict[str, Any] = {}
         self._json: dict[str, Any] = {}
         self._words: dict[str, list[str]] = {}
+        self._english: dict[str, frozenset[str]] = {}
 
     # --- files --------------------------------------------------------------------------
     def _bytes(self, rel: str, cap: int, exact: int | None = None) -> bytes:
@@ -324,6 +328,19 @@ class Index:
                 raise _fail(rel, "expected words of at most 64 letters")
             self._words[name] = got or []
         return self._words[name]
+
+    def is_english(self, term: str) -> bool:
+        """Whether a term the KB lacks is an English word's (e/<letter>.json, read on demand)."""
+        letter = term[:1]
+        if not letter or letter not in self.manifest["english"]:
+            return False
+        if letter not in self._english:
+            rel = f"e/{letter}.json"
+            got = self.json(rel)
+            if not (isinstance(got, list) and all(isinstance(w, str) and len(w) <= 64 for w in got)):
+                raise _fail(rel, "expected a list of words of at most 64 letters")
+            self._english[letter] = frozenset(got)
+        return term in self._english[letter]
 
     def meta(self, doc: int) -> list:
         """[id, title, url, type, crumbs] of a document (m/<k>.json)."""
@@ -522,11 +539,12 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
         if TWO_EDITS_FROM <= len(w) < TWO_EDITS_ALWAYS:
             _correct(lacking[0], w, _corrections(ix, w, 2)[: r["fuzzy_max"]], r)
     # Precision: an expansion never turns a word the KB lacks into a common one while another
-    # informative word of the query matches nothing at all ("kubernetes helm" -> "help").
+    # informative word of the query matches nothing at all ("kubernetes helm" -> "help"), unless
+    # it corrects a typo: a word that is no English word ("lauech" -> "launch" beside "flip").
     n = m["doc_count"]
     if any(not c.variants for c in clauses):
         for c in clauses:
-            if c.expanded:
+            if c.expanded and not (c.correction and not ix.is_english(c.term)):
                 c.variants = [v for v in c.variants if _dfmax(v[2]) <= r["fuzzy_common"] * n]
                 if not c.variants:
                     c.word = c.correction = ""

@@ -21,13 +21,13 @@ from pathlib import Path
 
 from whoosh.util.numeric import byte_to_length  # a constant table; see README "Scoring"
 
-from . import associations, synonyms, thesaurus
+from . import associations, english, synonyms, thesaurus
 from .analysis import ANALYZER_ID, FRAMING, STOP_WORDS
 from .documents import FIELDS, KIND_CODES, SearchDoc
 from .inverted import Inverted
 
 FORMAT = "kb-search-index"
-VERSION = 5  # 5: ranking.lift_howto
+VERSION = 6  # 5: ranking.lift_howto; 6: English words the KB lacks (e/, manifest english)
 INDEX_DIR = "assets/search/index"
 BLOCK_BYTES = 4096  # postings per term block at least (grows with the KB: at most ~MAX_BLOCKS blocks)
 MAX_BLOCKS = 1500
@@ -132,7 +132,7 @@ def export(
     final = Path(site_dir) / INDEX_DIR
     tmp = final.with_name(final.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    for sub in ("b", "x", "d", "m", "f", "w"):
+    for sub in ("b", "x", "d", "m", "f", "w", "e"):
         (tmp / sub).mkdir(parents=True)
     sizes: Counter = Counter()
 
@@ -263,6 +263,12 @@ def export(
         word_files[name] = len(ws)
         sizes["words"] += _write_json(tmp / "w" / f"{name}.json", sorted(ws))
 
+    # Real words the KB lacks, by first letter: a typed one is meant as typed (README "Precision").
+    # Fetched only when a correction would otherwise be dropped.
+    lacking = english.lacking(dfmax.keys())
+    for letter, terms in lacking.items():
+        sizes["english"] += _write_json(tmp / "e" / f"{letter}.json", terms)
+
     avgfl = [(inv.field_totals[f] / inv.doc_count if inv.doc_count else 0) or 1 for f in FIELDS]
     manifest = {
         "format": FORMAT,
@@ -280,6 +286,7 @@ def export(
         "kinds": "".join(KIND_CODES.get(d.kind, "o") for d in docs),
         "limits": LIMITS,
         "word_files": word_files,
+        "english": "".join(lacking),
         "facets": facet_meta,
         "synonyms": synonyms.load() if synonym_groups is None else synonym_groups,
     }

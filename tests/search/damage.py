@@ -122,6 +122,7 @@ CASES: dict[str, tuple[Callable[[Path, Target], None], str]] = {
         lambda r, t: _manifest(r, lambda m: m["blocks"][t.block].__setitem__(1, m["blocks"][t.block][1] + 7)),
         "query",
     ),
+    "manifest-english-not-letters": (lambda r, t: _manifest(r, lambda m: m.update(english="a1a")), "query"),
     "manifest-huge-limits": (lambda r, t: _manifest(r, lambda m: m["limits"].update(block=-1)), "query"),
     "block-truncated": (
         lambda r, t: (

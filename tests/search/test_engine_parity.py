@@ -172,6 +172,38 @@ def test_both_engines_correct_a_word_spelled_by_ear_alike(tmp_path):
         "repair corrupted data file ",
         "separate the database ",
         "repair ",
-        "",  # no answer, and no correction to a word that common in this KB (fuzzy_common)
+        "reqaer corrupted data file ",  # no answer, but "corupted" is no word: its correction stays
     ]
     assert {ix.meta(d)[0] for d, _ in got[2]["hits"]} == {"repair-pst", "reparse"}  # both corrections kept
+
+
+def test_both_engines_keep_a_typo_correction_beside_a_word_the_kb_lacks_but_not_a_real_words(tmp_path):
+    """Beside a word that matches nothing ("flip"), a correction to a word in many articles is
+    dropped when the typed word is English ("helm" -> help: the customer meant helm) and kept
+    when it is no word ("lauech" -> launch), alike in both engines; e/<letter>.json holds the
+    English words this KB lacks."""
+    from .conftest import doc, make_site
+
+    docs = [
+        doc("teams-launch", "Teams app does not launch", "The Teams app will not launch after the switch to new Teams"),
+        doc("help-menu", "Help menu is empty", "The help menu of the Teams app shows nothing."),
+        doc("scanner", "Scanner skips pages", "The scanner driver skips the last page of a batch."),
+    ]
+    site = make_site(tmp_path, docs)
+    cases = [
+        {"q": "teams app will not lauech after the switch flip "},
+        {"q": "teams app will not helm after the switch flip "},
+        {"q": "teams app will not lauech after the switch "},
+    ]
+    assert _compare(site, cases) == 2
+    ix = Index(site)
+    got = [run(ix, c["q"]) for c in cases]
+    assert [g["did_you_mean"] for g in got] == [
+        "teams app will not launch after the switch flip ",
+        "",  # helm is a word: not help
+        "teams app will not launch after the switch ",
+    ]
+    assert ix.meta(got[0]["hits"][0][0])[0] == "teams-launch"
+    assert got[1]["hits"] == []  # helm and flip, two words the KB lacks, say the most: no answer
+    assert ix.is_english("flip") and ix.is_english("helm") and not ix.is_english("lauech")
+    assert not ix.is_english("launch")  # the KB has it: only the words it lacks are listed

@@ -7,7 +7,7 @@
 import { ANALYZER_ID, analyze, frame, normalize, stem, words } from "./analysis.js";
 
 export const FORMAT = "kb-search-index";
-export const VERSION = 5;  // export.py VERSION
+export const VERSION = 6;  // export.py VERSION
 const MAX_LINKS = 64;  // associations (and thesaurus terms) per dictionary entry (engine.py)
 const PREFIX_MIN = 3;  // letters of the word being typed before it is completed
 const TWO_EDITS_FROM = 5;  // a typo may take two edits to correct: from 5 letters for a question's one unknown word ...
@@ -156,6 +156,7 @@ export function checkManifest(m, rel = "manifest.json") {
   });
   need(isNum(m.meta_docs, 1, 100000, true), "meta_docs out of range");
   need(typeof m.kinds === "string" && m.kinds.length === m.doc_count, "kinds must be one letter per document");
+  need(typeof m.english === "string" && /^[a-z]*$/.test(m.english) && new Set(m.english).size === m.english.length, "english must list distinct letters a-z");
   need(m.word_files && typeof m.word_files === "object" && Object.values(m.word_files).every((v) => Number.isInteger(v)), "word_files must map names to counts");
   need(m.facets && typeof m.facets === "object" && (m.synonyms === undefined || (m.synonyms && typeof m.synonyms === "object")), "facets and synonyms must be objects");
   for (const v of Object.values(m.synonyms || {})) need(isStrs(v), "synonyms must map to texts");
@@ -305,6 +306,19 @@ export class Index {
       }
       try { return JSON.parse(text); } catch { throw damaged(rel, "not valid JSON"); }
     });
+  }
+
+  /** Whether a term the KB lacks is an English word's (e/<letter>.json, read on demand), as engine.py.
+   * @param {string} term */
+  isEnglish(term) {
+    const letter = term.slice(0, 1);
+    if (!letter || !this.manifest.english.includes(letter)) return Promise.resolve(false);
+    return this._once(`E${letter}`, async () => {
+      const rel = `e/${letter}.json`;
+      const list = await this.json(rel);
+      if (!(Array.isArray(list) && list.every((w) => typeof w === "string" && w.length <= 64))) throw damaged(rel, "expected a list of words of at most 64 letters");
+      return new Set(list);
+    }).then((set) => set.has(term));
   }
 
   /** [id, title, url, type, crumbs] of a document (m/<k>.json). */
@@ -538,10 +552,11 @@ export class Index {
       const w = uncorrected.get(lacking[0].term) || "";
       if (w.length >= TWO_EDITS_FROM && w.length < TWO_EDITS_ALWAYS) correct(lacking[0], w, (await this.corrections(w, 2)).slice(0, r.fuzzy_max));
     }
-    // Precision: no expansion to a common word while another query word matches nothing (engine.py).
+    // Precision: no expansion to a common word while another query word matches nothing, unless
+    // it corrects a word that is no English word (engine.py).
     if (clauses.some((c) => !c.variants.length)) {
       for (const c of clauses) {
-        if (!c.expanded) continue;
+        if (!c.expanded || (c.correction && !(await this.isEnglish(String(c.term))))) continue;
         c.variants = c.variants.filter((v) => dfMax(v[2]) <= r.fuzzy_common * m.doc_count);
         if (!c.variants.length) { c.word = ""; c.correction = ""; }
       }
