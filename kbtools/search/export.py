@@ -22,7 +22,7 @@ from pathlib import Path
 from whoosh.util.numeric import byte_to_length  # a constant table; see README "Scoring"
 
 from . import associations, english, synonyms, thesaurus
-from .analysis import ANALYZER_ID, FRAMING, STOP_WORDS
+from .analysis import ANALYZER_ID, FRAMING, MAX_TOKEN, STOP_WORDS
 from .documents import FIELDS, KIND_CODES, SearchDoc
 from .inverted import Inverted
 
@@ -252,10 +252,11 @@ def export(
         labels = (facet_labels or {}).get(name, {})
         facet_meta[name] = [[v, labels.get(v, v), len(ns)] for v, ns in sorted(lists.items())]
 
-    # Typo tolerance: the words of the articles, by first letter and length.
+    # Typo tolerance: the words of the articles, by first letter and length; none longer than a
+    # term (the readers refuse such a list, and a typed word that long is no term to correct).
     groups: dict[tuple[str, int], list[str]] = {}
     for w in inv.words:
-        if len(w) >= MIN_TYPO_WORD - 1 and w not in STOP_WORDS and _ALPHA.match(w):
+        if MIN_TYPO_WORD - 1 <= len(w) <= MAX_TOKEN and w not in STOP_WORDS and _ALPHA.match(w):
             groups.setdefault((w[0], len(w)), []).append(w)
     word_files = {}
     for (letter, length), ws in sorted(groups.items()):

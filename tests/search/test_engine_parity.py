@@ -207,3 +207,21 @@ def test_both_engines_keep_a_typo_correction_beside_a_word_the_kb_lacks_but_not_
     assert got[1]["hits"] == []  # helm and flip, two words the KB lacks, say the most: no answer
     assert ix.is_english("flip") and ix.is_english("helm") and not ix.is_english("lauech")
     assert not ix.is_english("launch")  # the KB has it: only the words it lacks are listed
+
+
+def test_a_typed_word_near_a_kb_word_longer_than_a_term_is_no_damage(tmp_path):
+    """An article may hold a run of letters longer than any term (MAX_TOKEN, 64): the typo lists
+    keep no such word, so a 64-letter word typed beside it reads no list the engines would call
+    damaged (both refuse a listed word over 64 letters)."""
+    from .conftest import doc, make_site
+
+    long_word = "h" + "a" * 65
+    docs = [
+        doc("long", "A very long word", f"The log shows {long_word} and the scanner stops."),
+        doc("scanner", "Scanner skips pages", "The scanner driver skips the last page of a batch."),
+    ]
+    site = make_site(tmp_path, docs)
+    cases = [{"q": "scanner " + "h" + "e" * 63 + " "}, {"q": "scanner stops "}]
+    assert _compare(site, cases) == 1
+    ix = Index(site)
+    assert not [n for n in ix.manifest["word_files"] if int(n[1:]) > 64]
