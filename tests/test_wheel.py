@@ -110,16 +110,18 @@ def test_nothing_of_the_checkout_is_what_ran(installed):
     assert "kbtools/search/synonyms.txt" in names
     word_lists = {"thesaurus.txt.gz", "english.txt.gz", "THESAURUS-LICENSE.txt"}
     assert {f"kbtools/search/{n}" for n in word_lists} <= set(names)
-    # Installed and readable where the package looks for it (the default build does not read it:
-    # the thesaurus is off unless ranking.thesaurus > 0).
+    # Installed and readable where the package looks for them (the default build does not read
+    # the thesaurus: it is off unless ranking.thesaurus > 0; it reads the English words).
     res = run(
         [
             str(installed / "python"),
             "-c",
-            "from kbtools.search import thesaurus; th = thesaurus.load(); "
-            "print(thesaurus.THESAURUS, len(th), 'repair' in th.get('mend', []))",
+            "from kbtools.search import english, thesaurus; th = thesaurus.load(); en = english.load(); "
+            "print(thesaurus.THESAURUS, len(th), 'repair' in th.get('mend', []), "
+            "english.ENGLISH, len(en), 'helm' in en)",
         ],
         installed,
     )
-    where, count, mend = res.stdout.split()
+    where, count, mend, en_where, en_count, helm = res.stdout.split()
     assert "site-packages" in where and int(count) > 10_000 and mend == "True"
+    assert "site-packages" in en_where and int(en_count) > 50_000 and helm == "True"

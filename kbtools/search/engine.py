@@ -317,16 +317,17 @@ class Index:
             self._json[rel] = self._json_file(rel, cap or self.limits["json"]) if path.is_file() else None
         return self._json[rel]
 
+    def _word_list(self, rel: str) -> list[str]:
+        """A list of words (w/ and e/ files), shape-checked; [] when the file does not exist."""
+        got = self.json(rel)
+        if got is not None and not (isinstance(got, list) and all(isinstance(w, str) and len(w) <= 64 for w in got)):
+            raise _fail(rel, "expected a list of words of at most 64 letters")
+        return got or []
+
     def words(self, name: str) -> list[str]:
         """The known words of one first letter and length (w/<name>.json), shape-checked once."""
         if name not in self._words:
-            rel = f"w/{name}.json"
-            got = self.json(rel) if name in self.manifest["word_files"] else None
-            if got is not None and not isinstance(got, list):
-                raise _fail(rel, "expected a list of words")
-            if not all(isinstance(w, str) and len(w) <= 64 for w in got or []):
-                raise _fail(rel, "expected words of at most 64 letters")
-            self._words[name] = got or []
+            self._words[name] = self._word_list(f"w/{name}.json") if name in self.manifest["word_files"] else []
         return self._words[name]
 
     def is_english(self, term: str) -> bool:
@@ -335,11 +336,7 @@ class Index:
         if not letter or letter not in self.manifest["english"]:
             return False
         if letter not in self._english:
-            rel = f"e/{letter}.json"
-            got = self.json(rel)
-            if not (isinstance(got, list) and all(isinstance(w, str) and len(w) <= 64 for w in got)):
-                raise _fail(rel, "expected a list of words of at most 64 letters")
-            self._english[letter] = frozenset(got)
+            self._english[letter] = frozenset(self._word_list(f"e/{letter}.json"))
         return term in self._english[letter]
 
     def meta(self, doc: int) -> list:
@@ -445,10 +442,9 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance with adjacent transpositions (OSA, as engine.js counts it);
-    limit+1 when larger. RapidFuzz's, in C: a typo scans thousands of known words."""
-    return int(OSA.distance(a, b, score_cutoff=limit))
+# Levenshtein distance with adjacent transpositions (OSA), as engine.js's editDistance counts it;
+# `score_cutoff` + 1 when larger. RapidFuzz's, in C: a typo scans thousands of known words.
+edit_distance = OSA.distance
 
 
 _CODE = re.compile(r"^(?=[a-z0-9._-]*[0-9])(?=[a-z0-9._-]*[a-z._-])[a-z0-9._-]{4,}$")
@@ -544,7 +540,8 @@ def parse(ix: Index, query: str) -> tuple[list[Clause], list[list[tuple[str, int
     n = m["doc_count"]
     if any(not c.variants for c in clauses):
         for c in clauses:
-            if c.expanded and not (c.correction and not ix.is_english(c.term)):
+            typo = c.correction and not ix.is_english(c.term)
+            if c.expanded and not typo:
                 c.variants = [v for v in c.variants if _dfmax(v[2]) <= r["fuzzy_common"] * n]
                 if not c.variants:
                     c.word = c.correction = ""
@@ -574,7 +571,7 @@ def _corrections(ix: Index, word: str, limit: int = 0) -> list[tuple[int, int, s
     scan = 2 if by_ear else limit
     best: dict[str, tuple[int, int, str, list, str]] = {}
     for n in range(len(word) - scan, len(word) + scan + 1):
-        near = process.extract_iter(word, ix.words(f"{word[0]}{n}"), scorer=OSA.distance, score_cutoff=scan)
+        near = process.extract_iter(word, ix.words(f"{word[0]}{n}"), scorer=edit_distance, score_cutoff=scan)
         for cand, d, _ in near:
             if d == 2 and by_ear and skeleton(cand) == by_ear:
                 d = 1

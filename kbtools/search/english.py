@@ -13,7 +13,7 @@ the rule itself (`engine.py`, `engine.js`).
 from __future__ import annotations
 
 import gzip
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,11 +40,20 @@ def load(path: Path = ENGLISH) -> tuple[str, ...]:
     return out
 
 
-def lacking(vocab: Collection[str], words: Collection[str] | None = None) -> dict[str, list[str]]:
+@lru_cache(maxsize=2)
+def terms(path: Path = ENGLISH) -> frozenset[str]:
+    """The index terms of the English words (stop words left out): stemmed once per process, as
+    every build and every preview update asks again."""
+    return _terms(load(path))
+
+
+def _terms(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(t for t in (stem(w) for w in words if w not in STOP_WORDS) if t)
+
+
+def lacking(vocab: Collection[str], words: Iterable[str] | None = None) -> dict[str, list[str]]:
     """first letter -> the sorted index terms of English words that `vocab` (a KB's terms) lacks."""
-    out: dict[str, set[str]] = {}
-    for w in load() if words is None else words:
-        t = stem(w)
-        if t and w not in STOP_WORDS and t not in vocab:
-            out.setdefault(t[0], set()).add(t)
-    return {k: sorted(v) for k, v in sorted(out.items())}
+    out: dict[str, list[str]] = {}
+    for t in sorted((terms() if words is None else _terms(words)) - set(vocab)):
+        out.setdefault(t[0], []).append(t)
+    return out

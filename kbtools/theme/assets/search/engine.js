@@ -313,12 +313,19 @@ export class Index {
   isEnglish(term) {
     const letter = term.slice(0, 1);
     if (!letter || !this.manifest.english.includes(letter)) return Promise.resolve(false);
-    return this._once(`E${letter}`, async () => {
-      const rel = `e/${letter}.json`;
+    return this._once(`E${letter}`, async () => new Set(await this.wordList(`e/${letter}.json`))).then((set) => set.has(term));
+  }
+
+  /** A list of words (w/ and e/ files), shape-checked once; [] when the file does not exist (engine.py).
+   * @param {string} rel @returns {Promise<string[]>} */
+  wordList(rel) {
+    return this._once(`L${rel}`, async () => {
       const list = await this.json(rel);
-      if (!(Array.isArray(list) && list.every((w) => typeof w === "string" && w.length <= 64))) throw damaged(rel, "expected a list of words of at most 64 letters");
-      return new Set(list);
-    }).then((set) => set.has(term));
+      if (list !== null && !(Array.isArray(list) && list.every((w) => typeof w === "string" && w.length <= 64))) {
+        throw damaged(rel, "expected a list of words of at most 64 letters");
+      }
+      return list || [];
+    });
   }
 
   /** [id, title, url, type, crumbs] of a document (m/<k>.json). */
@@ -583,13 +590,10 @@ export class Index {
     const names = [];
     for (let n = word.length - scan; n <= word.length + scan; n++) if (Object.hasOwn(files, `${word[0]}${n}`)) names.push(`${word[0]}${n}`);
     // Fetch in parallel, then walk the candidates in the same order as engine.py.
-    const lists = await Promise.all(names.map((name) => this.json(`w/${name}.json`)));
+    const lists = await Promise.all(names.map((name) => this.wordList(`w/${name}.json`)));
     const close = [];
-    lists.forEach((list, i) => {
-      if (list === null) return;
-      if (!Array.isArray(list)) throw damaged(`w/${names[i]}.json`, "expected a list of words");
+    lists.forEach((list) => {
       for (const cand of list) {
-        if (typeof cand !== "string" || cand.length > 64) throw damaged(`w/${names[i]}.json`, "expected words of at most 64 letters");
         let d = editDistance(word, cand, scan);
         if (d === 2 && byEar && skeleton(cand) === byEar) d = 1;
         if (d <= limit) close.push([d, cand, stem(cand)]);
